@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/**
+ * `results/<quarter>/kpis.json`: a public interface (downloads, embeds, other tools).
+ * Every number in it has passed disclosure control: a suppressed cell has null numbers.
+ */
+export const cellSchema = z.object({
+  value: z.number().nullable(),
+  numerator: z.number().int().nullable(),
+  denominator: z.number().int().nullable(),
+  suppressed: z.boolean(),
+});
+export type Cell = z.infer<typeof cellSchema>;
+
+export const groupCellSchema = cellSchema.extend({ group: z.string() });
+export type GroupCell = z.infer<typeof groupCellSchema>;
+
+export const breakdownsSchema = z.record(z.string(), z.array(groupCellSchema));
+
+export const quarterCellSchema = cellSchema.extend({
+  quarter: z.string(),
+  breakdowns: breakdownsSchema,
+});
+export type QuarterCell = z.infer<typeof quarterCellSchema>;
+
+export const benchmarkPointSchema = z.object({
+  area: z.string(),
+  quarter: z.string(),
+  value: z.number(),
+});
+export type BenchmarkPoint = z.infer<typeof benchmarkPointSchema>;
+
+export const kpiResultSchema = cellSchema.extend({
+  id: z.string(),
+  title: z.string(),
+  unit: z.enum(['share', 'count']),
+  grain: z.enum(['quarter', 'month']),
+  direction: z.enum(['higher_is_better', 'lower_is_better']),
+  year_to_date: z.boolean(),
+  definition_hash: z.string(),
+  breakdowns: breakdownsSchema,
+  /** The quarter and the 7 before it, oldest first; the last entry equals the top-level cell. */
+  trend: z.array(quarterCellSchema),
+  benchmarks: z.array(benchmarkPointSchema).default([]),
+});
+export type KpiResult = z.infer<typeof kpiResultSchema>;
+
+export const resultsSchema = z.object({
+  quarter: z.string(),
+  contract_version: z.literal(1),
+  snapshot: z.string(),
+  code_version: z.string(),
+  /** The snapshot's delivery time (or SOURCE_DATE_EPOCH), so reruns are byte-identical. */
+  generated_at: z.string(),
+  municipality: z.string(),
+  min_cell_size: z.number().int().min(3),
+  kpis: z.array(kpiResultSchema),
+});
+export type Results = z.infer<typeof resultsSchema>;

@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { parse as parseYaml } from 'yaml';
+
+/** A political goal for one KPI, with the document it comes from. */
+export const goalSchema = z
+  .object({
+    kpi: z.string(),
+    /** A share as a fraction (0.33) or a count (45). */
+    target: z.number().nonnegative(),
+    /** `>=` for higher-is-better goals, `<=` for lower-is-better. Defaults from the KPI's direction. */
+    comparison: z.enum(['>=', '<=']).optional(),
+    /** The year the goal applies to; omit for a standing goal. */
+    year: z.number().int().min(2000).max(2100).optional(),
+    /** Danish, e.g. "Beskæftigelsesplan 2017, ministermål 4". */
+    source: z.string().min(3),
+    note: z.string().optional(),
+  })
+  .strict();
+export type Goal = z.infer<typeof goalSchema>;
+
+export const municipalityConfigSchema = z
+  .object({
+    municipality: z.string().min(2),
+    committee: z.string().min(2),
+    /** Smallest number of persons published; kpis.md: default 5, never below 3. */
+    min_cell_size: z.number().int().min(3).default(5),
+    /** Benchmark areas (benchmarks.csv `area`) drawn beside the municipality, with Danish names. */
+    benchmark_areas: z.record(z.string(), z.string()).default({}),
+    goals: z.array(goalSchema).default([]),
+  })
+  .strict();
+export type MunicipalityConfig = z.infer<typeof municipalityConfigSchema>;
+
+/** Neutral defaults for a run without --config: min cell size 5, no goals. */
+export const defaultConfig: MunicipalityConfig = municipalityConfigSchema.parse({
+  municipality: 'Kommunen',
+  committee: 'Udvalget',
+});
+
+export async function loadConfig(path: string): Promise<MunicipalityConfig> {
+  const text = await readFile(path, 'utf8');
+  const parsed = municipalityConfigSchema.safeParse(parseYaml(text));
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(top)'}: ${i.message}`).join('\n');
+    throw new Error(`Konfigurationen ${path} er ugyldig:\n${issues}`);
+  }
+  return parsed.data;
+}
