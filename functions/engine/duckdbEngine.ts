@@ -1,0 +1,87 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { LocalStore } from '../store/localStore.ts';
+import { keys, type Store } from '../store/store.ts';
+import type { Engine, SqlRow, SqlValue } from './engine.ts';
+
+/** The curated tables, by the names KPI SQL uses on both engines. */
+export const CURATED_TABLES = [
+  'persons',
+  'benefit_weeks',
+  'offers',
+  'companies',
+  'company_contacts',
+  'benchmarks',
+  'calendar',
+] as const;
+export type CuratedTable = (typeof CURATED_TABLES)[number];
+
+/** SQL string literal; DuckDB paths and identifiers we build come from our own key layout. */
+export function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/**
+ * DuckDB as the local engine. Curated Parquet is read in place from a local folder store;
+ * from any other store (S3) the snapshot is staged into a temporary folder first.
+ */
+export class DuckDbEngine implements Engine {
+  readonly name = 'duckdb' as const;
+  private stagingDir: string | undefined;
+
+  private constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly store: Store | undefined,
+  ) {}
+
+  static async open(store?: Store): Promise<DuckDbEngine> {
+    const instance = await DuckDBInstance.create(':memory:');
+    return new DuckDbEngine(await instance.connect(), store);
+  }
+
+  async useSnapshot(snapshot: string): Promise<void> {
+    if (!this.store) throw new Error('DuckDbEngine.useSnapshot needs a store');
+    for (const table of CURATED_TABLES) {
+      const key = keys.curated(table, snapshot);
+      const path = await this.localPath(key);
+      await this.exec(`CREATE OR REPLACE VIEW ${table} AS SELECT * FROM read_parquet(${sqlString(path)})`);
+    }
+  }
+
+  private async localPath(key: string): Promise<string> {
+    if (this.store instanceof LocalStore) return this.store.pathOf(key);
+    this.stagingDir ??= await mkdtemp(join(tmpdir(), 'pejlemaerke-stage-'));
+    const path = join(this.stagingDir, key);
+    await this.store!.getFile(key, path);
+    return path;
+  }
+
+  /** Run statements that return nothing of interest (DDL, COPY). */
+  async exec(sql: string): Promise<void> {
+    await this.connection.run(sql);
+  }
+
+  async query(sql: string): Promise<SqlRow[]> {
+    const reader = await this.connection.runAndReadAll(sql);
+    return reader.getRowObjectsJS().map((row) => {
+      const out: SqlRow = {};
+      for (const [name, value] of Object.entries(row)) out[name] = toSqlValue(value);
+      return out;
+    });
+  }
+
+  async close(): Promise<void> {
+    this.connection.closeSync();
+    if (this.stagingDir) await rm(this.stagingDir, { recursive: true, force: true });
+  }
+}
+
+function toSqlValue(value: unknown): SqlValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
+  return String(value);
+}
