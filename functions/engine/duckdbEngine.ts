@@ -4,19 +4,9 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { LocalStore } from '../store/localStore.ts';
 import { keys, type Store } from '../store/store.ts';
+import { CURATED_TABLES } from './curatedSchema.ts';
 import type { Engine, SqlRow, SqlValue } from './engine.ts';
 
-/** The curated tables, by the names KPI SQL uses on both engines. */
-export const CURATED_TABLES = [
-  'persons',
-  'benefit_weeks',
-  'offers',
-  'companies',
-  'company_contacts',
-  'benchmarks',
-  'calendar',
-] as const;
-export type CuratedTable = (typeof CURATED_TABLES)[number];
 
 /** SQL string literal; DuckDB paths and identifiers we build come from our own key layout. */
 export function sqlString(text: string): string {
