@@ -1,0 +1,21 @@
+import packageJson from '../package.json' with { type: 'json' };
+
+/**
+ * The code version recorded in every output: the package version, plus the commit when the
+ * build sets PEJLEMAERKE_COMMIT (CI, the CDK bundling). Never a timestamp: reruns must match.
+ */
+export function codeVersion(env: NodeJS.ProcessEnv = process.env): string {
+  const commit = env.PEJLEMAERKE_COMMIT?.trim();
+  return commit ? `${packageJson.version}+${commit.slice(0, 12)}` : packageJson.version;
+}
+
+/**
+ * The time written into results and reports. A report is a function of its inputs, so by
+ * default this is the delivery time of the extracts; SOURCE_DATE_EPOCH overrides it
+ * (the reproducible-builds convention).
+ */
+export function generatedAt(deliveredAtMs: number, env: NodeJS.ProcessEnv = process.env): string {
+  const epoch = env.SOURCE_DATE_EPOCH?.trim();
+  const ms = epoch && /^\d+$/.test(epoch) ? Number(epoch) * 1000 : deliveredAtMs;
+  return new Date(ms).toISOString();
+}
