@@ -1,0 +1,37 @@
+-- INTEGRATION persons with status integrationsydelse in at least one week of the quarter
+-- (weeks by their Thursday) and 0 <= T - arrival week < 260. Numerator: a COMPANY_OFFERS
+-- offer covers at least one week of the quarter, i.e. starts no later than T and ends no
+-- earlier than the quarter's first week (end_week is the end of the data when still running).
+WITH quarters AS (
+  SELECT t.quarter, MIN(c.week) AS first_week, t.week AS t
+  FROM calendar t
+  JOIN calendar c ON c.quarter = t.quarter
+  WHERE t.last_of_quarter AND t.quarter BETWEEN {{from_quarter}} AND {{to_quarter}}
+  GROUP BY t.quarter, t.week
+),
+on_benefit AS (
+  SELECT DISTINCT q.quarter, q.first_week, q.t, p.person_id, p.sex
+  FROM quarters q
+  JOIN benefit_weeks b ON b.week BETWEEN q.first_week AND q.t
+  JOIN persons p ON p.person_id = b.person_id
+  WHERE b.status = 'integrationsydelse'
+    AND p.integration_group IN ('flygtning', 'familiesammenfoert')
+    AND q.t - p.arrival_week >= 0
+    AND q.t - p.arrival_week < 260
+),
+in_offer AS (
+  SELECT DISTINCT a.quarter, a.person_id
+  FROM on_benefit a
+  JOIN offers o ON o.person_id = a.person_id
+  WHERE o.offer_type IN ('virksomhedspraktik', 'loentilskud_privat', 'loentilskud_offentlig', 'nytteindsats')
+    AND o.start_week <= a.t
+    AND o.end_week >= a.first_week
+)
+SELECT
+  a.quarter AS quarter,
+  a.sex AS sex,
+  COUNT(i.person_id) AS numerator,
+  COUNT(*) AS denominator
+FROM on_benefit a
+LEFT JOIN in_offer i ON i.quarter = a.quarter AND i.person_id = a.person_id
+GROUP BY a.quarter, a.sex
