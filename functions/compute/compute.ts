@@ -1,0 +1,195 @@
+import { z } from 'zod';
+import { quarterLabel, quarterMonths, trendQuarters } from '../calendar/quarter.ts';
+import type { MunicipalityConfig } from '../config/municipality.ts';
+import type { Engine, SqlRow } from '../engine/engine.ts';
+import { discloseQuarter, type RawCell, type RawQuarter } from './disclosure.ts';
+import { BREAKDOWN_GROUPS, type Kpi, type KpiDefinition } from './kpiDefinition.ts';
+import { renderKpiSql } from './kpiSql.ts';
+import { resultsSchema, type BenchmarkPoint, type KpiResult, type QuarterCell, type Results } from './results.ts';
+
+export interface ComputeOptions {
+  /** Quarter index of the report; the trend is it and the 7 before it. */
+  quarter: number;
+  kpis: Kpi[];
+  config: MunicipalityConfig;
+  snapshot: string;
+  generatedAt: string;
+  codeVersion: string;
+}
+
+export interface QuarterRange {
+  from: number;
+  to: number;
+}
+
+/** One row of a KPI query: the finest cell, parsed. `groups` holds one value per breakdown. */
+export interface FineCell {
+  quarter: number;
+  month: number | undefined;
+  groups: Record<string, string>;
+  numerator: number;
+  denominator: number;
+}
+
+/**
+ * The compute stage: every KPI's SQL once over the 8 trend quarters, rows parsed, absent cells
+ * as 0/0, breakdown cells added up to totals, monthly KPIs averaged over their months, and
+ * disclosure control on every cell before anything leaves this function.
+ */
+export async function compute(engine: Engine, options: ComputeOptions): Promise<Results> {
+  const quarters = trendQuarters(options.quarter);
+  const range: QuarterRange = { from: quarters[0]!, to: options.quarter };
+  const kpis = [...options.kpis].sort((a, b) => (a.definition.id < b.definition.id ? -1 : a.definition.id > b.definition.id ? 1 : 0));
+  const benchmarks = await readBenchmarks(engine, options.config, range);
+
+  const results: KpiResult[] = [];
+  for (const kpi of kpis) {
+    const rows = await engine.query(renderKpiSql(kpi.sql, { fromQuarter: range.from, toQuarter: range.to }));
+    const cells = parseKpiRows(kpi.definition, rows, range);
+    const trend = quarters.map((q) => quarterCell(kpi.definition, cells, q, options.config.min_cell_size));
+    const last = trend[trend.length - 1]!;
+    const d = kpi.definition;
+    results.push({
+      value: last.value,
+      numerator: last.numerator,
+      denominator: last.denominator,
+      suppressed: last.suppressed,
+      id: d.id,
+      title: d.title,
+      unit: d.unit,
+      grain: d.grain,
+      direction: d.direction,
+      year_to_date: d.year_to_date,
+      definition_hash: kpi.hash,
+      breakdowns: last.breakdowns,
+      trend,
+      benchmarks: benchmarks.filter((b) => b.kpi_id === d.id).map(({ area, quarter, value }) => ({ area, quarter, value })),
+    });
+  }
+
+  return resultsSchema.parse({
+    quarter: quarterLabel(options.quarter),
+    contract_version: 1,
+    snapshot: options.snapshot,
+    code_version: options.codeVersion,
+    generated_at: options.generatedAt,
+    municipality: options.config.municipality,
+    min_cell_size: options.config.min_cell_size,
+    kpis: results,
+  });
+}
+
+const count = z.number().int().nonnegative();
+
+/**
+ * Parses a KPI query's rows against the KPI SQL contract (docs/architecture.md): exactly the
+ * expected columns, quarters in range, months inside their quarter, known groups, and at most
+ * one row per cell. A mistake in a KPI's SQL stops the run instead of publishing wrong numbers.
+ */
+export function parseKpiRows(definition: KpiDefinition, rows: SqlRow[], range: QuarterRange): FineCell[] {
+  const share = definition.unit === 'share';
+  const monthly = definition.grain === 'month';
+  const columns = ['quarter', ...(monthly ? ['month'] : []), ...definition.breakdowns, 'numerator', ...(share ? ['denominator'] : [])];
+  const rowSchema = z
+    .object({
+      quarter: z.number().int().min(range.from).max(range.to),
+      month: monthly ? z.number().int() : z.undefined(),
+      numerator: count,
+      denominator: share ? count : z.undefined(),
+    })
+    .refine((r) => r.month === undefined || monthQuarter(r.month) === r.quarter, { message: 'month ligger ikke i quarter', path: ['month'] })
+    .refine((r) => r.denominator === undefined || r.numerator <= r.denominator, { message: 'numerator er større end denominator', path: ['numerator'] });
+
+  const seen = new Set<string>();
+  return rows.map((row, i) => {
+    const fail = (message: string) => new Error(`KPI ${definition.id}, række ${i + 1} fra forespørgslen: ${message} (kolonner: ${columns.join(', ')})`);
+    const extra = Object.keys(row).filter((c) => !columns.includes(c));
+    if (extra.length > 0) throw fail(`ukendte kolonner ${extra.join(', ')}`);
+    const parsed = rowSchema.safeParse(row);
+    if (!parsed.success) throw fail(parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; '));
+    const groups: Record<string, string> = {};
+    for (const breakdown of definition.breakdowns) {
+      const group = z.enum(BREAKDOWN_GROUPS[breakdown]).safeParse(row[breakdown]);
+      if (!group.success) throw fail(`${breakdown}: ${group.error.issues[0]?.message}`);
+      groups[breakdown] = group.data;
+    }
+    const key = JSON.stringify([parsed.data.quarter, parsed.data.month ?? null, groups]);
+    if (seen.has(key)) throw fail('samme celle står i flere rækker');
+    seen.add(key);
+    const { quarter, month, numerator, denominator } = parsed.data;
+    return { quarter, month, groups, numerator, denominator: denominator ?? 0 };
+  });
+}
+
+function monthQuarter(month: number): number {
+  return Math.floor(month / 12) * 4 + Math.floor((month % 12) / 3);
+}
+
+/** One quarter of one KPI: totals and groups added up from the finest cells, then disclosed. */
+function quarterCell(definition: KpiDefinition, cells: FineCell[], quarter: number, minCellSize: number): QuarterCell {
+  const inQuarter = cells.filter((c) => c.quarter === quarter);
+  const raw: RawQuarter = { total: aggregate(definition, inQuarter, quarter), breakdowns: {} };
+  for (const breakdown of definition.breakdowns) {
+    raw.breakdowns[breakdown] = BREAKDOWN_GROUPS[breakdown].map((group) => ({
+      group,
+      ...aggregate(definition, inQuarter.filter((c) => c.groups[breakdown] === group), quarter),
+    }));
+  }
+  const disclosed = discloseQuarter(raw, minCellSize);
+  return { ...disclosed.total, quarter: quarterLabel(quarter), breakdowns: disclosed.breakdowns };
+}
+
+/**
+ * Adds up cells of one quarter. A share's value is numerator / denominator, or for a monthly
+ * KPI the mean of the monthly shares over months with a population (kpis.md); a count's value
+ * is the count.
+ */
+function aggregate(definition: KpiDefinition, cells: FineCell[], quarter: number): RawCell {
+  const numerator = sum(cells.map((c) => c.numerator));
+  if (definition.unit === 'count') return { value: numerator, numerator, denominator: null };
+  const denominator = sum(cells.map((c) => c.denominator));
+  if (definition.grain === 'quarter') return { value: denominator > 0 ? numerator / denominator : null, numerator, denominator };
+  const shares: number[] = [];
+  for (const month of quarterMonths(quarter)) {
+    const inMonth = cells.filter((c) => c.month === month);
+    const population = sum(inMonth.map((c) => c.denominator));
+    if (population > 0) shares.push(sum(inMonth.map((c) => c.numerator)) / population);
+  }
+  return { value: shares.length > 0 ? sum(shares) / shares.length : null, numerator, denominator };
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+const benchmarkRowSchema = z.object({
+  kpi_id: z.string(),
+  area: z.string(),
+  quarter: z.number().int(),
+  value: z.number(),
+});
+
+/**
+ * Quarterly comparison series for the config's benchmark areas within the trend (published
+ * statistics, so no disclosure control), ordered by the config's area order, then quarter.
+ */
+async function readBenchmarks(engine: Engine, config: MunicipalityConfig, range: QuarterRange): Promise<(BenchmarkPoint & { kpi_id: string })[]> {
+  const areas = Object.keys(config.benchmark_areas);
+  if (areas.length === 0) return [];
+  const rows = await engine.query(
+    `SELECT kpi_id, area, quarter, value FROM benchmarks WHERE quarter BETWEEN ${range.from} AND ${range.to} ORDER BY kpi_id, area, quarter`,
+  );
+  const points = z
+    .array(benchmarkRowSchema)
+    .parse(rows)
+    .filter((r) => areas.includes(r.area));
+  const seen = new Set<string>();
+  for (const p of points) {
+    const key = `${p.kpi_id} ${p.area} ${quarterLabel(p.quarter)}`;
+    if (seen.has(key)) throw new Error(`benchmarks.csv har flere værdier for ${key}`);
+    seen.add(key);
+  }
+  return points
+    .sort((a, b) => areas.indexOf(a.area) - areas.indexOf(b.area) || a.quarter - b.quarter)
+    .map((p) => ({ kpi_id: p.kpi_id, area: p.area, quarter: quarterLabel(p.quarter), value: p.value }));
+}

@@ -1,0 +1,69 @@
+import { keys, type Store } from '../store/store.ts';
+import { disclosureViolations } from './disclosure.ts';
+import { resultsSchema, type Cell, type Results } from './results.ts';
+
+/** The CSV's columns, in order. */
+export const RESULTS_CSV_COLUMNS = ['kpi_id', 'quarter', 'breakdown', 'group', 'value', 'numerator', 'denominator', 'suppressed'] as const;
+/** `breakdown` and `group` of the row that holds a quarter's total. */
+export const TOTAL_GROUP = 'total';
+
+/**
+ * Writes `results/<quarter>/kpis.json` and `kpis.csv`, the public machine-readable results.
+ * The results are re-validated first, and re-checked for disclosure, so nothing that escaped
+ * disclosure control can be written. Returns the keys written.
+ */
+export async function writeResults(store: Store, results: Results): Promise<string[]> {
+  const checked = resultsSchema.parse(results);
+  const violations = disclosureViolations(checked);
+  if (violations.length > 0) {
+    throw new Error(`Resultaterne for ${checked.quarter} skrives ikke, de bryder diskretioneringen:\n  ${violations.join('\n  ')}`);
+  }
+  const jsonKey = keys.results(checked.quarter, 'kpis.json');
+  const csvKey = keys.results(checked.quarter, 'kpis.csv');
+  await store.put(jsonKey, resultsJson(checked), 'application/json; charset=utf-8');
+  await store.put(csvKey, resultsCsv(checked), 'text/csv; charset=utf-8');
+  return [jsonKey, csvKey];
+}
+
+/** The schema's key order (zod builds parsed objects in shape order), 2-space indent, final newline. */
+export function resultsJson(results: Results): string {
+  return `${JSON.stringify(resultsSchema.parse(results), null, 2)}\n`;
+}
+
+/**
+ * kpis.csv, for spreadsheets and scripts: UTF-8 without BOM, `,` between fields, `\n` after
+ * every line, a header line. One row per KPI × trend quarter (oldest first) × group, the total
+ * first with breakdown and group `total`, then each breakdown's groups. `value` is a fraction
+ * for shares and the count for counts, with `.` as decimal point and full precision;
+ * `suppressed` is `true`/`false`; a suppressed cell has empty value, numerator and denominator,
+ * as does a share with no population.
+ */
+export function resultsCsv(results: Results): string {
+  const lines: string[] = [RESULTS_CSV_COLUMNS.join(',')];
+  for (const kpi of results.kpis) {
+    for (const q of kpi.trend) {
+      lines.push(csvLine(kpi.id, q.quarter, TOTAL_GROUP, TOTAL_GROUP, q));
+      for (const [breakdown, groups] of Object.entries(q.breakdowns)) {
+        for (const g of groups) lines.push(csvLine(kpi.id, q.quarter, breakdown, g.group, g));
+      }
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function csvLine(kpiId: string, quarter: string, breakdown: string, group: string, cell: Cell): string {
+  return [kpiId, quarter, breakdown, group, csvNumber(cell.value), csvNumber(cell.numerator), csvNumber(cell.denominator), String(cell.suppressed)]
+    .map(csvField)
+    .join(',');
+}
+
+/** Plain decimal notation: JS would write a share below 1e-6 as `1e-7`, which not every reader takes. */
+function csvNumber(value: number | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  return text.includes('e') ? value.toFixed(20).replace(/\.?0+$/, '') : text;
+}
+
+function csvField(text: string): string {
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
