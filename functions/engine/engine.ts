@@ -9,7 +9,10 @@ export interface Engine {
   readonly name: 'duckdb' | 'athena';
   /** Make the curated tables of one snapshot visible under their table names. */
   useSnapshot(snapshot: string): Promise<void>;
-  /** Run one query; BIGINT/DECIMAL come back as JS numbers, DATE as `YYYY-MM-DD`. */
-  query(sql: string): Promise<SqlRow[]>;
+  /**
+   * Run one query; BIGINT/DECIMAL come back as JS numbers, DATE as `YYYY-MM-DD`. `context`
+   * (e.g. the KPI id) lets an engine name the query in its errors.
+   */
+  query(sql: string, context?: string): Promise<SqlRow[]>;
   close(): Promise<void>;
 }
