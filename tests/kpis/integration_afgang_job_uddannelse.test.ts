@@ -33,7 +33,7 @@ describe('integration_afgang_job_uddannelse', () => {
           refugee('a6_k_w53job', 'K', '2015-W10'),
           refugee('a7_m_igu', 'M', '2015-W10'),
           refugee('a8_m_dagpenge', 'M', '2015-W10'),
-          { person_id: 'a9_k_no_group', sex: 'K', birth_year: 1990 },
+          { person_id: 'a9_k_no_group', sex: 'K', birth_year: 1990, arrival_date: mondayOf('2015-W10') },
           refugee('a10_k_last_week', 'K', '2015-W10'),
           refugee('a11_m_job_before', 'M', '2014-W10'),
         ],

@@ -33,7 +33,7 @@ describe('integration_jobparate', () => {
           refugee('j4_k_kontant', 'K', '2016-W01'),
           refugee('j5_k_changes', 'K', '2016-W01'),
           refugee('j6_m_arrives', 'M', t4),
-          { person_id: 'j7_k_no_group', sex: 'K', birth_year: 1990 },
+          { person_id: 'j7_k_no_group', sex: 'K', birth_year: 1990, arrival_date: '2016-01-04' },
           { person_id: 'j8_k_family', sex: 'K', birth_year: 1985, integration_group: 'familiesammenfoert', arrival_date: '2017-01-02' },
         ],
         benefit_weeks: [

@@ -35,6 +35,8 @@ describe('integration_virksomhedsrettet', () => {
           refugee('v7_m_danish', 'M', '2019-W10'),
           refugee('v8_k_two_offers', 'K', '2019-W10'),
           refugee('v9_k_no_offer', 'K', '2019-W10'),
+          refugee('v10_m_starts_in_t', 'M', '2019-W10'),
+          { person_id: 'v11_k_no_group', sex: 'K', birth_year: 1990, arrival_date: '2019-03-04' },
         ],
         benefit_weeks: [
           ...weeks('v1_k_ends_w40', '2019-W40', '2020-W13', 'integrationsydelse'),
@@ -50,6 +52,8 @@ describe('integration_virksomhedsrettet', () => {
           ...weeks('v7_m_danish', '2019-W40', '2020-W13', 'integrationsydelse'),
           ...weeks('v8_k_two_offers', '2019-W40', '2020-W13', 'integrationsydelse'),
           ...weeks('v9_k_no_offer', '2019-W40', '2020-W13', 'integrationsydelse'),
+          ...weeks('v10_m_starts_in_t', '2019-W40', '2020-W13', 'integrationsydelse'),
+          ...weeks('v11_k_no_group', '2019-W40', '2020-W13', 'integrationsydelse'),
         ],
         offers: [
           { person_id: 'v1_k_ends_w40', offer_type: 'virksomhedspraktik', start_date: '2019-09-01', end_date: '2019-09-30' },
@@ -61,6 +65,9 @@ describe('integration_virksomhedsrettet', () => {
           { person_id: 'v7_m_danish', offer_type: 'danskuddannelse', start_date: '2019-10-01', end_date: '2020-03-01' },
           { person_id: 'v8_k_two_offers', offer_type: 'virksomhedspraktik', start_date: '2019-10-07', end_date: '2019-11-01' },
           { person_id: 'v8_k_two_offers', offer_type: 'loentilskud_privat', start_date: '2019-11-04', end_date: '2020-02-01' },
+          // Sunday 29 December 2019 is the last day of T = 2019-W52.
+          { person_id: 'v10_m_starts_in_t', offer_type: 'virksomhedspraktik', start_date: '2019-12-29', end_date: '2020-01-15' },
+          { person_id: 'v11_k_no_group', offer_type: 'virksomhedspraktik', start_date: '2019-10-01', end_date: '2020-03-01' },
         ],
       },
       kpi.sql,
@@ -70,14 +77,15 @@ describe('integration_virksomhedsrettet', () => {
     // 2019Q4: K = v1 (offer ends in W40), v5 (ydelse only in W52, 259 weeks, offer still
     // running), v8 (two offers, counted once), v9 (no offer); v4 has ydelse only in W39 and
     // 2020-W01. M = v2 (offer ended in W39), v3 (offer starts in 2020-W01), v7 (danskuddannelse
-    // is not company-directed); v6 is out at 260 weeks.
+    // is not company-directed), v10 (offer starts in T); v6 is out at 260 weeks, v11 is not
+    // in the integration programme.
     // 2020Q1: K = v1, v4 (ydelse in W01, offer over), v8 (second offer), v9; v5 is out at 272
-    // weeks. M = v2, v3 (offer in W01), v7.
+    // weeks. M = v2, v3 (offer in W01), v7, v10.
     expect(rows).toEqual([
       { quarter: quarterIndex('2019Q4'), sex: 'K', numerator: 3, denominator: 4 },
-      { quarter: quarterIndex('2019Q4'), sex: 'M', numerator: 0, denominator: 3 },
+      { quarter: quarterIndex('2019Q4'), sex: 'M', numerator: 1, denominator: 4 },
       { quarter: quarterIndex('2020Q1'), sex: 'K', numerator: 1, denominator: 4 },
-      { quarter: quarterIndex('2020Q1'), sex: 'M', numerator: 1, denominator: 3 },
+      { quarter: quarterIndex('2020Q1'), sex: 'M', numerator: 2, denominator: 4 },
     ]);
   });
 });

@@ -27,6 +27,7 @@ describe('virksomhedsrettet_foerste_maaned', () => {
           refugee('f1_k_18_by_iso_year', 'K', 2001, '2018-12-31'),
           refugee('f2_m_17', 'M', 2002, '2018-12-31'),
           refugee('f3_m_week5', 'M', 1990, '2018-12-03'),
+          refugee('f9_m_17_at_arrival', 'M', 2001, '2018-12-03'),
           refugee('f4_k_same_week', 'K', 1990, '2018-11-29'),
           refugee('f5_m_q2', 'M', 1990, '2019-03-04'),
           refugee('f6_k_before', 'K', 1990, '2019-02-25'),
@@ -39,6 +40,8 @@ describe('virksomhedsrettet_foerste_maaned', () => {
           { person_id: 'f2_m_17', offer_type: 'virksomhedspraktik', start_date: '2019-01-02', end_date: '2019-03-01' },
           // 2018-W49 + 4 = 2019-W01 (2018 has 52 weeks); 7 January 2019 is in W02 = arrival + 5.
           { person_id: 'f3_m_week5', offer_type: 'loentilskud_privat', start_date: '2019-01-07', end_date: '2019-03-01' },
+          // Aged 17 in 2018-W49 (18 only in 2019-W01, the week arrival + 4).
+          { person_id: 'f9_m_17_at_arrival', offer_type: 'virksomhedspraktik', start_date: '2018-12-03', end_date: '2019-03-01' },
           // Arrival on Thursday 29 November (2018-W48); the offer starts the Monday before.
           { person_id: 'f4_k_same_week', offer_type: 'nytteindsats', start_date: '2018-11-26', end_date: '2018-12-20' },
           // 2019-W10 + 4 = 2019-W14 (1 to 7 April), in 2019Q2.
@@ -56,7 +59,8 @@ describe('virksomhedsrettet_foerste_maaned', () => {
       '2019Q2',
     );
     // 2018Q4: f4 (2018-W52). 2019Q1: K = f1 (aged 18, offer in W+4), f6 (2019-W13, no offer
-    // starting from arrival); M = f3 (offer in W+5), f8 (two offers, counted once); f2 is 17.
+    // starting from arrival); M = f3 (offer in W+5), f8 (two offers, counted once); f2 and
+    // f9 are 17 in their arrival week.
     // 2019Q2: f5 (offer in W+4).
     expect(rows).toEqual([
       { quarter: quarterIndex('2018Q4'), sex: 'K', numerator: 1, denominator: 1 },
