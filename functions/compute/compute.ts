@@ -93,9 +93,9 @@ export function parseKpiRows(definition: KpiDefinition, rows: SqlRow[], range: Q
   const rowSchema = z
     .object({
       quarter: z.number().int().min(range.from).max(range.to),
-      month: monthly ? z.number().int() : z.undefined(),
+      month: monthly ? z.number().int() : z.undefined().optional(),
       numerator: count,
-      denominator: share ? count : z.undefined(),
+      denominator: share ? count : z.undefined().optional(),
     })
     .refine((r) => r.month === undefined || monthQuarter(r.month) === r.quarter, { message: 'month ligger ikke i quarter', path: ['month'] })
     .refine((r) => r.denominator === undefined || r.numerator <= r.denominator, { message: 'numerator er større end denominator', path: ['numerator'] });

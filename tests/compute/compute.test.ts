@@ -1,0 +1,245 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadKpis } from '../../functions/compute/catalog.ts';
+import { compute, parseKpiRows } from '../../functions/compute/compute.ts';
+import { isPrimarySuppressed } from '../../functions/compute/disclosure.ts';
+import { kpiDefinitionSchema, type Kpi } from '../../functions/compute/kpiDefinition.ts';
+import type { Results } from '../../functions/compute/results.ts';
+import { municipalityConfigSchema } from '../../functions/config/municipality.ts';
+import type { DuckDbEngine } from '../../functions/engine/duckdbEngine.ts';
+import { fixtureEngine, runKpi } from '../fixtures/curated.ts';
+import { headlineFixture } from '../fixtures/headlineFixture.ts';
+import { cellsIn } from './cells.ts';
+
+const Q4_2017 = 2017 * 4 + 3;
+const [OCT, NOV, DEC] = [2017 * 12 + 9, 2017 * 12 + 10, 2017 * 12 + 11];
+const HEADLINE = ['flygtninge_job_foerste_aar', 'integration_selvforsoergende', 'langtid_virksomhedsrettet', 'unge_uddannelsesstart'];
+
+const config = municipalityConfigSchema.parse({
+  municipality: 'Testkommune',
+  committee: 'Udvalget',
+  benchmark_areas: { hele_landet: 'Hele landet', region_hovedstaden: 'Region Hovedstaden' },
+});
+const run = { snapshot: 'abc123', generatedAt: '2018-01-15T08:00:00.000Z', codeVersion: '0.1.0' };
+
+function kpi(definition: Record<string, unknown>, values: string, columns: string): Kpi {
+  return {
+    definition: kpiDefinitionSchema.parse({
+      title: 'Prøve',
+      description: 'En KPI til en test af beregningen.',
+      population: 'Alle',
+      direction: 'higher_is_better',
+      source: 'Test',
+      subject: 'prøver',
+      ...definition,
+    }),
+    sql: `SELECT * FROM (VALUES ${values}) AS t(${columns}) WHERE quarter BETWEEN {{from_quarter}} AND {{to_quarter}}`,
+    hash: `hash-${String(definition.id)}`,
+  };
+}
+
+// 2017Q4 = 8071, 2017Q3 = 8070; 8060 lies before the trend and must be left out by the SQL.
+const quarterly = kpi(
+  { id: 'test_andel', unit: 'share', grain: 'quarter', breakdowns: ['sex'] },
+  `(8071, 'K', 5, 10), (8071, 'M', 7, 15), (8070, 'K', 2, 10), (8070, 'M', 10, 20), (8060, 'K', 9, 9)`,
+  'quarter, sex, numerator, denominator',
+);
+// November has women only; the men's November is absent (0/0) and left out of their mean.
+const monthly = kpi(
+  { id: 'test_maaned', unit: 'share', grain: 'month', breakdowns: ['sex'] },
+  `(8071, ${OCT}, 'K', 2, 4), (8071, ${OCT}, 'M', 3, 6), (8071, ${NOV}, 'K', 3, 4), (8071, ${DEC}, 'K', 0, 2), (8071, ${DEC}, 'M', 2, 4)`,
+  'quarter, month, sex, numerator, denominator',
+);
+const counted = kpi({ id: 'test_antal', unit: 'count', grain: 'quarter' }, `(8071, 7), (8069, 3)`, 'quarter, numerator');
+
+const hidden = { value: null, numerator: null, denominator: null, suppressed: true };
+
+describe('compute on hand-made KPI rows', () => {
+  let engine: DuckDbEngine;
+  let results: Results;
+  beforeAll(async () => {
+    engine = await fixtureEngine({
+      benchmarks: [
+        { kpi_id: 'test_andel', period: '2017Q4', area: 'region_hovedstaden', value: 0.4 },
+        { kpi_id: 'test_andel', period: '2017Q3', area: 'hele_landet', value: 0.41 },
+        { kpi_id: 'test_andel', period: '2017Q4', area: 'hele_landet', value: 0.42 },
+        { kpi_id: 'test_andel', period: '2017-11', area: 'hele_landet', value: 0.5 },
+        { kpi_id: 'test_andel', period: '2015Q4', area: 'hele_landet', value: 0.3 },
+        { kpi_id: 'test_andel', period: '2017Q4', area: 'rudersdal', value: 0.6 },
+        { kpi_id: 'ukendt_kpi', period: '2017Q4', area: 'hele_landet', value: 0.1 },
+      ],
+    });
+    results = await compute(engine, { quarter: Q4_2017, kpis: [monthly, counted, quarterly], config, ...run });
+  });
+  afterAll(() => engine.close());
+
+  it('records the run and orders KPIs by id', () => {
+    expect(results).toMatchObject({
+      quarter: '2017Q4',
+      contract_version: 1,
+      snapshot: 'abc123',
+      code_version: '0.1.0',
+      generated_at: '2018-01-15T08:00:00.000Z',
+      municipality: 'Testkommune',
+      min_cell_size: 5,
+    });
+    expect(results.kpis.map((k) => [k.id, k.definition_hash])).toEqual([
+      ['test_andel', 'hash-test_andel'],
+      ['test_antal', 'hash-test_antal'],
+      ['test_maaned', 'hash-test_maaned'],
+    ]);
+  });
+
+  it('adds the sexes up to the total and keeps 8 quarters, oldest first', () => {
+    const andel = results.kpis[0]!;
+    expect(andel.trend.map((q) => q.quarter)).toEqual(['2016Q1', '2016Q2', '2016Q3', '2016Q4', '2017Q1', '2017Q2', '2017Q3', '2017Q4']);
+    // 2017Q4: K 5/10, M 7/15, total 12/25.
+    expect(andel).toMatchObject({ value: 12 / 25, numerator: 12, denominator: 25, suppressed: false });
+    expect(andel.breakdowns).toEqual({
+      sex: [
+        { group: 'K', value: 0.5, numerator: 5, denominator: 10, suppressed: false },
+        { group: 'M', value: 7 / 15, numerator: 7, denominator: 15, suppressed: false },
+      ],
+    });
+    // 2017Q3: total 12/30 published; K 2/10 hidden, so M 10/20 is hidden as well.
+    expect(andel.trend[6]).toEqual({
+      quarter: '2017Q3',
+      value: 0.4,
+      numerator: 12,
+      denominator: 30,
+      suppressed: false,
+      breakdowns: { sex: [{ group: 'K', ...hidden }, { group: 'M', ...hidden }] },
+    });
+    // Quarters without rows are 0/0: a denominator below 5, so hidden.
+    expect(andel.trend[0]).toEqual({ quarter: '2016Q1', ...hidden, breakdowns: { sex: [{ group: 'K', ...hidden }, { group: 'M', ...hidden }] } });
+  });
+
+  it('averages the monthly shares over months with a population, and sums the counts', () => {
+    const maaned = results.kpis[2]!;
+    // Total: October 5/10, November 3/4, December 2/6 → mean of 0.5, 0.75, 1/3; sums 10/20.
+    expect(maaned.value).toBeCloseTo((0.5 + 0.75 + 1 / 3) / 3, 15);
+    expect([maaned.numerator, maaned.denominator, maaned.suppressed]).toEqual([10, 20, false]);
+    const [k, m] = maaned.breakdowns.sex!;
+    // K: 2/4, 3/4, 0/2 → (0.5 + 0.75 + 0) / 3, sums 5/10. M: 3/6, –, 2/4 → 0.5, sums 5/10.
+    expect(k!.value).toBeCloseTo(1.25 / 3, 15);
+    expect([k!.numerator, k!.denominator]).toEqual([5, 10]);
+    expect(m).toEqual({ group: 'M', value: 0.5, numerator: 5, denominator: 10, suppressed: false });
+  });
+
+  it('gives a count its count as value, and hides small counts', () => {
+    const antal = results.kpis[1]!;
+    expect(antal).toMatchObject({ value: 7, numerator: 7, denominator: null, suppressed: false, breakdowns: {} });
+    expect(antal.trend[5]).toEqual({ quarter: '2017Q2', ...hidden, breakdowns: {} });
+    expect(antal.trend[4]).toEqual({ quarter: '2017Q1', value: 0, numerator: 0, denominator: null, suppressed: false, breakdowns: {} });
+  });
+
+  it('reads quarterly benchmarks of the configured areas within the trend, in config order', () => {
+    expect(results.kpis[0]!.benchmarks).toEqual([
+      { area: 'hele_landet', quarter: '2017Q3', value: 0.41 },
+      { area: 'hele_landet', quarter: '2017Q4', value: 0.42 },
+      { area: 'region_hovedstaden', quarter: '2017Q4', value: 0.4 },
+    ]);
+    expect(results.kpis[1]!.benchmarks).toEqual([]);
+  });
+
+  it('is deterministic', async () => {
+    const again = await compute(engine, { quarter: Q4_2017, kpis: [quarterly, counted, monthly], config, ...run });
+    expect(JSON.stringify(again)).toBe(JSON.stringify(results));
+  });
+
+  it('honours the configured minimum cell size', async () => {
+    const strict = await compute(engine, { quarter: Q4_2017, kpis: [quarterly], config: { ...config, min_cell_size: 8 }, ...run });
+    // n = 8: K 5/10 (numerator 5) and M 7/15 (numerator 7) are hidden, the total 12/25 is not.
+    expect(strict.min_cell_size).toBe(8);
+    expect(strict.kpis[0]).toMatchObject({ numerator: 12, denominator: 25, suppressed: false });
+    expect(strict.kpis[0]!.breakdowns.sex!.map((g) => g.suppressed)).toEqual([true, true]);
+  });
+});
+
+describe('KPI rows are parsed against the contract', () => {
+  const share = quarterly.definition;
+  const range = { from: 8064, to: 8071 };
+  const ok = { quarter: 8071, sex: 'K', numerator: 1, denominator: 2 };
+
+  it('accepts a well-formed row', () => {
+    expect(parseKpiRows(share, [ok], range)).toEqual([{ quarter: 8071, month: undefined, groups: { sex: 'K' }, numerator: 1, denominator: 2 }]);
+  });
+
+  it.each([
+    ['an unknown column', { ...ok, extra: 1 }, /ukendte kolonner extra/],
+    ['a missing denominator', { quarter: 8071, sex: 'K', numerator: 1 }, /denominator/],
+    ['a quarter outside the range', { ...ok, quarter: 8063 }, /quarter/],
+    ['an unknown sex', { ...ok, sex: 'X' }, /sex/],
+    ['a numerator above the denominator', { ...ok, numerator: 3 }, /numerator er større end denominator/],
+    ['a number as text', { ...ok, numerator: '1' }, /numerator/],
+    ['a fraction', { ...ok, numerator: 0.5 }, /numerator/],
+  ])('rejects %s', (_what, row, message) => {
+    expect(() => parseKpiRows(share, [row], range)).toThrow(message);
+  });
+
+  it('rejects a month outside its quarter and the same cell twice', () => {
+    const month = monthly.definition;
+    expect(() => parseKpiRows(month, [{ ...ok, month: 24212 }], range)).toThrow(/month ligger ikke i quarter/);
+    expect(() => parseKpiRows(month, [{ ...ok, month: OCT }, { ...ok, month: OCT }], range)).toThrow(/række 2.*samme celle/);
+  });
+});
+
+describe('compute end to end on the headline KPIs', () => {
+  let engine: DuckDbEngine;
+  let results: Results;
+  let kpis: Kpi[];
+  beforeAll(async () => {
+    kpis = (await loadKpis(fileURLToPath(new URL('../../dashboards/kpis/', import.meta.url)))).filter((k) => HEADLINE.includes(k.definition.id));
+    engine = await fixtureEngine(headlineFixture());
+    results = await compute(engine, { quarter: Q4_2017, kpis, config, ...run });
+  });
+  afterAll(() => engine.close());
+
+  it('has every KPI with 8 trend quarters, oldest first, the last equal to the top-level cell', () => {
+    expect(results.kpis.map((k) => k.id)).toEqual(HEADLINE);
+    for (const k of results.kpis) {
+      expect(k.trend.map((q) => q.quarter)).toEqual(['2016Q1', '2016Q2', '2016Q3', '2016Q4', '2017Q1', '2017Q2', '2017Q3', '2017Q4']);
+      const last = k.trend[7]!;
+      expect({ value: k.value, numerator: k.numerator, denominator: k.denominator, suppressed: k.suppressed, breakdowns: k.breakdowns }).toEqual({
+        value: last.value,
+        numerator: last.numerator,
+        denominator: last.denominator,
+        suppressed: last.suppressed,
+        breakdowns: last.breakdowns,
+      });
+    }
+  });
+
+  it('publishes no suppressed number anywhere, and nothing under the minimum cell size', () => {
+    const cells = cellsIn(JSON.parse(JSON.stringify(results)));
+    const suppressed = cells.filter((c) => c.cell.suppressed === true);
+    const published = cells.filter((c) => c.cell.suppressed === false);
+    // The fixture is meant to exercise both sides of the rule.
+    expect(suppressed.length).toBeGreaterThan(10);
+    expect(published.length).toBeGreaterThan(10);
+    for (const { path, cell } of suppressed) expect([path, cell.value, cell.numerator, cell.denominator]).toEqual([path, null, null, null]);
+    for (const { path, cell } of published) {
+      const raw = { value: cell.value as number, numerator: cell.numerator as number, denominator: cell.denominator as number };
+      expect([path, isPrimarySuppressed(raw, 5)]).toEqual([path, false]);
+    }
+  });
+
+  it('publishes the numbers the KPI SQL returns, added up', async () => {
+    for (const k of kpis) {
+      const rows = await runKpi(engine, k.sql, '2016Q1', '2017Q4');
+      const result = results.kpis.find((r) => r.id === k.definition.id)!;
+      for (const q of result.trend.filter((t) => !t.suppressed)) {
+        const inQuarter = rows.filter((r) => r.quarter === Number(q.quarter.slice(0, 4)) * 4 + Number(q.quarter.slice(5)) - 1);
+        const sum = (column: string) => inQuarter.reduce((a, r) => a + Number(r[column]), 0);
+        expect([k.definition.id, q.quarter, q.numerator, q.denominator]).toEqual([k.definition.id, q.quarter, sum('numerator'), sum('denominator')]);
+      }
+    }
+  });
+
+  it('attaches the national benchmark to integration_selvforsoergende', () => {
+    expect(results.kpis.find((k) => k.id === 'integration_selvforsoergende')!.benchmarks).toEqual([
+      { area: 'hele_landet', quarter: '2017Q3', value: 0.31 },
+      { area: 'hele_landet', quarter: '2017Q4', value: 0.33 },
+    ]);
+  });
+});
