@@ -3,16 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKpis } from '../../functions/compute/catalog.ts';
 import { compute, parseKpiRows } from '../../functions/compute/compute.ts';
 import { isPrimarySuppressed } from '../../functions/compute/disclosure.ts';
-import { kpiDefinitionSchema, type Kpi } from '../../functions/compute/kpiDefinition.ts';
+import type { Kpi } from '../../functions/compute/kpiDefinition.ts';
 import type { Results } from '../../functions/compute/results.ts';
 import { municipalityConfigSchema } from '../../functions/config/municipality.ts';
 import type { DuckDbEngine } from '../../functions/engine/duckdbEngine.ts';
 import { fixtureEngine, runKpi } from '../fixtures/curated.ts';
 import { headlineFixture } from '../fixtures/headlineFixture.ts';
 import { cellsIn } from './cells.ts';
+import { counted, monthly, OCT, quarterly } from './sampleKpis.ts';
 
 const Q4_2017 = 2017 * 4 + 3;
-const [OCT, NOV, DEC] = [2017 * 12 + 9, 2017 * 12 + 10, 2017 * 12 + 11];
 const HEADLINE = ['flygtninge_job_foerste_aar', 'integration_selvforsoergende', 'langtid_virksomhedsrettet', 'unge_uddannelsesstart'];
 
 const config = municipalityConfigSchema.parse({
@@ -21,36 +21,6 @@ const config = municipalityConfigSchema.parse({
   benchmark_areas: { hele_landet: 'Hele landet', region_hovedstaden: 'Region Hovedstaden' },
 });
 const run = { snapshot: 'abc123', generatedAt: '2018-01-15T08:00:00.000Z', codeVersion: '0.1.0' };
-
-function kpi(definition: Record<string, unknown>, values: string, columns: string): Kpi {
-  return {
-    definition: kpiDefinitionSchema.parse({
-      title: 'Prøve',
-      description: 'En KPI til en test af beregningen.',
-      population: 'Alle',
-      direction: 'higher_is_better',
-      source: 'Test',
-      subject: 'prøver',
-      ...definition,
-    }),
-    sql: `SELECT * FROM (VALUES ${values}) AS t(${columns}) WHERE quarter BETWEEN {{from_quarter}} AND {{to_quarter}}`,
-    hash: `hash-${String(definition.id)}`,
-  };
-}
-
-// 2017Q4 = 8071, 2017Q3 = 8070; 8060 lies before the trend and must be left out by the SQL.
-const quarterly = kpi(
-  { id: 'test_andel', unit: 'share', grain: 'quarter', breakdowns: ['sex'] },
-  `(8071, 'K', 5, 10), (8071, 'M', 7, 15), (8070, 'K', 2, 10), (8070, 'M', 10, 20), (8060, 'K', 9, 9)`,
-  'quarter, sex, numerator, denominator',
-);
-// November has women only; the men's November is absent (0/0) and left out of their mean.
-const monthly = kpi(
-  { id: 'test_maaned', unit: 'share', grain: 'month', breakdowns: ['sex'] },
-  `(8071, ${OCT}, 'K', 2, 4), (8071, ${OCT}, 'M', 3, 6), (8071, ${NOV}, 'K', 3, 4), (8071, ${DEC}, 'K', 0, 2), (8071, ${DEC}, 'M', 2, 4)`,
-  'quarter, month, sex, numerator, denominator',
-);
-const counted = kpi({ id: 'test_antal', unit: 'count', grain: 'quarter' }, `(8071, 7), (8069, 3)`, 'quarter, numerator');
 
 const hidden = { value: null, numerator: null, denominator: null, suppressed: true };
 
