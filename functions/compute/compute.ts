@@ -44,7 +44,7 @@ export async function compute(engine: Engine, options: ComputeOptions): Promise<
 
   const results: KpiResult[] = [];
   for (const kpi of kpis) {
-    const rows = await engine.query(renderKpiSql(kpi.sql, { fromQuarter: range.from, toQuarter: range.to }));
+    const rows = await runKpiSql(engine, kpi, range);
     const cells = parseKpiRows(kpi.definition, rows, range);
     const trend = quarters.map((q) => quarterCell(kpi.definition, cells, q, options.config.min_cell_size));
     const last = trend[trend.length - 1]!;
@@ -77,6 +77,15 @@ export async function compute(engine: Engine, options: ComputeOptions): Promise<
     min_cell_size: options.config.min_cell_size,
     kpis: results,
   });
+}
+
+/** A failing query names its KPI file, so the analyst knows where to look. */
+async function runKpiSql(engine: Engine, kpi: Kpi, range: QuarterRange): Promise<SqlRow[]> {
+  try {
+    return await engine.query(renderKpiSql(kpi.sql, { fromQuarter: range.from, toQuarter: range.to }));
+  } catch (error) {
+    throw new Error(`KPI ${kpi.definition.id}: forespørgslen ${kpi.definition.id}.sql fejlede på ${engine.name}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 const count = z.number().int().nonnegative();

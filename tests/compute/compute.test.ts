@@ -147,6 +147,13 @@ describe('KPI rows are parsed against the contract', () => {
     expect(() => parseKpiRows(share, [row], range)).toThrow(message);
   });
 
+  it('names the KPI when its query fails on the engine', async () => {
+    const engine = await fixtureEngine({});
+    const broken = { ...quarterly, sql: `${quarterly.sql} AND no_such_column = 1` };
+    await expect(compute(engine, { quarter: Q4_2017, kpis: [broken], config, ...run })).rejects.toThrow(/KPI test_andel: forespørgslen test_andel.sql fejlede på duckdb: .*no_such_column/);
+    await engine.close();
+  });
+
   it('rejects a month outside its quarter and the same cell twice', () => {
     const month = monthly.definition;
     expect(() => parseKpiRows(month, [{ ...ok, month: 24212 }], range)).toThrow(/month ligger ikke i quarter/);
