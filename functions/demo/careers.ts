@@ -6,10 +6,15 @@ import { firstWeekOfYear, isoYearOf, WEEK_COUNT } from './timeline.ts';
 
 /**
  * Benefit careers of the municipality's residents outside the integration programme: spells
- * of one status each, from a benefit to a job or another benefit, until they move away, die,
- * or leave the extract's follow-up. Stocks and durations are set for a municipality of
- * ~25,000 inhabitants with the country's lowest unemployment (seed 001): about 1,000 people
- * on a benefit in any week.
+ * of one status each, from a benefit to a job or another benefit, until they move away or die.
+ * Stocks and durations are set for a municipality of ~25,000 inhabitants with the country's
+ * lowest unemployment (seed 001): about 1,000 people on a benefit in any week.
+ *
+ * After a spell ends in self-support, a person stays in the extract for a follow-up of a few
+ * months and then, mostly, their rows stop, as if they had moved away. Keeping everyone who
+ * ever had a benefit until the end of 2017 would make the extract several times larger than
+ * the people it is about; the KPIs only need the self-supporting weeks of the integration
+ * programme (integration.ts keeps all of those) and the weeks just after a benefit.
  */
 
 type Next = Status | 'gone';
@@ -106,7 +111,7 @@ function nextStatus(status: Status, person: PersonRecord, weeks: number, rng: Ra
   if (t >= person.pensionAt) return status === 'pension' ? 'gone' : 'pension';
   const age = person.age(t);
   const young = age < 30;
-  const woman = person.sex === 'K' && age < 42;
+  const mother = person.sex === 'K' && age < 42;
   const education = EDUCATION_EFFORT[isoYearOf[Math.min(t, WEEK_COUNT - 1)]!] ?? 1;
   switch (status) {
     case 'a_dagpenge':
@@ -116,7 +121,7 @@ function nextStatus(status: Status, person: PersonRecord, weeks: number, rng: Ra
         ['ordinaer_uddannelse', (young ? 0.2 : 0.02) * education],
         ['kontanthjaelp', weeks > 80 ? 0.15 : 0.01],
         ['pension', age >= 60 ? 0.3 : 0],
-        ['barsel', woman ? 0.05 : 0],
+        ['barsel', mother ? 0.05 : 0],
         ['gone', 0.03],
       ]);
     case 'sygedagpenge':
@@ -201,7 +206,7 @@ function nextStatus(status: Status, person: PersonRecord, weeks: number, rng: Ra
         ['gone', 0.8],
         ['a_dagpenge', 0.08],
         ['sygedagpenge', 0.09],
-        ['barsel', woman ? 0.03 : 0],
+        ['barsel', mother ? 0.03 : 0],
       ]);
     default:
       // foertidspension ends in death or moving away; pension ends the follow-up
