@@ -15,11 +15,11 @@ import { isoYearOf, weekOfDay, WEEK_COUNT } from './timeline.ts';
 
 export const ARRIVALS_PER_YEAR: Readonly<Record<number, number>> = { 2014: 38, 2015: 92, 2016: 104, 2017: 48 };
 
-/** Arrivals by month: the autumn 2015 wave carrying into spring 2016. */
+/** Arrivals by month: the autumn 2015 wave carrying into 2016, family reunification after it. */
 const MONTH_WEIGHTS: Readonly<Record<number, readonly number[]>> = {
   2014: [4, 4, 5, 6, 7, 8, 9, 10, 11, 12, 12, 12],
   2015: [5, 5, 5, 6, 6, 7, 8, 10, 13, 15, 16, 16],
-  2016: [16, 15, 14, 12, 10, 9, 8, 7, 7, 6, 6, 6],
+  2016: [11, 10, 9, 9, 8, 8, 8, 8, 9, 10, 10, 10],
   2017: [7, 7, 6, 6, 6, 5, 5, 5, 5, 4, 4, 4],
 };
 
@@ -28,7 +28,7 @@ const REFORM_DAY = dateToDay('2016-07-01') as number;
 const REFORM_WEEK = weekOfDay(REFORM_DAY);
 
 /** Better job chances each year: a stronger labour market and the 2016 strategy (seed 001). */
-const JOB_CLIMATE: Readonly<Record<number, number>> = { 2014: 0.75, 2015: 0.85, 2016: 1.0, 2017: 1.1 };
+const JOB_CLIMATE: Readonly<Record<number, number>> = { 2014: 0.75, 2015: 0.85, 2016: 1.0, 2017: 1.25 };
 
 /** Weekly chance of moving away; people with a job move more (often for the job). */
 const MOVE_AWAY_PER_WEEK = 0.0015;
