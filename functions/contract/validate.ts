@@ -1,0 +1,132 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { sqlString } from '../engine/duckdbEngine.ts';
+import { WEEK_SQL_MACROS } from '../ingest/weekSql.ts';
+import { CPR_SQL_MACROS, looksLikeCpr } from './cpr.ts';
+import { checkHeader, headerLabel, type CsvFile } from './csvFile.ts';
+import type { ExtractSpec } from './extracts.ts';
+import { MAX_REPORTED_PROBLEMS, type ValidationReport } from './problems.ts';
+import { checkRows } from './crossChecks.ts';
+import { cellColumn, cellsTable, checkValues, linesTable, problemsTable, valuesTable, valuesSql, VALUES_SQL_MACROS, type RuleContext, type Sql } from './validateRules.ts';
+import { toProblem, type RawProblem, type Rule } from './validateMessages.ts';
+
+/**
+ * Validation runs inside DuckDB, not row by row in JavaScript. The file is read as whole
+ * lines (so `rowid + 1` is the line number an editor shows; blank lines stay as NULL rows) and
+ * split in SQL. Rules are checked on each column's distinct values, which one grouped pass
+ * collects; only the lines holding a bad value are looked up again. A valid file is thus
+ * read once and scanned once before curation scans it for the Parquet output.
+ */
+export interface ValidatedExtract {
+  spec: ExtractSpec;
+  csv: CsvFile;
+  /** 1-based position in the delivered header of each contract column. */
+  columnIndex: Map<string, number>;
+  /** Data lines (blank lines included), the header excluded. */
+  dataLines: number;
+  /** `totalProblems === 0` means the file is accepted. */
+  report: ValidationReport;
+}
+
+export interface ValidateOptions {
+  deliveryId: string;
+  /** Validated persons extract whose ids `referencesPersons` extracts are checked against. */
+  persons?: ValidatedExtract;
+  now?: Date;
+}
+
+/** Install the SQL macros validation needs; once per connection. */
+export async function prepareValidation(db: DuckDBConnection): Promise<void> {
+  await db.run(WEEK_SQL_MACROS + CPR_SQL_MACROS + VALUES_SQL_MACROS);
+}
+
+export async function validateExtract(db: DuckDBConnection, spec: ExtractSpec, csv: CsvFile, options: ValidateOptions): Promise<ValidatedExtract> {
+  const now = options.now ?? new Date();
+  const header = checkHeader(csv.header, spec);
+  const k = csv.header.length;
+  const [lines, cells, values, problems] = [linesTable(spec), cellsTable(spec), valuesTable(spec), problemsTable(spec)];
+  const sql: Sql = {
+    run: async (text) => void (await db.run(text)),
+    rows: async (text) => (await db.runAndReadAll(text)).getRowObjectsJS(),
+  };
+  const { run, rows } = sql;
+
+  await run(`CREATE OR REPLACE TABLE ${problems} (line BIGINT, col INTEGER, colname VARCHAR, rule VARCHAR, shown VARCHAR, ref BIGINT)`);
+  const headerProblems: RawProblem[] = [...header.problems];
+  csv.header.forEach((name, i) => {
+    if (looksLikeCpr(name)) headerProblems.push({ line: 1, columnNumber: i + 1, rule: 'cpr' });
+  });
+  for (const p of headerProblems) {
+    const literal = (v: string | number | undefined) => (v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : sqlString(v));
+    await run(`INSERT INTO ${problems} VALUES (${p.line}, ${literal(p.columnNumber)}, ${literal(p.column)}, ${sqlString(p.rule)}, ${literal(p.shown)}, ${literal(p.ref)})`);
+  }
+
+  await run(
+    `CREATE OR REPLACE TABLE ${lines} AS SELECT * FROM read_csv(${sqlString(csv.path)}, columns={'l': 'VARCHAR'}, header=false, ` +
+      `delim='\x01', quote='', escape='', auto_detect=false, strict_mode=false)`,
+  );
+  const named = spec.columns.map((c) => `${header.columnIndex.has(c.name) ? `p[${header.columnIndex.get(c.name)}]` : 'NULL::VARCHAR'} AS ${cellColumn(c.name)}`);
+  await run(
+    `CREATE OR REPLACE VIEW ${cells} AS SELECT line, len(p) AS n, p, ${named.join(', ')} FROM ` +
+      `(SELECT rowid + 1 AS line, split_cells(l, ${sqlString(csv.delimiter)}) AS p FROM ${lines}) WHERE line > 1`,
+  );
+
+  let dataLines = 0;
+  if (k > 0) {
+    const ctx: RuleContext = { sql, spec, cells, values, problems, k, columnIndex: header.columnIndex, delimiter: csv.delimiter, now };
+    if (options.persons) {
+      ctx.persons = valuesTable(options.persons.spec);
+      ctx.personsIdColumn = options.persons.columnIndex.get('person_id');
+    }
+    await run(valuesSql(ctx));
+    const [shape] = await rows(`SELECT sum(rows) AS total, min(min_n) AS lo, max(max_n) AS hi FROM ${values} WHERE col = 1`);
+    dataLines = Number(shape?.total ?? 0);
+    if (Number(shape?.lo ?? k) !== k || Number(shape?.hi ?? k) !== k) {
+      await run(
+        `INSERT INTO ${problems} SELECT line, NULL, NULL, CASE WHEN n = 0 THEN 'blank_line' ELSE 'cell_count' END, NULL, n FROM ${cells} WHERE n <> ${k}`,
+      );
+      await run(
+        `INSERT INTO ${problems} SELECT line, j, NULL, 'cpr', NULL, NULL FROM (SELECT line, unnest(p) AS cell, generate_subscripts(p, 1) AS j ` +
+          `FROM ${cells} WHERE n <> ${k} AND n > 0) WHERE looks_like_cpr(cell)`,
+      );
+    }
+    await checkValues(ctx);
+    await checkRows(ctx);
+    await run(`INSERT INTO ${problems} SELECT 0, NULL, NULL, 'cpr_file', NULL, count(*) FROM ${problems} WHERE rule = 'cpr' HAVING count(*) > 0`);
+  }
+
+  const [{ total }] = (await rows(`SELECT count(*) AS total FROM ${problems}`)) as [{ total: bigint }];
+  const found = await rows(`SELECT * FROM ${problems} ORDER BY line, col NULLS FIRST, rule LIMIT ${MAX_REPORTED_PROBLEMS}`);
+  const raw = found.map((row): RawProblem => {
+    const line = Number(row.line);
+    const columnNumber = row.col === null ? undefined : Number(row.col);
+    const column = row.colname !== null ? String(row.colname) : columnName(spec, header.columnIndex, csv.header, columnNumber, row.rule === 'cpr' && line === 1);
+    return {
+      line,
+      ...(columnNumber !== undefined ? { columnNumber } : {}),
+      ...(column !== undefined ? { column } : {}),
+      rule: row.rule as Rule,
+      ...(row.shown !== null ? { shown: String(row.shown) } : {}),
+      ...(row.ref !== null ? { ref: Number(row.ref) } : {}),
+    };
+  });
+  const context = { spec, headerLength: k, now };
+  const report: ValidationReport = {
+    file: spec.file,
+    deliveryId: options.deliveryId,
+    totalProblems: Number(total),
+    problems: raw.map((p) => toProblem(p, context)),
+  };
+  return { spec, csv, columnIndex: header.columnIndex, dataLines, report };
+}
+
+/**
+ * The name to show for a column position: the contract name when the position holds a contract
+ * column, a delivered name only when it is safe to show, and never a header cell that itself
+ * looks like a CPR number.
+ */
+function columnName(spec: ExtractSpec, columnIndex: Map<string, number>, header: readonly string[], columnNumber: number | undefined, isCprHeader: boolean): string | undefined {
+  if (columnNumber === undefined) return undefined;
+  for (const c of spec.columns) if (columnIndex.get(c.name) === columnNumber) return c.name;
+  const name = header[columnNumber - 1];
+  return isCprHeader || !name ? undefined : headerLabel(name);
+}

@@ -1,0 +1,133 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { CURATED_SCHEMA, type CuratedTable } from '../engine/curatedSchema.ts';
+import { sqlString } from '../engine/duckdbEngine.ts';
+import type { ExtractName } from '../contract/extracts.ts';
+import type { ValidatedExtract } from '../contract/validate.ts';
+import { cellColumn as c, cellsTable, valuesTable } from '../contract/validateRules.ts';
+import { calendarRows } from './calendar.ts';
+import { weekInfo } from '../calendar/isoWeek.ts';
+
+/**
+ * From validated cells (text, in DuckDB) to the curated columns of docs/architecture.md.
+ * Only accepted files are curated, so every cast here succeeds. Rows keep the delivered
+ * order (DuckDB preserves insertion order), so the same file gives the same Parquet bytes.
+ */
+type Expressions = Record<string, string>;
+
+const emptyToNull = (name: string) => `NULLIF(${c(name)}, '')`;
+const date = (name: string) => `CAST(${emptyToNull(name)} AS DATE)`;
+const decimal = (name: string) => `CAST(replace(${c(name)}, ',', '.') AS DOUBLE)`;
+
+function expressions(extract: ExtractName, lastBenefitWeek: number | null): Expressions {
+  switch (extract) {
+    case 'persons':
+      return {
+        person_id: c('person_id'),
+        sex: c('sex'),
+        birth_year: c('birth_year'),
+        integration_group: emptyToNull('integration_group'),
+        arrival_date: date('arrival_date'),
+        arrival_week: `week_of_date(${date('arrival_date')})`,
+      };
+    case 'benefit_weeks':
+      return { person_id: c('person_id'), week: 'weeks.week', status: c('status'), visitation: emptyToNull('visitation') };
+    case 'offers':
+      return {
+        person_id: c('person_id'),
+        offer_type: c('offer_type'),
+        start_date: date('start_date'),
+        end_date: date('end_date'),
+        start_week: `week_of_date(${date('start_date')})`,
+        // An offer still running lasts to the end of the data: the last week of benefit_weeks.
+        end_week: `coalesce(week_of_date(${date('end_date')}), ${lastBenefitWeek ?? 'NULL'})`,
+      };
+    case 'companies':
+      return { company_id: c('company_id'), year: c('year'), employees: decimal('employees') };
+    case 'company_contacts':
+      return {
+        company_id: c('company_id'),
+        contact_date: date('contact_date'),
+        contact_type: c('contact_type'),
+        contact_year: `year(${date('contact_date')})`,
+        contact_quarter: `quarter_of_date(${date('contact_date')})`,
+      };
+    case 'benchmarks': {
+      const year = `CAST(substr(${c('period')}, 1, 4) AS INTEGER)`;
+      const part = `CAST(substr(${c('period')}, 6) AS INTEGER)`;
+      return {
+        kpi_id: c('kpi_id'),
+        period: c('period'),
+        area: c('area'),
+        value: decimal('value'),
+        quarter: `CASE WHEN substr(${c('period')}, 5, 1) = 'Q' THEN ${year} * 4 + ${part} - 1 END`,
+        month: `CASE WHEN substr(${c('period')}, 5, 1) = '-' THEN ${year} * 12 + ${part} - 1 END`,
+      };
+    }
+  }
+}
+
+/** Every curated column, cast to its curated type, in schema order. */
+function typedSelect(table: CuratedTable, expr: (column: string) => string): string {
+  return Object.entries(CURATED_SCHEMA[table])
+    .map(([column, type]) => `CAST(${expr(column)} AS ${type}) AS ${column}`)
+    .join(', ');
+}
+
+export function curatedSql(validated: ValidatedExtract, lastBenefitWeek: number | null): string {
+  const extract = validated.spec.name;
+  const exprs = expressions(extract, lastBenefitWeek);
+  const from =
+    extract === 'benefit_weeks'
+      ? // Millions of rows, a few hundred distinct weeks: convert each label once and join.
+        `${cellsTable(validated.spec)} JOIN (${distinctValues(validated, 'week', 'label, week_of_label(label) AS week')}) AS weeks ON ${c('week')} = weeks.label`
+      : cellsTable(validated.spec);
+  return `SELECT ${typedSelect(extract, (column) => exprs[column]!)} FROM ${from}`;
+}
+
+/** The distinct values of one column, from the grouped validation pass. */
+function distinctValues(validated: ValidatedExtract, column: string, select: string): string {
+  return `SELECT ${select} FROM (SELECT value AS label FROM ${valuesTable(validated.spec)} WHERE col = ${validated.columnIndex.get(column)})`;
+}
+
+/** An absent optional extract: the table exists with its columns and no rows. */
+export function emptySql(table: CuratedTable): string {
+  return `SELECT ${typedSelect(table, () => 'NULL')} WHERE false`;
+}
+
+export function calendarSql(firstIsoYear: number, lastIsoYear: number): string {
+  const values = calendarRows(firstIsoYear, lastIsoYear)
+    .map((r) => `(${r.week}, '${r.iso_label}', ${r.iso_year}, ${r.iso_week}, ${r.month}, ${r.quarter}, ${r.last_of_month}, ${r.last_of_quarter})`)
+    .join(', ');
+  const columns = Object.keys(CURATED_SCHEMA.calendar);
+  return `SELECT ${typedSelect('calendar', (column) => column)} FROM (VALUES ${values}) AS v(${columns.join(', ')}) ORDER BY week`;
+}
+
+/** Single file, zstd, delivered row order: the same input gives byte-identical Parquet. */
+export async function writeParquet(db: DuckDBConnection, select: string, path: string): Promise<number> {
+  await db.run(`COPY (${select}) TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd)`);
+  const rows = (await db.runAndReadAll(`SELECT count(*) AS n FROM read_parquet(${sqlString(path)})`)).getRowObjectsJS()[0]!.n;
+  return Number(rows);
+}
+
+/** Last week of benefit_weeks ('YYYY-Www' labels sort in time order), or null when empty. */
+export async function lastBenefitWeek(db: DuckDBConnection, benefitWeeks: ValidatedExtract): Promise<number | null> {
+  const row = (await db.runAndReadAll(distinctValues(benefitWeeks, 'week', 'week_of_label(max(label)) AS w'))).getRowObjectsJS()[0]!;
+  return row.w === null ? null : Number(row.w);
+}
+
+/** ISO years of the earliest and latest week any accepted extract mentions. */
+export async function dataIsoYears(db: DuckDBConnection, accepted: readonly ValidatedExtract[]): Promise<[number, number] | undefined> {
+  const parts: string[] = [];
+  const weeks = (sql: string) => `SELECT week_of_date(lo) AS lo, week_of_date(hi) AS hi FROM (${sql})`;
+  for (const v of accepted) {
+    const dates = (name: string) => weeks(`SELECT min(${date(name)}) AS lo, max(${date(name)}) AS hi FROM ${cellsTable(v.spec)}`);
+    if (v.spec.name === 'benefit_weeks') parts.push(distinctValues(v, 'week', 'week_of_label(min(label)) AS lo, week_of_label(max(label)) AS hi'));
+    if (v.spec.name === 'persons') parts.push(dates('arrival_date'));
+    if (v.spec.name === 'offers') parts.push(dates('start_date'), dates('end_date'));
+    if (v.spec.name === 'company_contacts') parts.push(dates('contact_date'));
+  }
+  if (parts.length === 0) return undefined;
+  const row = (await db.runAndReadAll(`SELECT min(lo) AS lo, max(hi) AS hi FROM (${parts.join(' UNION ALL ')})`)).getRowObjectsJS()[0]!;
+  if (row.lo === null || row.hi === null) return undefined;
+  return [weekInfo(Number(row.lo)).isoYear, weekInfo(Number(row.hi)).isoYear];
+}

@@ -1,0 +1,169 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { readCsvFile } from '../contract/csvFile.ts';
+import { CONTRACT_VERSION, EXTRACT_LIST, extractForFile, type ExtractSpec } from '../contract/extracts.ts';
+import type { ValidationReport } from '../contract/problems.ts';
+import { prepareValidation, validateExtract, type ValidatedExtract } from '../contract/validate.ts';
+import { toProblem } from '../contract/validateMessages.ts';
+import { CURATED_TABLES, type CuratedTable } from '../engine/curatedSchema.ts';
+import { sqlString } from '../engine/duckdbEngine.ts';
+import type { Log } from '../log.ts';
+import { LocalStore } from '../store/localStore.ts';
+import { keys, type Store, type StoredObject } from '../store/store.ts';
+import { calendarSql, curatedSql, dataIsoYears, emptySql, lastBenefitWeek, writeParquet } from './curate.ts';
+import { deliveryId, snapshotId, type SnapshotManifest } from './snapshot.ts';
+
+export interface IngestResult {
+  ok: boolean;
+  snapshot?: string;
+  /** Latest modification time of the incoming files (0 when there are none). */
+  deliveredAtMs: number;
+  rejected: ValidationReport[];
+  warnings: string[];
+}
+
+export interface IngestOptions {
+  log: Log;
+  /** Scratch folder for staged and decoded files and DuckDB spill; a temporary one by default. */
+  workDir?: string;
+  /** Reference time for "current year" rules; now by default. */
+  now?: Date;
+}
+
+const INCOMING_CSV = /^incoming\/[^/]+\.csv$/i;
+
+/**
+ * The ingest stage: validate every delivered extract, quarantine rejected files with their
+ * error report, and, when the whole delivery is accepted, write the curated snapshot. A
+ * delivery is accepted whole or not at all; nothing is ever deleted.
+ */
+export async function ingest(store: Store, options: IngestOptions): Promise<IngestResult> {
+  const { log } = options;
+  const incoming = (await store.list('incoming/')).filter((o) => INCOMING_CSV.test(o.key));
+  const deliveredAtMs = incoming.reduce((max, o) => Math.max(max, o.modifiedMs), 0);
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    log.warn(message);
+  };
+  for (const o of incoming) {
+    const file = o.key.slice('incoming/'.length);
+    if (!extractForFile(file)) warn(`${file} er ikke et udtræk i kontrakten og er ikke læst (udtrækkene hedder ${EXTRACT_LIST.map((s) => s.file).join(', ')}).`);
+  }
+
+  await mkdir(options.workDir ?? tmpdir(), { recursive: true });
+  const work = await mkdtemp(join(options.workDir ?? tmpdir(), 'pejlemaerke-ingest-'));
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
+  try {
+    await db.run(`SET temp_directory = ${sqlString(join(work, 'duckdb'))}`);
+    await prepareValidation(db);
+    const accepted: ValidatedExtract[] = [];
+    const rejected: ValidationReport[] = [];
+    let persons: ValidatedExtract | undefined;
+
+    for (const spec of EXTRACT_LIST) {
+      const object = incoming.find((o) => o.key === keys.incoming(spec.file));
+      if (!object) {
+        if (spec.requirement === 'required') rejected.push(missingReport(spec));
+        else if (spec.requirement === 'companyKpis') warn(`${spec.file} er ikke leveret: virksomheds-KPI'erne bliver tomme.`);
+        else log.info(`${spec.file} er ikke leveret (valgfri).`);
+        continue;
+      }
+      const validated = await validateFile(db, store, object, spec, work, { persons, now: options.now ?? new Date() });
+      validated.csv.warnings.forEach(warn);
+      if (spec.name === 'persons') persons = validated;
+      const { report } = validated;
+      log.info(`${spec.file}: ${validated.dataLines} linjer, ${report.totalProblems} problem(er)`, { file: spec.file, problems: report.totalProblems });
+      if (report.totalProblems === 0) {
+        if (validated.dataLines === 0) warn(`${spec.file} har ingen rækker.`);
+        accepted.push(validated);
+      } else {
+        rejected.push(report);
+        await quarantine(store, object.key, report);
+        log.warn(`${spec.file} er afvist og lagt i ${keys.quarantine(report.deliveryId, '')}`, { file: spec.file, deliveryId: report.deliveryId });
+      }
+    }
+
+    if (rejected.length > 0) return { ok: false, deliveredAtMs, rejected, warnings };
+    const snapshot = snapshotId(accepted.map((v) => ({ file: v.spec.file, sha256: v.csv.sha256 })));
+    const tables = await writeSnapshot(db, store, snapshot, accepted, work);
+    const manifest: SnapshotManifest = {
+      snapshot,
+      contractVersion: CONTRACT_VERSION,
+      deliveredAt: new Date(deliveredAtMs).toISOString(),
+      deliveredAtMs,
+      files: accepted.map((v) => ({ file: v.spec.file, sha256: v.csv.sha256, bytes: v.csv.bytes, encoding: v.csv.encoding, delimiter: v.csv.delimiter })),
+      tables,
+      warnings,
+    };
+    await store.put(keys.snapshotManifest(snapshot), `${JSON.stringify(manifest, null, 2)}\n`, 'application/json');
+    log.info(`Snapshot ${snapshot} er skrevet`, { snapshot });
+    return { ok: true, snapshot, deliveredAtMs, rejected: [], warnings };
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function validateFile(
+  db: DuckDBConnection,
+  store: Store,
+  object: StoredObject,
+  spec: ExtractSpec,
+  work: string,
+  context: { persons?: ValidatedExtract; now: Date },
+): Promise<ValidatedExtract> {
+  let path: string;
+  if (store instanceof LocalStore) path = store.pathOf(object.key);
+  else {
+    path = join(work, 'incoming', spec.file);
+    await store.getFile(object.key, path);
+  }
+  const csv = await readCsvFile(path, spec.file, work);
+  return validateExtract(db, spec, csv, { deliveryId: deliveryId(csv.sha256), persons: context.persons, now: context.now });
+}
+
+/** The delivered file, byte for byte, and its error report beside it; incoming/ keeps its copy. */
+async function quarantine(store: Store, incomingKey: string, report: ValidationReport): Promise<void> {
+  await store.copy(incomingKey, keys.quarantine(report.deliveryId, report.file));
+  await store.put(keys.quarantine(report.deliveryId, `${report.file}.errors.json`), `${JSON.stringify(report, null, 2)}\n`, 'application/json');
+}
+
+/** A required extract that was not delivered; nothing to quarantine, so no delivery id. */
+function missingReport(spec: ExtractSpec): ValidationReport {
+  const problem = toProblem({ line: 0, rule: 'missing_file' }, { spec, headerLength: 0, now: new Date() });
+  return { file: spec.file, deliveryId: '', totalProblems: 1, problems: [problem] };
+}
+
+async function writeSnapshot(
+  db: DuckDBConnection,
+  store: Store,
+  snapshot: string,
+  accepted: readonly ValidatedExtract[],
+  work: string,
+): Promise<SnapshotManifest['tables']> {
+  const benefitWeeks = accepted.find((v) => v.spec.name === 'benefit_weeks');
+  const lastWeek = benefitWeeks ? await lastBenefitWeek(db, benefitWeeks) : null;
+  const years = await dataIsoYears(db, accepted);
+  const tables: SnapshotManifest['tables'] = {};
+  for (const table of CURATED_TABLES) {
+    const select = selectFor(table, accepted, lastWeek, years);
+    const key = keys.curated(table, snapshot);
+    const path = store instanceof LocalStore ? store.pathOf(key) : join(work, key);
+    await mkdir(dirname(path), { recursive: true });
+    const rows = await writeParquet(db, select, path);
+    if (!(store instanceof LocalStore)) await store.putFile(key, path, 'application/vnd.apache.parquet');
+    tables[table] = { key, rows };
+  }
+  return tables;
+}
+
+function selectFor(table: CuratedTable, accepted: readonly ValidatedExtract[], lastWeek: number | null, years: [number, number] | undefined): string {
+  if (table === 'calendar') return years ? calendarSql(years[0], years[1]) : emptySql('calendar');
+  const validated = accepted.find((v) => v.spec.name === table);
+  return validated ? curatedSql(validated, lastWeek) : emptySql(table);
+}
