@@ -88,10 +88,11 @@ export function checkDialect(file: string, sql: string, range: QuarterRange): Pr
 
   const syntaxErrors: ParseError[] = [];
   const tree = parser.parse(rendered.text, (error) => syntaxErrors.push(error));
-  // `::` and QUALIFY break the Trino grammar; their own rule says more than the syntax errors after them.
+  // Only the first syntax error: the parser's recovery makes the ones after it echoes. And none
+  // after `::` or QUALIFY, whose own rule says more about why Trino cannot read on.
   const firstBreak = findings.find((f) => f.rule === 'double-colon-cast' || f.rule === 'qualify');
-  for (const error of syntaxErrors) {
-    if (firstBreak && (error.startLine > firstBreak.line || (error.startLine === firstBreak.line && error.startColumn >= firstBreak.column))) continue;
+  const error = syntaxErrors[0];
+  if (error && !(firstBreak && (error.startLine > firstBreak.line || (error.startLine === firstBreak.line && error.startColumn >= firstBreak.column)))) {
     findings.push({
       line: error.startLine,
       column: error.startColumn,
