@@ -86,13 +86,13 @@ export function checkDialect(file: string, sql: string, range: QuarterRange): Pr
   const tokens = parser.getAllTokens(rendered.text).filter((t) => t.channel === 0);
   const findings = tokenFindings(tokens);
 
+  // `::` casts and QUALIFY clauses have their own rule; blanked out (positions kept), the rest
+  // of the query still gets the grammar check and every other rule in the same run.
   const syntaxErrors: ParseError[] = [];
-  const tree = parser.parse(rendered.text, (error) => syntaxErrors.push(error));
-  // Only the first syntax error: the parser's recovery makes the ones after it echoes. And none
-  // after `::` or QUALIFY, whose own rule says more about why Trino cannot read on.
-  const firstBreak = findings.find((f) => f.rule === 'double-colon-cast' || f.rule === 'qualify');
+  const tree = parser.parse(blankTraps(rendered.text, tokens), (error) => syntaxErrors.push(error));
+  // Only the first syntax error: the parser's recovery makes the ones after it echoes.
   const error = syntaxErrors[0];
-  if (error && !(firstBreak && (error.startLine > firstBreak.line || (error.startLine === firstBreak.line && error.startColumn >= firstBreak.column)))) {
+  if (error) {
     findings.push({
       line: error.startLine,
       column: error.startColumn,
@@ -133,7 +133,7 @@ function tokenFindings(tokens: Token[]): Finding[] {
   tokens.forEach((token, i) => {
     const next = tokens[i + 1];
     const text = token.text ?? '';
-    if (text === ':' && next?.text === ':' && next.line === token.line && next.column === token.column + 1) {
+    if (text === ':' && next?.text === ':' && next.start === token.stop + 1) {
       const type = (tokens[i + 2]?.text ?? 'DOUBLE').toUpperCase();
       findings.push(
         at(token, {
@@ -173,6 +173,48 @@ function tokenFindings(tokens: Token[]): Finding[] {
     }
   });
   return findings;
+}
+
+/** Clauses that end a QUALIFY condition at its nesting level. */
+const AFTER_QUALIFY = new Set(['ORDER', 'LIMIT', 'OFFSET', 'FETCH', 'WINDOW', 'UNION', 'EXCEPT', 'INTERSECT', ';']);
+
+/** The SQL with every `::type` and QUALIFY clause replaced by spaces, lines and columns unchanged. */
+function blankTraps(text: string, tokens: Token[]): string {
+  const chars = Array.from(text);
+  const blank = (from: Token, to: Token) => {
+    for (let i = from.start; i <= to.stop; i++) if (chars[i] !== '\n') chars[i] = ' ';
+  };
+  tokens.forEach((token, i) => {
+    const next = tokens[i + 1];
+    if (token.text === ':' && next?.text === ':' && next.start === token.stop + 1) {
+      let end = Math.min(i + 2, tokens.length - 1);
+      if (tokens[end + 1]?.text?.toUpperCase() === 'PRECISION') end++;
+      if (tokens[end + 1]?.text === '(') end = closingParen(tokens, end + 1);
+      blank(token, tokens[end]!);
+    } else if (token.type === TrinoSqlLexer.IDENTIFIER && token.text?.toLowerCase() === 'qualify') {
+      let depth = 0;
+      let end = i;
+      for (let k = i + 1; k < tokens.length; k++) {
+        const t = tokens[k]!.text?.toUpperCase() ?? '';
+        if (depth === 0 && (AFTER_QUALIFY.has(t) || t === ')')) break;
+        if (t === '(') depth++;
+        if (t === ')') depth--;
+        end = k;
+      }
+      blank(token, tokens[end]!);
+    }
+  });
+  return chars.join('');
+}
+
+/** Index of the `)` that closes the `(` at `open`, or the last token. */
+function closingParen(tokens: Token[], open: number): number {
+  let depth = 0;
+  for (let k = open; k < tokens.length; k++) {
+    if (tokens[k]!.text === '(') depth++;
+    if (tokens[k]!.text === ')' && --depth === 0) return k;
+  }
+  return tokens.length - 1;
 }
 
 /** Calls of date and engine-only functions, found as `name (` in the token stream. */

@@ -103,11 +103,26 @@ describe('checkDialect: the traps', () => {
     expect(problems[0]!.message).toMatch(/^Trino kan ikke læse forespørgslen her: 'EXCLUDE' is not valid at this position/);
   });
 
-  it('after a syntax error, date and engine-only calls the parser skipped are still named', () => {
-    const problems = where(sql('SELECT t.quarter AS quarter FROM calendar t', "WHERE t.week::INTEGER > 1 AND date_add('day', 1, t.week) > 0"));
+  it('`::` and QUALIFY do not hide the problems after them', () => {
+    const problems = where(sql('SELECT t.quarter AS quarter FROM calendar t', "WHERE t.week::INTEGER > 1 AND date_add('day', 1, t.week) > t.week / 2"));
+    // "WHERE " then t.week (columns 7-12): `::` at 13; date_add at 31; `/` at 67.
     expect(problems).toEqual([
       { rule: 'double-colon-cast', line: 2, column: 13 },
       { rule: 'date-function', line: 2, column: 31 },
+      { rule: 'integer-division', line: 2, column: 67 },
+    ]);
+    expect(where(sql('SELECT t.quarter AS quarter, ifnull(t.week, 0) AS w FROM calendar t', 'QUALIFY row_number() OVER (ORDER BY t.week) = 1'))).toEqual([
+      { rule: 'engine-only-function', line: 1, column: 30 },
+      { rule: 'qualify', line: 2, column: 1 },
+    ]);
+  });
+
+  it('after a syntax error, the date and engine-only calls the parser skipped are still named', () => {
+    const problems = where(sql('SELECT t.quarter AS quarter FROM calendar t', "WHERE t.iso_label ILIKE '2017%' AND date_add('day', 1, t.week) > 0"));
+    // ILIKE at column 19 (after "WHERE t.iso_label "); date_add at 37.
+    expect(problems).toEqual([
+      { rule: 'trino-syntax', line: 2, column: 19 },
+      { rule: 'date-function', line: 2, column: 37 },
     ]);
   });
 
