@@ -137,6 +137,7 @@ export class PejlemaerkeStack extends Stack {
       logRetention,
       removalPolicy,
     });
+    notifications.grantPublish(run.stateMachine);
     new RunTriggers(this, 'Triggers', {
       stateMachine: run.stateMachine,
       cron: config.schedule.cron,

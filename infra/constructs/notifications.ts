@@ -41,4 +41,13 @@ export class Notifications extends Construct {
     });
     this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
   }
+
+  /**
+   * Publishing to an encrypted topic also needs the key. Named actions, not the
+   * `kms:GenerateDataKey*` that `topic.grantPublish` would add.
+   */
+  grantPublish(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({ grantee, actions: ['sns:Publish'], resourceArns: [this.topic.topicArn] });
+    this.key.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
+  }
 }
