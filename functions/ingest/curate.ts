@@ -18,7 +18,7 @@ const emptyToNull = (name: string) => `NULLIF(${c(name)}, '')`;
 const date = (name: string) => `CAST(${emptyToNull(name)} AS DATE)`;
 const decimal = (name: string) => `CAST(replace(${c(name)}, ',', '.') AS DOUBLE)`;
 
-function expressions(extract: ExtractName, lastBenefitWeek: number | null): Expressions {
+function expressions(extract: ExtractName, lastBenefitWeek: number | null, weekOfLabel: string): Expressions {
   switch (extract) {
     case 'persons':
       return {
@@ -30,7 +30,7 @@ function expressions(extract: ExtractName, lastBenefitWeek: number | null): Expr
         arrival_week: `week_of_date(${date('arrival_date')})`,
       };
     case 'benefit_weeks':
-      return { person_id: c('person_id'), week: 'weeks.week', status: c('status'), visitation: emptyToNull('visitation') };
+      return { person_id: c('person_id'), week: weekOfLabel, status: c('status'), visitation: emptyToNull('visitation') };
     case 'offers':
       return {
         person_id: c('person_id'),
@@ -73,15 +73,22 @@ function typedSelect(table: CuratedTable, expr: (column: string) => string): str
     .join(', ');
 }
 
-export function curatedSql(validated: ValidatedExtract, lastBenefitWeek: number | null): string {
+export async function curatedSql(db: DuckDBConnection, validated: ValidatedExtract, lastBenefitWeek: number | null): Promise<string> {
   const extract = validated.spec.name;
-  const exprs = expressions(extract, lastBenefitWeek);
-  const from =
-    extract === 'benefit_weeks'
-      ? // Millions of rows, a few hundred distinct weeks: convert each label once and join.
-        `${cellsTable(validated.spec)} JOIN (${distinctValues(validated, 'week', 'label, week_of_label(label) AS week')}) AS weeks ON ${c('week')} = weeks.label`
-      : cellsTable(validated.spec);
-  return `SELECT ${typedSelect(extract, (column) => exprs[column]!)} FROM ${from}`;
+  const weekOfLabel = extract === 'benefit_weeks' ? await weekLookup(db, validated) : '';
+  const exprs = expressions(extract, lastBenefitWeek, weekOfLabel);
+  return `SELECT ${typedSelect(extract, (column) => exprs[column]!)} FROM ${cellsTable(validated.spec)}`;
+}
+
+/**
+ * Millions of rows, a few hundred distinct weeks: each label is converted once, and a row
+ * finds its week through an ENUM of the labels (a join would not keep the delivered order).
+ */
+async function weekLookup(db: DuckDBConnection, benefitWeeks: ValidatedExtract): Promise<string> {
+  const weeks = (await db.runAndReadAll(`${distinctValues(benefitWeeks, 'week', 'label, week_of_label(label) AS week')} ORDER BY label`)).getRowObjectsJS();
+  if (weeks.length === 0) return 'NULL';
+  await db.run(`CREATE TYPE week_label AS ENUM (${weeks.map((w) => sqlString(String(w.label))).join(', ')})`);
+  return `[${weeks.map((w) => Number(w.week)).join(', ')}][enum_code(CAST(${c('week')} AS week_label)) + 1]`;
 }
 
 /** The distinct values of one column, from the grouped validation pass. */

@@ -151,7 +151,7 @@ async function writeSnapshot(
   const years = await dataIsoYears(db, accepted);
   const tables: SnapshotManifest['tables'] = {};
   for (const table of CURATED_TABLES) {
-    const select = selectFor(table, accepted, lastWeek, years);
+    const select = await selectFor(db, table, accepted, lastWeek, years);
     const key = keys.curated(table, snapshot);
     const path = store instanceof LocalStore ? store.pathOf(key) : join(work, key);
     await mkdir(dirname(path), { recursive: true });
@@ -162,8 +162,14 @@ async function writeSnapshot(
   return tables;
 }
 
-function selectFor(table: CuratedTable, accepted: readonly ValidatedExtract[], lastWeek: number | null, years: [number, number] | undefined): string {
+async function selectFor(
+  db: DuckDBConnection,
+  table: CuratedTable,
+  accepted: readonly ValidatedExtract[],
+  lastWeek: number | null,
+  years: [number, number] | undefined,
+): Promise<string> {
   if (table === 'calendar') return years ? calendarSql(years[0], years[1]) : emptySql('calendar');
   const validated = accepted.find((v) => v.spec.name === table);
-  return validated ? curatedSql(validated, lastWeek) : emptySql(table);
+  return validated ? curatedSql(db, validated, lastWeek) : emptySql(table);
 }
