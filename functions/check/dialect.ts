@@ -83,7 +83,8 @@ const NON_PORTABLE_SYNTAX = [
 export function checkDialect(file: string, sql: string, range: QuarterRange): Problem[] {
   const rendered = new RenderedSql(sql, range);
   const parser = new TrinoSQL();
-  const tokens = parser.getAllTokens(rendered.text).filter((t) => t.channel === 0);
+  // The lexer alone: TrinoSQL.getAllTokens parses too, and prints its syntax errors to the console.
+  const tokens = parser.createLexer(rendered.text, () => {}).getAllTokens().filter((t) => t.channel === 0);
   const findings = tokenFindings(tokens);
 
   // `::` casts and QUALIFY clauses have their own rule; blanked out (positions kept), the rest
@@ -336,7 +337,7 @@ class PortabilityListener extends TrinoSqlListener {
     const left = node._left;
     const right = node._right;
     if (!operator || operator.text !== '/' || !left || !right || isDouble(left)) return;
-    const [l, r] = [this.text(left), this.text(right)];
+    const [l, r] = [short(this.text(left)), short(this.text(right))];
     this.findings.push(
       at(operator, {
         text: '/',
@@ -424,6 +425,12 @@ function engineOnlyFinding(name: string, shown: string): Omit<Finding, 'line' | 
     message: `${shown}() er ikke i den portable delmængde af Athena engine v3 (Trino) og DuckDB`,
     hint: ENGINE_ONLY_FUNCTIONS.get(name) ?? SUBSET_HINT,
   };
+}
+
+/** An operand as it reads in one line of output: spaces collapsed, long ones cut with `…`. */
+function short(text: string): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > 40 ? `${flat.slice(0, 39)}…` : flat;
 }
 
 /** Whether an operand is DOUBLE on both engines: a CAST to DOUBLE, or arithmetic with one. */
