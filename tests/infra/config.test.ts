@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { checkMunicipalityConfig, loadDeploymentConfig, parseDeploymentConfig } from '../../infra/config.ts';
+
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+const minimal = { municipality: 'allerod', municipalityConfig: 'dashboards/municipalities/allerod-demo.yaml', alarmEmail: 'data@allerod.dk' };
+
+describe('deployment config', () => {
+  it('loads the shipped demo config', () => {
+    const config = loadDeploymentConfig('infra/config/demo.yaml', projectRoot);
+    expect(config.municipality).toBe('allerod-demo');
+    expect(config.schedule).toEqual({ cron: 'cron(0 6 15 1,4,7,10 ? *)', timezone: 'Europe/Copenhagen', enabled: true });
+    expect(checkMunicipalityConfig(config.municipalityConfig, projectRoot).municipality).toBe('Allerød Kommune');
+  });
+
+  it('fills in the safe defaults', () => {
+    const config = parseDeploymentConfig(minimal, 'test');
+    expect(config.removalPolicy).toBe('retain');
+    expect(config.bytesScannedCutoffPerQuery).toBe(1024 ** 3);
+    expect(config.retention).toMatchObject({ incomingDays: 90, quarantineDays: 730, athenaResultsDays: 7 });
+    expect(config.delivery).toEqual({ runOnUpload: true, quietSeconds: 300 });
+  });
+
+  it('names every problem with its path', () => {
+    const bad = { ...minimal, alarmEmail: 'ikke en adresse', bytesScannedCutoffPerQuery: 1_000_000, reports: { allowedCidrs: ['10.0.0.0/40'] } };
+    expect(() => parseDeploymentConfig(bad, 'kommune.yaml')).toThrow(/kommune\.yaml is invalid:\n {2}alarmEmail: .*\n {2}bytesScannedCutoffPerQuery: .*\n {2}reports\.allowedCidrs\.0: IPv4-CIDR/);
+  });
+
+  it('rejects unknown keys, so a typo is not silently ignored', () => {
+    expect(() => parseDeploymentConfig({ ...minimal, retension: {} }, 'test')).toThrow(/retension/);
+  });
+
+  it('overrides from the environment win over the file', () => {
+    expect(loadDeploymentConfig('infra/config/demo.yaml', projectRoot, { commit: 'abc1234' }).commit).toBe('abc1234');
+  });
+});

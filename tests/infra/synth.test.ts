@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadKpis } from '../../functions/compute/catalog.ts';
+import { loadConfig } from '../../functions/config/municipality.ts';
+
+const exec = promisify(execFile);
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const STACK = 'Pejlemaerke-allerod-demo';
+
+let out: string;
+let synth: { code: number; stderr: string };
+let assets: Record<string, string>;
+
+/** The folder `cdk synth` bundled a stage's code into. */
+function assetDir(stage: 'Ingest' | 'Compute' | 'Publish'): string {
+  const dir = assets[stage];
+  if (!dir) throw new Error(`no asset for ${stage}`);
+  return join(out, dir);
+}
+
+beforeAll(async () => {
+  out = await mkdtemp(join(tmpdir(), 'pejlemaerke-synth-'));
+  try {
+    // As CI runs it: the CDK CLI, esbuild on this machine, and no package registry.
+    const { stderr } = await exec('npx', ['cdk', 'synth', '--quiet', '-o', out], {
+      cwd: root,
+      env: { ...process.env, npm_config_offline: 'true' },
+      timeout: 540_000,
+      maxBuffer: 1 << 24,
+    });
+    synth = { code: 0, stderr };
+  } catch (error) {
+    const e = error as { code: number; stderr: string };
+    synth = { code: e.code, stderr: e.stderr };
+  }
+  const template = JSON.parse(await readFile(join(out, `${STACK}.template.json`), 'utf8').catch(() => '{"Resources":{}}'));
+  assets = {};
+  for (const [id, resource] of Object.entries<Record<string, any>>(template.Resources)) {
+    const stage = /^(Ingest|Compute|Publish)Function[0-9A-F]{8}$/.exec(id)?.[1];
+    if (stage) assets[stage] = resource.Metadata['aws:asset:path'];
+  }
+}, 600_000);
+
+afterAll(() => rm(out, { recursive: true, force: true }));
+
+describe('npx cdk synth', () => {
+  it('exits 0 offline, with cdk-nag passing', () => {
+    expect(synth.stderr).not.toMatch(/AwsSolutions-/);
+    expect(synth.code).toBe(0);
+    expect(Object.keys(assets).sort()).toEqual(['Compute', 'Ingest', 'Publish']);
+  });
+
+  it('ships DuckDB’s linux-x64 build beside the ingest bundle, and the bundle loads it', async () => {
+    const dir = assetDir('Ingest');
+    expect(existsSync(join(dir, 'node_modules/@duckdb/node-bindings-linux-x64/duckdb.node'))).toBe(true);
+    expect(existsSync(join(dir, 'node_modules/@duckdb/node-api/package.json'))).toBe(true);
+    const bundle = await readFile(join(dir, 'index.mjs'), 'utf8');
+    expect(bundle).toMatch(/from\s*"@duckdb\/node-api"/);
+    const module = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler: unknown };
+    expect(typeof module.handler).toBe('function');
+  });
+
+  it('copies the KPI files and the municipality config into compute and publish', async () => {
+    const kpiFiles = (await readdir(join(root, 'dashboards/kpis'))).sort();
+    for (const stage of ['Compute', 'Publish'] as const) {
+      const dir = assetDir(stage);
+      expect((await readdir(join(dir, 'kpis'))).sort()).toEqual(kpiFiles);
+      expect((await loadKpis(join(dir, 'kpis'))).length).toBe(kpiFiles.filter((f) => f.endsWith('.sql')).length);
+      expect((await loadConfig(join(dir, 'municipality.yaml'))).municipality).toBe('Allerød Kommune');
+      expect(existsSync(join(dir, 'node_modules'))).toBe(false);
+      const module = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler: unknown };
+      expect(typeof module.handler).toBe('function');
+    }
+  });
+});
