@@ -38,13 +38,21 @@ export async function checkProject(rootDir: string): Promise<CheckReport> {
   try {
     for (const kpi of folder.kpis) {
       const file = `${KPIS_DIR}/${kpi.id}.sql`;
+      let rendered: RenderedSql;
+      try {
+        rendered = new RenderedSql(kpi.sql, CHECK_RANGE);
+      } catch (error) {
+        problems.push({ file, line: 0, rule: 'placeholder', message: (error as Error).message, hint: 'Brug kun {{from_quarter}} og {{to_quarter}}.' });
+        kpis.push({ id: kpi.id });
+        continue;
+      }
       problems.push(...checkDialect(file, kpi.sql, CHECK_RANGE));
       if (!kpi.definition) {
         kpis.push({ id: kpi.id });
         continue;
       }
       definitions.set(kpi.id, kpi.definition);
-      const shape = await checkResultShape(engine, file, kpi.definition, new RenderedSql(kpi.sql, CHECK_RANGE), CHECK_RANGE);
+      const shape = await checkResultShape(engine, file, kpi.definition, rendered, CHECK_RANGE);
       problems.push(...shape.problems);
       kpis.push({ id: kpi.id, rows: shape.rows });
     }

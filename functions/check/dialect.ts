@@ -230,12 +230,12 @@ function callTokenFindings(tokens: Token[]): Finding[] {
   return findings;
 }
 
-/** One SELECT, no recursion, and no CTE that collides with Athena's snapshot CTEs. */
+/** One statement, and that one a query. */
 function statementFindings(tree: ReturnType<TrinoSQL['parse']>): Finding[] {
   const findings: Finding[] = [];
   const statements = tree.statements();
-  for (const [i, statements_] of statements.entries()) {
-    const statement = statements_.singleStatement()?.statement();
+  for (const [i, entry] of statements.entries()) {
+    const statement = entry.singleStatement()?.statement();
     const start = statement?.start;
     if (!start) continue;
     if (i > 0) {

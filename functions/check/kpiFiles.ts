@@ -45,9 +45,11 @@ export async function readKpiFolder(dir: string, shownDir: string): Promise<KpiF
       if (definition.success) definitions.set(id, definition.data);
     }
   }
+  // A `.sql` file the catalogue refused (no definition, placeholders) is not run: fix that first.
+  const refusedSql = new Set(problems.map((p) => p.file).filter((f) => f.endsWith('.sql')));
   const kpis: KpiFiles[] = [];
   for (const id of [...ids].sort()) {
-    if (!names.includes(`${id}.sql`)) continue;
+    if (!names.includes(`${id}.sql`) || refusedSql.has(`${shownDir}/${id}.sql`)) continue;
     kpis.push({ id, sql: await readFile(join(dir, `${id}.sql`), 'utf8'), definition: definitions.get(id) });
   }
   return { kpis, ids, problems };

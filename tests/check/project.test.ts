@@ -123,6 +123,19 @@ describe('checkProject on a copy of dashboards/', () => {
     expect(report.kpis.find((k) => k.id === 'samarbejdsgrad')?.rows).toBeGreaterThan(0);
   });
 
+  it('SQL the catalogue refuses (an unknown placeholder) is reported, not run', async () => {
+    await writeFile(join(root, 'dashboards/kpis/ukendt_pladsholder.sql'), GOOD_SQL.replace('{{to_quarter}}', '{{quarter}}'));
+    await writeFile(join(root, 'dashboards/kpis/ukendt_pladsholder.yaml'), definition('ukendt_pladsholder'));
+    const report = await checkProject(root);
+    const own = report.problems.filter((p) => p.file.includes('ukendt_pladsholder'));
+    expect(own.map((p) => [p.file, p.rule])).toEqual([
+      ['dashboards/kpis/ukendt_pladsholder.sql', 'kpi-catalog'],
+      ['dashboards/kpis/ukendt_pladsholder.sql', 'kpi-catalog'],
+    ]);
+    expect(own.map((p) => p.message).join('\n')).toMatch(/\{\{to_quarter\}\}[\s\S]*\{\{quarter\}\}/);
+    expect(report.kpis.map((k) => k.id)).not.toContain('ukendt_pladsholder');
+  });
+
   it('the CLI passes on the shipped project with exit code 0', async () => {
     const { code, stdout } = await runCheck(REPO);
     expect(code).toBe(EXIT.ok);
