@@ -82,9 +82,15 @@ export async function run(args: RunArgs): Promise<number> {
     return EXIT.rejected;
   }
   const report = keys.report(outcome.results.quarter, 'index.html');
-  const where = store instanceof LocalStore ? relative(process.cwd(), store.pathOf(report)) || store.pathOf(report) : `${store.location}/${report}`;
+  const where = store instanceof LocalStore ? shortPath(store.pathOf(report)) : `${store.location}/${report}`;
   process.stdout.write(`Rapport: ${where}\n`);
   return EXIT.ok;
+}
+
+/** Relative to the working folder when inside it, absolute otherwise. */
+function shortPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
 }
 
 async function assertFolder(path: string): Promise<void> {
