@@ -1,7 +1,8 @@
 -- INTEGRATION persons with status integrationsydelse in at least one week of the quarter
 -- (weeks by their Thursday) and 0 <= T - arrival week < 260. Numerator: a COMPANY_OFFERS
 -- offer covers at least one week of the quarter, i.e. starts no later than T and ends no
--- earlier than the quarter's first week (end_week is the end of the data when still running).
+-- earlier than the quarter's first week (end_week is the end of the data when still running;
+-- a running offer that starts after the data ends has end_week < start_week and covers nothing).
 WITH quarters AS (
   SELECT t.quarter, MIN(c.week) AS first_week, t.week AS t
   FROM calendar t
@@ -26,6 +27,7 @@ in_offer AS (
   WHERE o.offer_type IN ('virksomhedspraktik', 'loentilskud_privat', 'loentilskud_offentlig', 'nytteindsats')
     AND o.start_week <= a.t
     AND o.end_week >= a.first_week
+    AND o.start_week <= o.end_week
 )
 SELECT
   a.quarter AS quarter,

@@ -88,4 +88,25 @@ describe('integration_virksomhedsrettet', () => {
       { quarter: quarterIndex('2020Q1'), sex: 'M', numerator: 2, denominator: 4 },
     ]);
   });
+
+  // A still-running offer covers its start week to the end of the data; one that starts after
+  // the data ends (a planned offer in a delivery made mid-quarter) covers no week at all.
+  it('does not count a running offer that starts after the end of the data', async () => {
+    const rows = await kpiRows(
+      {
+        persons: [refugee('e1_k_planned', 'K', '2019-W10'), refugee('e2_k_running', 'K', '2019-W10')],
+        benefit_weeks: [
+          ...weeks('e1_k_planned', '2019-W40', '2019-W45', 'integrationsydelse'),
+          ...weeks('e2_k_running', '2019-W40', '2019-W45', 'integrationsydelse'),
+        ],
+        offers: [
+          { person_id: 'e1_k_planned', offer_type: 'virksomhedspraktik', start_date: mondayOf('2019-W47') },
+          { person_id: 'e2_k_running', offer_type: 'virksomhedspraktik', start_date: mondayOf('2019-W45') },
+        ],
+      },
+      kpi.sql,
+      '2019Q4',
+    );
+    expect(rows).toEqual([{ quarter: quarterIndex('2019Q4'), sex: 'K', numerator: 1, denominator: 2 }]);
+  });
 });
