@@ -11,6 +11,7 @@ import { DuckDbEngine } from '../../functions/engine/duckdbEngine.ts';
 import { runCompute } from '../../functions/lambda/compute.ts';
 import { runIngest } from '../../functions/lambda/ingest.ts';
 import { computeEnvSchema, parseEnv } from '../../functions/lambda/lambdaEnv.ts';
+import { runPublish } from '../../functions/lambda/publish.ts';
 import { ReportsRoutedStore } from '../../functions/lambda/reportsRoutedStore.ts';
 import { InvalidRunInput, reportQuarter } from '../../functions/lambda/runInput.ts';
 import { ingestOutputSchema } from '../../functions/lambda/stageEvents.ts';
@@ -76,7 +77,7 @@ describe('the quarter a run reports on', () => {
 });
 
 describe('ingest and compute stages', () => {
-  it('accept the demo delivery, then compute every KPI into results/<quarter>/', async () => {
+  it('accept the demo delivery, compute every KPI, publish the report into the reports store', async () => {
     const store = await deliveredStore('accepted');
     const log = recordingLog();
     const ingested = ingestOutputSchema.parse(
@@ -98,6 +99,19 @@ describe('ingest and compute stages', () => {
     const results = resultsSchema.parse(JSON.parse((await store.get('results/2017Q4/kpis.json')).toString('utf8')));
     expect(results).toMatchObject({ quarter: '2017Q4', snapshot: ingested.snapshot, municipality: 'Allerød Kommune' });
     expect(results.generated_at).toBe(new Date(ingested.deliveredAtMs).toISOString());
+
+    const site = new LocalStore(join(work, 'site'));
+    const published = await runPublish(
+      { store: new ReportsRoutedStore(store, site), kpis, config: await loadConfig(CONFIG), reportsUrl: 'https://rapporter.example.dk/', log },
+      { quarter: '2017Q4' },
+    );
+    expect(published.url).toBe('https://rapporter.example.dk/2017Q4/');
+    const siteKeys = (await site.list('')).map((o) => o.key);
+    expect(published.files).toBe(siteKeys.length);
+    expect(siteKeys).toEqual(expect.arrayContaining(['reports/2017Q4/index.html', 'reports/latest/index.html', 'reports/2017Q4/data/kpis.json']));
+    expect(await store.list('reports/')).toEqual([]);
+    expect((await site.get('reports/latest/index.html')).equals(await site.get('reports/2017Q4/index.html'))).toBe(true);
+    expect((await site.get('reports/2017Q4/data/kpis.json')).equals(await store.get('results/2017Q4/kpis.json'))).toBe(true);
   });
 
   it('report a rejected delivery by file and count, logging no delivered value', async () => {

@@ -324,6 +324,7 @@ describe('reports site', () => {
         SecurityHeadersConfig: Match.objectLike({
           StrictTransportSecurity: Match.objectLike({ AccessControlMaxAgeSec: 730 * 86400 }),
           ContentTypeOptions: { Override: true },
+          ContentSecurityPolicy: Match.objectLike({ ContentSecurityPolicy: Match.stringLikeRegexp("script-src 'self'; object-src 'none'") }),
         }),
       }),
     });
