@@ -19,7 +19,6 @@ export interface QueryWorkgroupProps {
 export class QueryWorkgroup extends Construct {
   readonly name: string;
   readonly arn: string;
-  readonly resultsPrefix = DATA_PREFIXES.athenaResults;
 
   constructor(scope: Construct, id: string, props: QueryWorkgroupProps) {
     super(scope, id);
