@@ -1,0 +1,234 @@
+import { parseQuarter } from '../calendar/quarter.ts';
+import type { Goal, MunicipalityConfig } from '../config/municipality.ts';
+import { BREAKDOWN_LABELS, type Breakdown, type KpiDefinition } from '../compute/kpiDefinition.ts';
+import type { Cell, KpiResult, Results } from '../compute/results.ts';
+import { formatCount, formatQuarterShort, formatSuppressed, formatValue, formatGoalValue } from './format.ts';
+import { assessGoal, comparisonOf, goalForYear, goalsOf, STATUS_TEXT, thresholdFor, type Assessment, type Comparison, type GoalStatus } from './goals.ts';
+import { benchmarkSentence, goalCellText, goalLineLabel, goalSentences, trendDescription, valueSentence, type SeriesPoint } from './sentences.ts';
+
+/**
+ * Everything the report shows about one KPI, derived once from the results, the KPI's
+ * definition and the config: texts are final Danish strings, numbers are published ones only.
+ */
+
+export interface GoalView {
+  goal: Goal;
+  comparison: Comparison;
+  /** "Mål 2017: 33 pct." — the chart's label for the goal line. */
+  lineLabel: string;
+}
+
+export interface BenchmarkSeries {
+  area: string;
+  name: string;
+  points: SeriesPoint[];
+}
+
+export interface TrendRow {
+  quarter: string;
+  /** "4. kv. 2017". */
+  label: string;
+  value: string;
+  /** "43 af 110" for a share, empty for a count. */
+  basis: string;
+  suppressed: boolean;
+  /** One text per benchmark series, "–" where the area has no value. */
+  benchmarks: string[];
+  /** The threshold that applies to the quarter ("–" without a goal). */
+  goal: string;
+}
+
+export interface GroupRow {
+  group: string;
+  label: string;
+  value: string;
+  basis: string;
+  suppressed: boolean;
+  /** The published value, absent when suppressed or empty. */
+  number?: number;
+}
+
+export interface BreakdownView {
+  breakdown: string;
+  /** "Kvinder og mænd". */
+  title: string;
+  rows: GroupRow[];
+}
+
+export interface KpiView {
+  id: string;
+  title: string;
+  unit: 'share' | 'count';
+  definition: KpiDefinition;
+  result: KpiResult;
+  quarter: string;
+  municipality: string;
+  minCellSize: number;
+  goals: GoalView[];
+  assessment: Assessment;
+  status: GoalStatus;
+  statusLabel: string;
+  statusSymbol: string;
+  valueText: string;
+  goalText: string;
+  /** The plain-Danish summary, sentence by sentence. */
+  sentences: string[];
+  own: SeriesPoint[];
+  hiddenQuarters: string[];
+  benchmarks: BenchmarkSeries[];
+  trendRows: TrendRow[];
+  breakdowns: BreakdownView[];
+  chartTitle: string;
+  chartDescription: string;
+}
+
+export interface ReportView {
+  quarter: string;
+  municipality: string;
+  committee: string;
+  minCellSize: number;
+  snapshot: string;
+  codeVersion: string;
+  generatedAt: string;
+  kpis: KpiView[];
+}
+
+function cellText(unit: 'share' | 'count', cell: Cell, n: number): string {
+  if (cell.suppressed) return formatSuppressed(n);
+  return cell.value === null ? '–' : formatValue(unit, cell.value);
+}
+
+function basisText(unit: 'share' | 'count', cell: Cell): string {
+  if (unit === 'count' || cell.suppressed || cell.numerator === null || cell.denominator === null) return '';
+  return `${formatCount(cell.numerator)} af ${formatCount(cell.denominator)}`;
+}
+
+const BREAKDOWN_TITLES: Record<Breakdown, string> = { sex: 'Kvinder og mænd' };
+
+function breakdownViews(result: KpiResult, n: number): BreakdownView[] {
+  return Object.entries(result.breakdowns).map(([breakdown, groups]) => {
+    const labels = BREAKDOWN_LABELS[breakdown as Breakdown] ?? {};
+    return {
+      breakdown,
+      title: BREAKDOWN_TITLES[breakdown as Breakdown] ?? breakdown,
+      rows: groups.map((g) => ({
+        group: g.group,
+        label: labels[g.group] ?? g.group,
+        value: cellText(result.unit, g, n),
+        basis: basisText(result.unit, g),
+        suppressed: g.suppressed,
+        ...(g.suppressed || g.value === null ? {} : { number: g.value }),
+      })),
+    };
+  });
+}
+
+function quarterIndex(label: string): number {
+  const q = parseQuarter(label);
+  if (q === undefined) throw new Error(`Ukendt kvartal i resultaterne: ${label}`);
+  return q;
+}
+
+export function kpiView(result: KpiResult, definition: KpiDefinition, config: MunicipalityConfig, results: Results): KpiView {
+  const n = results.min_cell_size;
+  const quarter = quarterIndex(results.quarter);
+  const goals = goalsOf(result.id, config);
+  const compare = (g: Goal) => comparisonOf(g, result.direction);
+  const goalViews = goals.map((goal) => ({ goal, comparison: compare(goal), lineLabel: goalLineLabel(result.unit, compare(goal), goal, result.year_to_date) }));
+  const assessment = assessGoal(result, goals, quarter);
+  const subject = { unit: result.unit, grain: result.grain, year_to_date: result.year_to_date, subject: definition.subject };
+
+  const own = result.trend.filter((q) => !q.suppressed && q.value !== null).map((q) => ({ quarter: q.quarter, value: q.value as number }));
+  const hiddenQuarters = result.trend.filter((q) => q.suppressed).map((q) => q.quarter);
+  const areas = [...new Set(result.benchmarks.map((b) => b.area))].sort(
+    (a, b) => Object.keys(config.benchmark_areas).indexOf(a) - Object.keys(config.benchmark_areas).indexOf(b),
+  );
+  const benchmarks = areas.map((area) => ({
+    area,
+    name: config.benchmark_areas[area] ?? area,
+    points: result.benchmarks.filter((b) => b.area === area).map((b) => ({ quarter: b.quarter, value: b.value })),
+  }));
+
+  const sentences = [valueSentence(subject, results.quarter, result.value, result.suppressed, n)];
+  const comparable = benchmarks.flatMap((b) => b.points.filter((p) => p.quarter === results.quarter).map((p) => ({ name: b.name, value: p.value })));
+  if (comparable.length > 0 && !result.suppressed && result.value !== null) sentences.push(benchmarkSentence(result.unit, result.value, comparable));
+  sentences.push(...goalSentences(subject, assessment, goals, compare, quarter));
+
+  const trendRows = result.trend.map((q) => {
+    const index = quarterIndex(q.quarter);
+    const goal = goalForYear(goals, Math.floor(index / 4));
+    return {
+      quarter: q.quarter,
+      label: formatQuarterShort(q.quarter),
+      value: cellText(result.unit, q, n),
+      basis: basisText(result.unit, q),
+      suppressed: q.suppressed,
+      benchmarks: benchmarks.map((b) => {
+        const point = b.points.find((p) => p.quarter === q.quarter);
+        return point ? formatValue(result.unit, point.value) : '–';
+      }),
+      goal: goal ? `${compare(goal) === '<=' ? 'højst ' : ''}${formatGoalValue(result.unit, thresholdFor(goal, result, index))}` : '–',
+    };
+  });
+
+  const first = result.trend[0]?.quarter ?? results.quarter;
+  const status = STATUS_TEXT[assessment.status];
+  return {
+    id: result.id,
+    title: result.title,
+    unit: result.unit,
+    definition,
+    result,
+    quarter: results.quarter,
+    municipality: results.municipality,
+    minCellSize: n,
+    goals: goalViews,
+    assessment,
+    status: assessment.status,
+    statusLabel: status.label,
+    statusSymbol: status.symbol,
+    valueText: cellText(result.unit, result, n),
+    goalText: goalCellText(result.unit, assessment),
+    sentences,
+    own,
+    hiddenQuarters,
+    benchmarks,
+    trendRows,
+    breakdowns: breakdownViews(result, n),
+    chartTitle: `${result.title}: udviklingen fra ${formatQuarterShort(first)} til ${formatQuarterShort(results.quarter)}`,
+    chartDescription: trendDescription({
+      unit: result.unit,
+      yearToDate: result.year_to_date,
+      municipality: results.municipality,
+      own,
+      benchmarks,
+      goalLabels: goalViews.map((g) => g.lineLabel),
+      hiddenQuarters,
+      minCellSize: n,
+    }),
+  };
+}
+
+/**
+ * The report's KPIs in the plan's order: KPIs with goals in the order the config lists them
+ * (the order of the committee's plan), then the rest as the results list them.
+ */
+export function reportView(results: Results, definitions: ReadonlyMap<string, KpiDefinition>, config: MunicipalityConfig): ReportView {
+  const planOrder = [...new Set(config.goals.map((g) => g.kpi))];
+  const rank = (id: string) => (planOrder.includes(id) ? planOrder.indexOf(id) : planOrder.length);
+  const ordered = results.kpis.map((k, i) => ({ k, i })).sort((a, b) => rank(a.k.id) - rank(b.k.id) || a.i - b.i);
+  return {
+    quarter: results.quarter,
+    municipality: results.municipality,
+    committee: config.committee,
+    minCellSize: results.min_cell_size,
+    snapshot: results.snapshot,
+    codeVersion: results.code_version,
+    generatedAt: results.generated_at,
+    kpis: ordered.map(({ k }) => {
+      const definition = definitions.get(k.id);
+      if (!definition) throw new Error(`Resultaterne har nøgletallet ${k.id}, men der er ingen definition af det i KPI-kataloget`);
+      return kpiView(k, definition, config, results);
+    }),
+  };
+}

@@ -1,0 +1,17 @@
+import type { ComponentChildren } from 'preact';
+import { REPORT_CSS } from './styles.ts';
+
+/** The document shell shared by the report and the embeds: Danish, one inline stylesheet, no scripts. */
+export function Page(props: { title: string; children: ComponentChildren }) {
+  return (
+    <html lang="da">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{props.title}</title>
+        <style dangerouslySetInnerHTML={{ __html: REPORT_CSS }} />
+      </head>
+      <body>{props.children}</body>
+    </html>
+  );
+}

@@ -1,0 +1,40 @@
+import { formatQuarter } from '../format.ts';
+import type { ReportView } from '../model.ts';
+import { Footer } from './Footer.tsx';
+import { KpiSection, type KpiCharts } from './KpiSection.tsx';
+import { Page } from './Page.tsx';
+import { StatusLegend, SummaryTable } from './SummaryTable.tsx';
+
+/** The quarter's report: overview first, then one section per KPI, then where the numbers come from. */
+export function Report(props: { report: ReportView; charts: ReadonlyMap<string, KpiCharts> }) {
+  const { report } = props;
+  const quarter = formatQuarter(report.quarter);
+  return (
+    <Page title={`Kvartalsopfølgning ${quarter} – ${report.municipality}`}>
+      <a class="skip" href="#indhold">
+        Gå til indholdet
+      </a>
+      <header>
+        <p class="kicker">
+          {report.municipality} · {report.committee}
+        </p>
+        <h1>Kvartalsopfølgning, {quarter}</h1>
+        <p class="lead">
+          Status på målene for beskæftigelses- og integrationsindsatsen: for hvert nøgletal resultatet i {quarter}, målet og udviklingen over
+          de seneste to år.
+        </p>
+      </header>
+      <main id="indhold">
+        <section aria-labelledby="overblik">
+          <h2 id="overblik">Overblik</h2>
+          <SummaryTable report={report} />
+          <StatusLegend minCellSize={report.minCellSize} />
+        </section>
+        {report.kpis.map((k) => (
+          <KpiSection key={k.id} view={k} charts={props.charts.get(k.id)!} level={2} />
+        ))}
+      </main>
+      <Footer report={report} dataPath="data/" />
+    </Page>
+  );
+}

@@ -1,0 +1,59 @@
+import { formatQuarter } from '../format.ts';
+import type { ReportView } from '../model.ts';
+import { Status } from './Status.tsx';
+
+/** Every KPI on one table: goal, result, status. The KPI names link to their sections. */
+export function SummaryTable(props: { report: ReportView }) {
+  const quarter = formatQuarter(props.report.quarter);
+  return (
+    <table class="overview">
+      <caption>Mål, resultat og status for hvert nøgletal i {quarter}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Nøgletal</th>
+          <th scope="col">Mål</th>
+          <th scope="col" class="num">Resultat</th>
+          <th scope="col">Status</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.report.kpis.map((k) => (
+          <tr key={k.id}>
+            <th scope="row">
+              <a href={`#kpi-${k.id}`}>{k.title}</a>
+            </th>
+            <td class="text">{k.goalText}</td>
+            <td>{k.valueText}</td>
+            <td class="text">
+              <Status status={k.status} label={k.statusLabel} symbol={k.statusSymbol} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** What the statuses mean, so no reader has to guess "På vej". */
+export function StatusLegend(props: { minCellSize: number }) {
+  return (
+    <ul class="legend">
+      <li>
+        <Status status="met" label="Nået" symbol="✓" />: resultatet når målet for året.
+      </li>
+      <li>
+        <Status status="not_met" label="Ikke nået" symbol="✗" />: resultatet når ikke målet (endnu).
+      </li>
+      <li>
+        <Status status="on_track" label="På vej" symbol="…" />: for et årsmål, der opgøres år til dato: resultatet er mindst den del af årsmålet,
+        som svarer til de kvartaler, der er gået, men året er ikke slut.
+      </li>
+      <li>
+        <Status status="no_goal" label="Intet mål" symbol="–" />: der er ikke fastsat et mål for året.
+      </li>
+      <li>
+        <Status status="unknown" label="Kan ikke vurderes" symbol="?" />: tallet vises ikke, fordi det bygger på under {props.minCellSize} personer.
+      </li>
+    </ul>
+  );
+}

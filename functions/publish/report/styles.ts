@@ -1,0 +1,64 @@
+/**
+ * The report's one stylesheet, inlined in every page: system fonts only, colours with at
+ * least 4.5:1 contrast on white, A4 print rules (page break before each KPI, nothing split
+ * or clipped, link targets printed for downloads).
+ */
+export const REPORT_CSS = `
+:root { --ink: #1a1a1a; --muted: #4d4d4d; --line: #c8c8c8; --accent: #1f4e79; --soft: #f3f5f8;
+  --met: #1b6e36; --not-met: #a4262c; --on-track: #7a4f00; --none: #4d4d4d; }
+*, *::before, *::after { box-sizing: border-box; }
+html { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink); background: #fff; line-height: 1.5; }
+body { margin: 0; }
+.skip { position: absolute; left: -9999px; top: 0; background: var(--accent); color: #fff; padding: .5rem 1rem; z-index: 1; }
+.skip:focus { left: 1rem; top: 1rem; }
+header, main, footer { max-width: 50rem; margin: 0 auto; padding: 0 1.25rem; }
+header { padding-top: 2rem; border-bottom: 3px solid var(--accent); padding-bottom: 1rem; }
+.kicker { margin: 0; color: var(--muted); font-size: .95rem; }
+h1 { font-size: 2rem; line-height: 1.2; margin: .25rem 0 .75rem; color: var(--accent); }
+h2 { font-size: 1.45rem; line-height: 1.25; margin: 2.5rem 0 .5rem; color: var(--accent); }
+h3 { font-size: 1.1rem; margin: 1.75rem 0 .5rem; }
+p { margin: .5rem 0; }
+a { color: var(--accent); }
+a:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+.lead { font-size: 1.1rem; }
+.summary { font-size: 1.1rem; }
+table { border-collapse: collapse; width: 100%; margin: .75rem 0 .25rem; font-size: .95rem; }
+caption { text-align: left; font-weight: 600; padding-bottom: .35rem; }
+th, td { border-bottom: 1px solid var(--line); padding: .3rem .4rem; text-align: left; vertical-align: top; }
+thead th { border-bottom: 2px solid var(--ink); font-weight: 600; }
+td, thead th + th { text-align: right; font-variant-numeric: tabular-nums; }
+td, tbody th { white-space: nowrap; }
+.overview thead th, .overview td.text { text-align: left; white-space: normal; }
+.overview thead th.num { text-align: right; }
+.status { font-weight: 600; white-space: nowrap; }
+.status-met { color: var(--met); }
+.status-not_met { color: var(--not-met); }
+.status-on_track { color: var(--on-track); }
+.status-no_goal, .status-unknown { color: var(--none); }
+.keyfigures { display: flex; flex-wrap: wrap; gap: .5rem 2rem; margin: .75rem 0; padding: .75rem 1rem; background: var(--soft); border-left: 4px solid var(--accent); }
+.keyfigures div { min-width: 8rem; }
+.keyfigures dt { font-size: .85rem; color: var(--muted); }
+.keyfigures dd { margin: 0; font-size: 1.2rem; font-weight: 600; }
+figure { margin: 1rem 0 .5rem; }
+figure svg { display: block; max-width: 100%; height: auto; }
+figcaption { font-size: .9rem; color: var(--muted); margin-top: .25rem; }
+.note { font-size: .9rem; color: var(--muted); }
+dl.definition dt { font-weight: 600; margin-top: .5rem; }
+dl.definition dd { margin: 0; }
+ul.goals { padding-left: 1.25rem; }
+ul.goals li { margin: .35rem 0; }
+.legend { padding-left: 1.25rem; font-size: .95rem; }
+footer { margin-top: 3rem; padding-top: 1rem; padding-bottom: 2rem; border-top: 1px solid var(--line); font-size: .95rem; }
+footer h2 { font-size: 1.1rem; margin-top: .5rem; }
+@page { size: A4; margin: 16mm 15mm 18mm; }
+@media print {
+  html { font-size: 10.5pt; }
+  header, main, footer { max-width: none; padding: 0; }
+  .skip { display: none; }
+  .kpi { break-before: page; }
+  h2, h3 { break-after: avoid; }
+  figure, table, .keyfigures, tr { break-inside: avoid; }
+  a { color: var(--ink); text-decoration: none; }
+  a.download::after, a.external::after { content: " (" attr(href) ")"; font-size: .9em; }
+}
+`;
