@@ -5,8 +5,8 @@ import { CPR_SQL_MACROS, looksLikeCpr } from './cpr.ts';
 import { checkHeader, headerLabel, type CsvFile } from './csvFile.ts';
 import type { ExtractSpec } from './extracts.ts';
 import { MAX_REPORTED_PROBLEMS, type ValidationReport } from './problems.ts';
-import { checkRows } from './crossChecks.ts';
-import { cellColumn, cellsTable, checkValues, linesTable, problemsTable, valuesTable, valuesSql, VALUES_SQL_MACROS, type RuleContext, type Sql } from './validateRules.ts';
+import { checkDuplicates, checkRows } from './crossChecks.ts';
+import { cellColumn, cellsTable, checkValues, linesTable, problemsTable, valuesTable, valuesSql, VALUES_SQL_MACROS, weekKey, type RuleContext, type Sql } from './validateRules.ts';
 import { toProblem, type RawProblem, type Rule } from './validateMessages.ts';
 
 /**
@@ -19,11 +19,15 @@ import { toProblem, type RawProblem, type Rule } from './validateMessages.ts';
 export interface ValidatedExtract {
   spec: ExtractSpec;
   csv: CsvFile;
+  deliveryId: string;
+  now: Date;
   /** 1-based position in the delivered header of each contract column. */
   columnIndex: Map<string, number>;
   /** Data lines (blank lines included), the header excluded. */
   dataLines: number;
-  /** `totalProblems === 0` means the file is accepted. */
+  /** The (owner, week) duplicate check is left to the caller (see ValidateOptions). */
+  duplicatesDeferred: boolean;
+  /** `totalProblems === 0` means the file is accepted (once deferred checks have passed). */
   report: ValidationReport;
 }
 
@@ -32,6 +36,12 @@ export interface ValidateOptions {
   /** Validated persons extract whose ids `referencesPersons` extracts are checked against. */
   persons?: ValidatedExtract;
   now?: Date;
+  /**
+   * Skip the duplicate check of an (owner, week) key, the one costly rule on big files. Ingest
+   * writes the typed rows anyway and checks them far cheaper there (integer weeks, Parquet);
+   * when it finds a duplicate it calls `reportDuplicates` for the exact lines.
+   */
+  deferWeekDuplicates?: boolean;
 }
 
 /** Install the SQL macros validation needs; once per connection. */
@@ -44,11 +54,9 @@ export async function validateExtract(db: DuckDBConnection, spec: ExtractSpec, c
   const header = checkHeader(csv.header, spec);
   const k = csv.header.length;
   const [lines, cells, values, problems] = [linesTable(spec), cellsTable(spec), valuesTable(spec), problemsTable(spec)];
-  const sql: Sql = {
-    run: async (text) => void (await db.run(text)),
-    rows: async (text) => (await db.runAndReadAll(text)).getRowObjectsJS(),
-  };
+  const sql = sqlOn(db);
   const { run, rows } = sql;
+  const duplicatesDeferred = options.deferWeekDuplicates === true && weekKey(spec) !== undefined;
 
   await run(`CREATE OR REPLACE TABLE ${problems} (line BIGINT, col INTEGER, colname VARCHAR, rule VARCHAR, shown VARCHAR, ref BIGINT)`);
   const headerProblems: RawProblem[] = [...header.problems];
@@ -72,11 +80,7 @@ export async function validateExtract(db: DuckDBConnection, spec: ExtractSpec, c
 
   let dataLines = 0;
   if (k > 0) {
-    const ctx: RuleContext = { sql, spec, cells, values, problems, k, columnIndex: header.columnIndex, delimiter: csv.delimiter, now };
-    if (options.persons) {
-      ctx.persons = valuesTable(options.persons.spec);
-      ctx.personsIdColumn = options.persons.columnIndex.get('person_id');
-    }
+    const ctx = ruleContext(sql, { spec, csv, columnIndex: header.columnIndex, now }, options.persons);
     await run(valuesSql(ctx));
     const [shape] = await rows(`SELECT sum(rows) AS total, min(min_n) AS lo, max(max_n) AS hi FROM ${values} WHERE col = 1`);
     dataLines = Number(shape?.total ?? 0);
@@ -90,16 +94,35 @@ export async function validateExtract(db: DuckDBConnection, spec: ExtractSpec, c
       );
     }
     await checkValues(ctx);
-    await checkRows(ctx);
+    await checkRows(ctx, { duplicates: duplicatesDeferred ? 'none' : 'suspects' });
     await run(`INSERT INTO ${problems} SELECT 0, NULL, NULL, 'cpr_file', NULL, count(*) FROM ${problems} WHERE rule = 'cpr' HAVING count(*) > 0`);
   }
+  const validated = { spec, csv, deliveryId: options.deliveryId, now, columnIndex: header.columnIndex, dataLines, duplicatesDeferred, report: emptyReport(spec, options.deliveryId) };
+  return { ...validated, report: await buildReport(sql, validated) };
+}
 
-  const [{ total }] = (await rows(`SELECT count(*) AS total FROM ${problems}`)) as [{ total: bigint }];
-  const found = await rows(`SELECT * FROM ${problems} ORDER BY line, col NULLS FIRST, rule LIMIT ${MAX_REPORTED_PROBLEMS}`);
+/** The deferred duplicate check, exact and over the whole file; returns the updated report. */
+export async function reportDuplicates(db: DuckDBConnection, validated: ValidatedExtract): Promise<ValidatedExtract> {
+  const sql = sqlOn(db);
+  await checkDuplicates(ruleContext(sql, validated), 'all');
+  return { ...validated, duplicatesDeferred: false, report: await buildReport(sql, validated) };
+}
+
+function emptyReport(spec: ExtractSpec, deliveryId: string): ValidationReport {
+  return { file: spec.file, deliveryId, totalProblems: 0, problems: [] };
+}
+
+/** The problems table as a report: the total and the first 50, ordered by line then column. */
+async function buildReport(sql: Sql, validated: Omit<ValidatedExtract, 'report'>): Promise<ValidationReport> {
+  const { spec, csv, columnIndex, now } = validated;
+  const problems = problemsTable(spec);
+
+  const [{ total }] = (await sql.rows(`SELECT count(*) AS total FROM ${problems}`)) as [{ total: bigint }];
+  const found = await sql.rows(`SELECT * FROM ${problems} ORDER BY line, col NULLS FIRST, rule LIMIT ${MAX_REPORTED_PROBLEMS}`);
   const raw = found.map((row): RawProblem => {
     const line = Number(row.line);
     const columnNumber = row.col === null ? undefined : Number(row.col);
-    const column = row.colname !== null ? String(row.colname) : columnName(spec, header.columnIndex, csv.header, columnNumber, row.rule === 'cpr' && line === 1);
+    const column = row.colname !== null ? String(row.colname) : columnName(spec, columnIndex, csv.header, columnNumber, row.rule === 'cpr' && line === 1);
     return {
       line,
       ...(columnNumber !== undefined ? { columnNumber } : {}),
@@ -109,14 +132,35 @@ export async function validateExtract(db: DuckDBConnection, spec: ExtractSpec, c
       ...(row.ref !== null ? { ref: Number(row.ref) } : {}),
     };
   });
-  const context = { spec, headerLength: k, now };
-  const report: ValidationReport = {
-    file: spec.file,
-    deliveryId: options.deliveryId,
-    totalProblems: Number(total),
-    problems: raw.map((p) => toProblem(p, context)),
+  const context = { spec, headerLength: csv.header.length, now };
+  return { ...emptyReport(spec, validated.deliveryId), totalProblems: Number(total), problems: raw.map((p) => toProblem(p, context)) };
+}
+
+function sqlOn(db: DuckDBConnection): Sql {
+  return {
+    run: async (text) => void (await db.run(text)),
+    rows: async (text) => (await db.runAndReadAll(text)).getRowObjectsJS(),
   };
-  return { spec, csv, columnIndex: header.columnIndex, dataLines, report };
+}
+
+function ruleContext(sql: Sql, validated: Pick<ValidatedExtract, 'spec' | 'csv' | 'columnIndex' | 'now'>, persons?: ValidatedExtract): RuleContext {
+  const { spec, csv, columnIndex, now } = validated;
+  const ctx: RuleContext = {
+    sql,
+    spec,
+    cells: cellsTable(spec),
+    values: valuesTable(spec),
+    problems: problemsTable(spec),
+    k: csv.header.length,
+    columnIndex,
+    delimiter: csv.delimiter,
+    now,
+  };
+  if (persons) {
+    ctx.persons = valuesTable(persons.spec);
+    ctx.personsIdColumn = persons.columnIndex.get('person_id');
+  }
+  return ctx;
 }
 
 /**

@@ -115,30 +115,23 @@ export function cellRuleSql(column: ColumnSpec, ref: string, ctx: Pick<RuleConte
   return `CASE ${branches.join(' ')} END`;
 }
 
-/**
- * One grouped pass over the file: every column position's distinct values (col = position),
- * and, for extracts with a unique key, the hashes of keys seen more than once (col = 0):
- * the only keys that can be duplicates, checked exactly afterwards.
- */
+/** One grouped pass over the file: every column position's distinct values, with row counts. */
 export function valuesSql(ctx: RuleContext): string {
   const positions = Array.from({ length: ctx.k }, (_, i) => i + 1);
   const v = (j: number) => `v${j}`;
-  const inner = positions.map((j) => `p[${j}] AS ${v(j)}`);
-  const sets = positions.map((j) => `(${v(j)})`);
-  const key = uniqueKeyCells(ctx);
-  let having = '';
-  if (key) {
-    inner.push(`CASE WHEN n = ${ctx.k} AND ${key.map((c) => `${c} <> ''`).join(' AND ')} THEN hash(${key.join(', ')}) END AS key_hash`);
-    sets.push('(key_hash)');
-    having = ' HAVING grouping(key_hash) = 1 OR count(*) > 1';
-  }
-  const which = (pick: (j: number) => string, keyValue: string) =>
-    `CASE ${positions.map((j) => `WHEN grouping(${v(j)}) = 0 THEN ${pick(j)}`).join(' ')} ELSE ${keyValue} END`;
+  const which = (pick: (j: number) => string) => `CASE ${positions.map((j) => `WHEN grouping(${v(j)}) = 0 THEN ${pick(j)}`).join(' ')} END`;
   return (
-    `CREATE OR REPLACE TABLE ${ctx.values} AS SELECT ${which(String, '0')} AS col, ${which(v, key ? 'CAST(key_hash AS VARCHAR)' : 'NULL')} AS value, ` +
-    `count(*) AS rows, min(n) AS min_n, max(n) AS max_n FROM (SELECT n, ${inner.join(', ')} FROM ${ctx.cells}) ` +
-    `GROUP BY GROUPING SETS (${sets.join(', ')})${having}`
+    `CREATE OR REPLACE TABLE ${ctx.values} AS SELECT ${which(String)} AS col, ${which(v)} AS value, count(*) AS rows, min(n) AS min_n, max(n) AS max_n ` +
+    `FROM (SELECT n, ${positions.map((j) => `p[${j}] AS ${v(j)}`).join(', ')} FROM ${ctx.cells}) ` +
+    `GROUP BY GROUPING SETS (${positions.map((j) => `(${v(j)})`).join(', ')})`
   );
+}
+
+/** An (owner, week) unique key, like benefit_weeks' (person_id, week). */
+export function weekKey(spec: ExtractSpec): { owner: string; week: string } | undefined {
+  const key = spec.uniqueKey;
+  const week = key?.length === 2 ? spec.columns.find((c) => c.name === key[1]) : undefined;
+  return week?.type.kind === 'week' ? { owner: key![0]!, week: week.name } : undefined;
 }
 
 /** The cells of the unique key, when the extract has one and the header holds all of it. */
@@ -158,11 +151,11 @@ export async function checkValues(ctx: RuleContext): Promise<void> {
   const parts: string[] = [];
   if (checked.length > 0) {
     const rule = `CASE col ${checked.map(({ column, j }) => `WHEN ${j} THEN ${cellRuleSql(column, 'value', ctx)}`).join(' ')} END`;
-    parts.push(`SELECT col, value, rule, CASE WHEN is_echoable(value) THEN value END AS shown FROM (SELECT col, value, ${rule} AS rule FROM ${ctx.values} WHERE col > 0) WHERE rule IS NOT NULL`);
+    parts.push(`SELECT col, value, rule, CASE WHEN is_echoable(value) THEN value END AS shown FROM (SELECT col, value, ${rule} AS rule FROM ${ctx.values} WHERE col IS NOT NULL) WHERE rule IS NOT NULL`);
   }
   const numbers = checked.filter(({ column }) => column.type.kind === 'number').map(({ j }) => j);
   const cpr = numbers.length > 0 ? `CASE WHEN col IN (${numbers.join(', ')}) THEN looks_like_cpr_number(value) ELSE looks_like_cpr(value) END` : 'looks_like_cpr(value)';
-  parts.push(`SELECT col, value, 'cpr', NULL FROM ${ctx.values} WHERE col > 0 AND regexp_matches(value, '${CPR_CANDIDATE_REGEX}') AND ${cpr}`);
+  parts.push(`SELECT col, value, 'cpr', NULL FROM ${ctx.values} WHERE regexp_matches(value, '${CPR_CANDIDATE_REGEX}') AND ${cpr}`);
   const personIndex = ctx.columnIndex.get('person_id');
   if (ctx.spec.referencesPersons && ctx.persons && ctx.personsIdColumn !== undefined && personIndex !== undefined) {
     // Ids that break the pseudonym rule are reported there, not again here.

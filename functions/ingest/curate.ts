@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CURATED_SCHEMA, type CuratedTable } from '../engine/curatedSchema.ts';
 import { sqlString } from '../engine/duckdbEngine.ts';
@@ -111,9 +113,27 @@ export function calendarSql(firstIsoYear: number, lastIsoYear: number): string {
 
 /** Single file, zstd, delivered row order: the same input gives byte-identical Parquet. */
 export async function writeParquet(db: DuckDBConnection, select: string, path: string): Promise<number> {
+  await mkdir(dirname(path), { recursive: true });
   await db.run(`COPY (${select}) TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd)`);
-  const rows = (await db.runAndReadAll(`SELECT count(*) AS n FROM read_parquet(${sqlString(path)})`)).getRowObjectsJS()[0]!.n;
+  const rows = (await db.runAndReadAll(`SELECT count(*) AS n FROM read_parquet(${sqlString(path)}, hive_partitioning = false)`)).getRowObjectsJS()[0]!.n;
   return Number(rows);
+}
+
+/**
+ * Whether any owner has two rows for one week, on curated Parquet: per owner, the number of
+ * rows against the number of distinct weeks (bits set in a bitstring over the week range).
+ */
+export async function hasDuplicateWeeks(db: DuckDBConnection, path: string, owner: string, week: string): Promise<boolean> {
+  const parquet = `read_parquet(${sqlString(path)}, hive_partitioning = false)`;
+  const [range] = (await db.runAndReadAll(`SELECT min(${week}) AS lo, max(${week}) AS hi FROM ${parquet}`)).getRowObjectsJS();
+  if (range?.lo === null || range?.lo === undefined) return false;
+  const [found] = (
+    await db.runAndReadAll(
+      `SELECT count(*) AS n FROM (SELECT ${owner} FROM ${parquet} GROUP BY ${owner} ` +
+        `HAVING count(*) <> bit_count(bitstring_agg(${week}, ${Number(range.lo)}, ${Number(range.hi)})))`,
+    )
+  ).getRowObjectsJS();
+  return Number(found?.n ?? 0) > 0;
 }
 
 /** Last week of benefit_weeks ('YYYY-Www' labels sort in time order), or null when empty. */

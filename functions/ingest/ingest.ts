@@ -1,18 +1,19 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { readCsvFile } from '../contract/csvFile.ts';
 import { CONTRACT_VERSION, EXTRACT_LIST, extractForFile, type ExtractSpec } from '../contract/extracts.ts';
 import type { ValidationReport } from '../contract/problems.ts';
-import { prepareValidation, validateExtract, type ValidatedExtract } from '../contract/validate.ts';
+import { prepareValidation, reportDuplicates, validateExtract, type ValidatedExtract } from '../contract/validate.ts';
 import { toProblem } from '../contract/validateMessages.ts';
+import { weekKey } from '../contract/validateRules.ts';
 import { CURATED_TABLES, type CuratedTable } from '../engine/curatedSchema.ts';
 import { sqlString } from '../engine/duckdbEngine.ts';
 import type { Log } from '../log.ts';
 import { LocalStore } from '../store/localStore.ts';
 import { keys, type Store, type StoredObject } from '../store/store.ts';
-import { calendarSql, curatedSql, dataIsoYears, emptySql, lastBenefitWeek, writeParquet } from './curate.ts';
+import { calendarSql, curatedSql, dataIsoYears, emptySql, hasDuplicateWeeks, lastBenefitWeek, writeParquet } from './curate.ts';
 import { deliveryId, snapshotId, type SnapshotManifest } from './snapshot.ts';
 
 export interface IngestResult {
@@ -36,11 +37,16 @@ const INCOMING_CSV = /^incoming\/[^/]+\.csv$/i;
 
 /**
  * The ingest stage: validate every delivered extract, quarantine rejected files with their
- * error report, and, when the whole delivery is accepted, write the curated snapshot. A
+ * error report, and, when the whole delivery is accepted, publish the curated snapshot. A
  * delivery is accepted whole or not at all; nothing is ever deleted.
+ *
+ * While every file so far is accepted, each one's curated Parquet is written to the work
+ * folder right after validation: the (person, week) duplicate rule is checked on it, where
+ * weeks are integers, and it is copied to its snapshot key once the whole delivery passes.
  */
 export async function ingest(store: Store, options: IngestOptions): Promise<IngestResult> {
   const { log } = options;
+  const now = options.now ?? new Date();
   const incoming = (await store.list('incoming/')).filter((o) => INCOMING_CSV.test(o.key));
   const deliveredAtMs = incoming.reduce((max, o) => Math.max(max, o.modifiedMs), 0);
   const warnings: string[] = [];
@@ -62,7 +68,9 @@ export async function ingest(store: Store, options: IngestOptions): Promise<Inge
     await prepareValidation(db);
     const accepted: ValidatedExtract[] = [];
     const rejected: ValidationReport[] = [];
+    const staged = new Map<CuratedTable, { path: string; rows: number }>();
     let persons: ValidatedExtract | undefined;
+    let lastWeek: number | null = null;
 
     for (const spec of EXTRACT_LIST) {
       const object = incoming.find((o) => o.key === keys.incoming(spec.file));
@@ -72,9 +80,21 @@ export async function ingest(store: Store, options: IngestOptions): Promise<Inge
         else log.info(`${spec.file} er ikke leveret (valgfri).`);
         continue;
       }
-      const validated = await validateFile(db, store, object, spec, work, { persons, now: options.now ?? new Date() });
+      let validated = await validateFile(db, store, object, spec, work, { persons, now });
       validated.csv.warnings.forEach(warn);
       if (spec.name === 'persons') persons = validated;
+      if (validated.report.totalProblems === 0 && rejected.length === 0) {
+        if (spec.name === 'benefit_weeks') lastWeek = await lastBenefitWeek(db, validated);
+        const path = join(work, 'staged', `${spec.name}.parquet`);
+        const rows = await writeParquet(db, await curatedSql(db, validated, lastWeek), path);
+        staged.set(spec.name, { path, rows });
+        const key = weekKey(spec);
+        if (validated.duplicatesDeferred && key && !(await hasDuplicateWeeks(db, path, key.owner, key.week))) {
+          validated = { ...validated, duplicatesDeferred: false };
+        }
+      }
+      if (validated.duplicatesDeferred) validated = await reportDuplicates(db, validated);
+
       const { report } = validated;
       log.info(`${spec.file}: ${validated.dataLines} linjer, ${report.totalProblems} problem(er)`, { file: spec.file, problems: report.totalProblems });
       if (report.totalProblems === 0) {
@@ -89,7 +109,7 @@ export async function ingest(store: Store, options: IngestOptions): Promise<Inge
 
     if (rejected.length > 0) return { ok: false, deliveredAtMs, rejected, warnings };
     const snapshot = snapshotId(accepted.map((v) => ({ file: v.spec.file, sha256: v.csv.sha256 })));
-    const tables = await writeSnapshot(db, store, snapshot, accepted, work);
+    const tables = await writeSnapshot(db, store, snapshot, { accepted, staged, work });
     const manifest: SnapshotManifest = {
       snapshot,
       contractVersion: CONTRACT_VERSION,
@@ -115,7 +135,7 @@ async function validateFile(
   object: StoredObject,
   spec: ExtractSpec,
   work: string,
-  context: { persons?: ValidatedExtract; now: Date },
+  context: { persons: ValidatedExtract | undefined; now: Date },
 ): Promise<ValidatedExtract> {
   let path: string;
   if (store instanceof LocalStore) path = store.pathOf(object.key);
@@ -124,7 +144,7 @@ async function validateFile(
     await store.getFile(object.key, path);
   }
   const csv = await readCsvFile(path, spec.file, work);
-  return validateExtract(db, spec, csv, { deliveryId: deliveryId(csv.sha256), persons: context.persons, now: context.now });
+  return validateExtract(db, spec, csv, { deliveryId: deliveryId(csv.sha256), persons: context.persons, now: context.now, deferWeekDuplicates: true });
 }
 
 /** The delivered file, byte for byte, and its error report beside it; incoming/ keeps its copy. */
@@ -139,37 +159,25 @@ function missingReport(spec: ExtractSpec): ValidationReport {
   return { file: spec.file, deliveryId: '', totalProblems: 1, problems: [problem] };
 }
 
+/** Staged extracts, empty tables for absent ones, and the calendar, under the snapshot's keys. */
 async function writeSnapshot(
   db: DuckDBConnection,
   store: Store,
   snapshot: string,
-  accepted: readonly ValidatedExtract[],
-  work: string,
+  { accepted, staged, work }: { accepted: readonly ValidatedExtract[]; staged: Map<CuratedTable, { path: string; rows: number }>; work: string },
 ): Promise<SnapshotManifest['tables']> {
-  const benefitWeeks = accepted.find((v) => v.spec.name === 'benefit_weeks');
-  const lastWeek = benefitWeeks ? await lastBenefitWeek(db, benefitWeeks) : null;
   const years = await dataIsoYears(db, accepted);
   const tables: SnapshotManifest['tables'] = {};
   for (const table of CURATED_TABLES) {
-    const select = await selectFor(db, table, accepted, lastWeek, years);
+    let file = staged.get(table);
+    if (!file) {
+      const path = join(work, 'staged', `${table}.parquet`);
+      const select = table === 'calendar' && years ? calendarSql(years[0], years[1]) : emptySql(table);
+      file = { path, rows: await writeParquet(db, select, path) };
+    }
     const key = keys.curated(table, snapshot);
-    const path = store instanceof LocalStore ? store.pathOf(key) : join(work, key);
-    await mkdir(dirname(path), { recursive: true });
-    const rows = await writeParquet(db, select, path);
-    if (!(store instanceof LocalStore)) await store.putFile(key, path, 'application/vnd.apache.parquet');
-    tables[table] = { key, rows };
+    await store.putFile(key, file.path, 'application/vnd.apache.parquet');
+    tables[table] = { key, rows: file.rows };
   }
   return tables;
-}
-
-async function selectFor(
-  db: DuckDBConnection,
-  table: CuratedTable,
-  accepted: readonly ValidatedExtract[],
-  lastWeek: number | null,
-  years: [number, number] | undefined,
-): Promise<string> {
-  if (table === 'calendar') return years ? calendarSql(years[0], years[1]) : emptySql('calendar');
-  const validated = accepted.find((v) => v.spec.name === table);
-  return validated ? curatedSql(db, validated, lastWeek) : emptySql(table);
 }

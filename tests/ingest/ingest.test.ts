@@ -323,6 +323,32 @@ describe('ingest of a delivery with a rejected file', () => {
   });
 });
 
+describe('duplicate weeks, checked on the staged Parquet', () => {
+  const withDuplicate = Buffer.from(
+    'person_id,week,status,visitation\npers01,2015-W53,integrationsydelse,jobparat\npers01,2016-W01,integrationsydelse,\npers02,2016-W01,beskaeftiget,\npers01,2015-W53,igu,\n',
+  );
+  const problems = (result: IngestResult, file: string) =>
+    result.rejected.find((r) => r.file === file)!.problems.map((p) => `${p.line}:${p.columnNumber ?? '-'}:${p.rule}:${p.message}`);
+
+  it('rejects an otherwise valid file with a repeated (person_id, week), naming both lines', async () => {
+    const store = await deliver({ ...DELIVERY, 'benefit_weeks.csv': withDuplicate });
+    const { result } = await run(store);
+    expect(result.ok).toBe(false);
+    expect(result.rejected.map((r) => r.file)).toEqual(['benefit_weeks.csv']);
+    expect(problems(result, 'benefit_weeks.csv')).toEqual(['5:1:duplicate_row:Samme person_id og week som linje 2']);
+    expect(await store.list('curated/')).toEqual([]);
+  });
+
+  it('reports the duplicate beside other problems, and when an earlier file was rejected', async () => {
+    const alsoBadStatus = Buffer.concat([withDuplicate, Buffer.from('pers02,2016-W02,kontant,\n')]);
+    const first = await run(await deliver({ ...DELIVERY, 'benefit_weeks.csv': alsoBadStatus }));
+    expect(problems(first.result, 'benefit_weeks.csv')).toEqual(['5:1:duplicate_row:Samme person_id og week som linje 2', '6:3:enum:Ugyldig værdi »kontant«']);
+    const badPersons = Buffer.concat([DELIVERY['persons.csv']!, Buffer.from('pers04,X,1980,,\n')]);
+    const second = await run(await deliver({ ...DELIVERY, 'persons.csv': badPersons, 'benefit_weeks.csv': withDuplicate }));
+    expect(problems(second.result, 'benefit_weeks.csv')).toEqual(['5:1:duplicate_row:Samme person_id og week som linje 2']);
+  });
+});
+
 describe('row order', () => {
   it('keeps the delivered row order in Parquet across DuckDB threads and row groups, byte for byte on a rerun', async () => {
     const personCount = 1500;
