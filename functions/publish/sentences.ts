@@ -51,12 +51,13 @@ function closed(subject: string): string {
 /** The first sentence: what the number was. */
 export function valueSentence(kpi: Subject, quarterLabel: string, value: number | null, suppressed: boolean, minCellSize: number): string {
   const quarter = formatQuarter(quarterLabel);
-  const period = kpi.year_to_date ? `fra årets start til udgangen af ${quarter}` : `i ${quarter}`;
   if (kpi.unit === 'count') {
+    const period = kpi.year_to_date ? `fra årets start til udgangen af ${quarter}` : `i ${quarter}`;
     const count = suppressed ? formatSuppressed(minCellSize) : value === null ? null : formatValue('count', value);
     if (count === null) return `Der er ikke et tal for ${kpi.subject} ${period}.`;
     return `${capitalise(period)} var der ${count} ${kpi.subject}.`;
   }
+  const period = kpi.year_to_date ? `ved udgangen af ${quarter} (år til dato)` : `i ${quarter}`;
   if (suppressed) {
     return `Andelen af ${closed(kpi.subject)} ${period} vises ikke: den bygger på så få, at den ikke kan offentliggøres af hensyn til diskretion.`;
   }

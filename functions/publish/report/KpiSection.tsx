@@ -81,7 +81,7 @@ function GroupTable(props: { view: KpiView; breakdown: BreakdownView }) {
   const hasBasis = view.unit === 'share';
   return (
     <>
-      <table>
+      <table class="compact">
         <caption>
           {breakdown.title} i {formatQuarter(view.quarter)}: {view.title}
         </caption>

@@ -22,7 +22,7 @@ export function SummaryTable(props: { report: ReportView }) {
             <th scope="row">
               <a href={`#kpi-${k.id}`}>{k.title}</a>
             </th>
-            <td class="text">{k.goalText}</td>
+            <td class="text goal">{k.goalText}</td>
             <td>{k.valueText}</td>
             <td class="text">
               <Status status={k.status} label={k.statusLabel} symbol={k.statusSymbol} />

@@ -12,7 +12,8 @@ body { margin: 0; }
 .skip { position: absolute; left: -9999px; top: 0; background: var(--accent); color: #fff; padding: .5rem 1rem; z-index: 1; }
 .skip:focus { left: 1rem; top: 1rem; }
 header, main, footer { max-width: 50rem; margin: 0 auto; padding: 0 1.25rem; }
-header { padding-top: 2rem; border-bottom: 3px solid var(--accent); padding-bottom: 1rem; }
+header { padding-top: 2rem; }
+header::after { content: ""; display: block; margin-top: 1rem; border-bottom: 3px solid var(--accent); }
 .kicker { margin: 0; color: var(--muted); font-size: .95rem; }
 h1 { font-size: 2rem; line-height: 1.2; margin: .25rem 0 .75rem; color: var(--accent); }
 h2 { font-size: 1.45rem; line-height: 1.25; margin: 2.5rem 0 .5rem; color: var(--accent); }
@@ -30,6 +31,9 @@ td, thead th + th { text-align: right; font-variant-numeric: tabular-nums; }
 td, tbody th { white-space: nowrap; }
 .overview thead th, .overview td.text { text-align: left; white-space: normal; }
 .overview thead th.num { text-align: right; }
+.overview tbody th { white-space: normal; }
+.overview td.goal { white-space: nowrap; }
+table.compact { width: auto; min-width: 60%; }
 .status { font-weight: 600; white-space: nowrap; }
 .status-met { color: var(--met); }
 .status-not_met { color: var(--not-met); }
@@ -47,7 +51,7 @@ dl.definition dt { font-weight: 600; margin-top: .5rem; }
 dl.definition dd { margin: 0; }
 ul.goals { padding-left: 1.25rem; }
 ul.goals li { margin: .35rem 0; }
-.legend { padding-left: 1.25rem; font-size: .95rem; }
+.legend { padding-left: 1.25rem; font-size: .9rem; color: var(--muted); }
 footer { margin-top: 3rem; padding-top: 1rem; padding-bottom: 2rem; border-top: 1px solid var(--line); font-size: .95rem; }
 footer h2 { font-size: 1.1rem; margin-top: .5rem; }
 @page { size: A4; margin: 16mm 15mm 18mm; }

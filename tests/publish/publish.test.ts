@@ -1,0 +1,180 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseQuarter, quarterLabel } from '../../functions/calendar/quarter.ts';
+import { loadKpis } from '../../functions/compute/catalog.ts';
+import type { Kpi } from '../../functions/compute/kpiDefinition.ts';
+import { resultsJson, writeResults } from '../../functions/compute/resultsFile.ts';
+import type { Results } from '../../functions/compute/results.ts';
+import { formatCount, formatQuarterShort } from '../../functions/publish/format.ts';
+import { publish, PublishedReportChangedError } from '../../functions/publish/publish.ts';
+import { LocalStore } from '../../functions/store/localStore.ts';
+import { fixtureConfig, fixtureResults, HEADLINE_IDS, hiddenTruths } from '../fixtures/results.ts';
+
+let kpis: Kpi[];
+let root: string;
+let store: LocalStore;
+
+beforeAll(async () => {
+  kpis = await loadKpis('dashboards/kpis');
+});
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'pejlemaerke-publish-'));
+  store = new LocalStore(root);
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const text = (key: string) => readFile(join(root, key), 'utf8');
+const options = (results: Results = fixtureResults) => ({ results, config: fixtureConfig, kpis });
+
+/** The same results one quarter later: every quarter label moved on by one. */
+function nextQuarter(results: Results): Results {
+  const shift = (label: string) => quarterLabel(parseQuarter(label)! + 1);
+  return {
+    ...results,
+    quarter: shift(results.quarter),
+    kpis: results.kpis.map((k) => ({
+      ...k,
+      trend: k.trend.map((q) => ({ ...q, quarter: shift(q.quarter) })),
+      benchmarks: k.benchmarks.map((b) => ({ ...b, quarter: shift(b.quarter) })),
+    })),
+  };
+}
+
+describe('publish', () => {
+  it('writes the report, embeds, chart images and downloads, and the same under latest/', async () => {
+    const written = await publish(store, options());
+    const ids = fixtureResults.kpis.map((k) => k.id);
+    const quarterFiles = [
+      'data/kpis.json',
+      'data/kpis.csv',
+      ...ids.flatMap((id) => [`charts/${id}.svg`, `embed/${id}.html`]),
+      'index.html',
+    ];
+    expect([...written].sort()).toEqual([...quarterFiles.map((f) => `reports/2017Q4/${f}`), ...quarterFiles.map((f) => `reports/latest/${f}`)].sort());
+    expect(written.indexOf('reports/2017Q4/index.html')).toBe(quarterFiles.length - 1); // the quarter's index last
+    for (const file of quarterFiles) expect(await text(`reports/latest/${file}`)).toBe(await text(`reports/2017Q4/${file}`));
+
+    const html = await text('reports/2017Q4/index.html');
+    expect(html.startsWith('<!DOCTYPE html>\n<html lang="da">')).toBe(true);
+    expect(html).toContain('<h1>Kvartalsopfølgning, 4. kvartal 2017</h1>');
+    expect(html).toContain('Allerød Kommune · Erhvervs- og Beskæftigelsesudvalget');
+    expect(html).not.toMatch(/<script|<link|src=|@import|url\(/);
+    expect(html.match(/<section class="kpi"/g)).toHaveLength(ids.length);
+    expect(html.match(/<svg role="img"/g)!.length).toBeGreaterThanOrEqual(ids.length);
+    expect(html).toContain('Tal for under 5 personer vises ikke af hensyn til diskretion.');
+    expect(html).toContain('15. januar 2018 kl. 07.30');
+    expect(html).toContain('3f2a9c0d41be7e55');
+    expect(html).toContain('href="data/kpis.csv"');
+
+    const embed = await text('reports/2017Q4/embed/integration_selvforsoergende.html');
+    expect(embed).toMatch(/<h1 id="titel-integration_selvforsoergende">Selvforsørgende i integrationsprogrammet<\/h1>/);
+    expect(embed).toContain('href="../data/kpis.json"');
+    expect(embed).toContain('<svg role="img"');
+    expect(await text('reports/2017Q4/charts/virksomheder_nye.svg')).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg" role="img"/);
+  });
+
+  it('shows every KPI on the summary table with goal, result and status in words and symbols', async () => {
+    await publish(store, options());
+    const html = await text('reports/2017Q4/index.html');
+    const row = (id: string) => new RegExp(`<a href="#kpi-${id}">[^<]+</a></th><td class="text goal">([^<]*)</td><td>([^<]*)</td><td class="text"><span class="status status-(\\w+)"><span aria-hidden="true">(.)</span> ([^<]+)</span>`).exec(html)?.slice(1);
+    expect(row('flygtninge_job_foerste_aar')).toEqual(['mindst 33 pct. i 2017', '39,1 pct.', 'met', '✓', 'Nået']);
+    expect(row('langtid_virksomhedsrettet')).toEqual(['mindst 45 pct. i 2017', '43,1 pct.', 'not_met', '✗', 'Ikke nået']);
+    expect(row('unge_uddannelsesstart')).toEqual(['mindst 2 pct. i 2017', '2,2 pct.', 'met', '✓', 'Nået']);
+    expect(row('virksomheder_nye')).toEqual(['45 i 2017', '47', 'met', '✓', 'Nået']);
+    expect(row('partnerskabsaftaler_nye')).toEqual(['10 i 2017', '9', 'not_met', '✗', 'Ikke nået']);
+    expect(row('integration_jobparate')).toEqual(['Intet mål', '37,9 pct.', 'no_goal', '–', 'Intet mål']);
+  });
+
+  it('never shows a suppressed number: "under 5" instead, and no point in the chart data', async () => {
+    await publish(store, options());
+    const html = await text('reports/2017Q4/index.html');
+    expect(hiddenTruths.length).toBeGreaterThan(10);
+    for (const truth of hiddenTruths) {
+      const where = `${truth.kpi} ${truth.quarter} ${truth.group}`;
+      const section = new RegExp(`<section class="kpi" id="kpi-${truth.kpi}"[\\s\\S]*?</section>`).exec(html)![0];
+      const { numerator, denominator } = truth.cell;
+      if (denominator !== null) expect(html.includes(`<td>${formatCount(numerator)} af ${formatCount(denominator)}</td>`), `${where}: ${numerator} af ${denominator}`).toBe(false);
+      // The row that stands for the hidden cell says "under 5" and nothing else.
+      const label = truth.group === 'total' ? formatQuarterShort(truth.quarter) : truth.group === 'K' ? 'Kvinder' : 'Mænd';
+      if (truth.group === 'total' || truth.quarter === fixtureResults.quarter) {
+        const row = new RegExp(`<th scope="row">${label}</th>((?:<td>[^<]*</td>)+)`).exec(section.slice(truth.group === 'total' ? 0 : section.indexOf('Kvinder og mænd')))!;
+        expect(row[1], where).toMatch(/^<td>under 5<\/td>(<td>(–|\d+( pct\.)?)?<\/td>)*$/);
+        expect(row[1].split('</td>')[1], where).toMatch(/^(<td>(|–|\d+ pct\.|\d+))?$/); // basis cell empty; goal column may follow
+      }
+    }
+    for (const kpi of fixtureResults.kpis) {
+      const published = kpi.trend.filter((q) => !q.suppressed).length;
+      expect((await text(`reports/2017Q4/charts/${kpi.id}.svg`)).match(/<circle /g) ?? [], kpi.id).toHaveLength(published);
+    }
+    // Flygtninge 2016Q2 (3 of 12) and both sexes in 2017Q4 show as "under 5".
+    const flygtninge = /<section class="kpi" id="kpi-flygtninge_job_foerste_aar"[\s\S]*?<\/section>/.exec(html)![0];
+    expect(flygtninge).toContain('<th scope="row">2. kv. 2016</th><td>under 5</td><td></td>');
+    expect(flygtninge).toContain('<th scope="row">Kvinder</th><td>under 5</td><td></td>');
+    expect(flygtninge).toContain('<th scope="row">Mænd</th><td>under 5</td><td></td>');
+    // Partnerships: 2 and 4 in 2016 and 3 in 2017Q1 are counts below 5.
+    const partnerships = /<section class="kpi" id="kpi-partnerskabsaftaler_nye"[\s\S]*?<\/section>/.exec(html)![0];
+    expect(partnerships.match(/<td>under 5<\/td>/g)).toHaveLength(3);
+    expect((await text('reports/2017Q4/charts/partnerskabsaftaler_nye.svg')).match(/<circle /g)).toHaveLength(5);
+  });
+
+  it('copies the results files when compute wrote them, else writes them from the results', async () => {
+    await publish(store, options());
+    expect(await text('reports/2017Q4/data/kpis.json')).toBe(resultsJson(fixtureResults));
+
+    const other = await mkdtemp(join(tmpdir(), 'pejlemaerke-publish-'));
+    try {
+      const withResults = new LocalStore(other);
+      await writeResults(withResults, fixtureResults);
+      await publish(withResults, options());
+      for (const name of ['kpis.json', 'kpis.csv']) {
+        expect(await readFile(join(other, `reports/2017Q4/data/${name}`))).toEqual(await readFile(join(other, `results/2017Q4/${name}`)));
+      }
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+
+  it('republishes byte-identically, and refuses to change a published quarter', async () => {
+    const first = await publish(store, options());
+    const before = new Map(await Promise.all(first.map(async (k) => [k, await text(k)] as const)));
+    const again = await publish(store, options());
+    expect(again).toEqual(first);
+    for (const [key, body] of before) expect(await text(key)).toBe(body);
+
+    const changed = { ...fixtureResults, snapshot: '0000000000000000' };
+    await expect(publish(store, options(changed))).rejects.toThrow(PublishedReportChangedError);
+    await expect(publish(store, options(changed))).rejects.toThrow(/4\. kvartal 2017 er allerede offentliggjort \(reports\/2017Q4\/index\.html\)/);
+    for (const [key, body] of before) expect(await text(key)).toBe(body); // nothing written, latest/ included
+  });
+
+  it('moves latest/ to the newest publication', async () => {
+    await publish(store, options());
+    const next = nextQuarter(fixtureResults);
+    await publish(store, options(next));
+    const latest = await text('reports/latest/index.html');
+    expect(latest).toBe(await text('reports/2018Q1/index.html'));
+    expect(latest).toContain('1. kvartal 2018');
+    expect(await text('reports/2017Q4/index.html')).toContain('<h1>Kvartalsopfølgning, 4. kvartal 2017</h1>');
+  });
+
+  it('refuses results that break disclosure control', async () => {
+    const leaking = structuredClone(fixtureResults);
+    const kpi = leaking.kpis.find((k) => k.id === 'flygtninge_job_foerste_aar')!;
+    kpi.trend[1] = { ...kpi.trend[1]!, value: 3 / 12, numerator: 3, denominator: 12, suppressed: false };
+    await expect(publish(store, options(leaking))).rejects.toThrow(/diskretion/);
+    expect(await store.exists('reports/2017Q4/index.html')).toBe(false);
+  });
+
+  it('publishes the four headline KPIs within a second', async () => {
+    const headline = { ...fixtureResults, kpis: fixtureResults.kpis.filter((k) => HEADLINE_IDS.includes(k.id)) };
+    await publish(new LocalStore(join(root, 'warm-up')), options(headline));
+    const started = performance.now();
+    await publish(store, options(headline));
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeLessThan(1000);
+  });
+});

@@ -1,0 +1,128 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadKpis } from '../../functions/compute/catalog.ts';
+import type { Kpi } from '../../functions/compute/kpiDefinition.ts';
+import type { Results } from '../../functions/compute/results.ts';
+import { reportView, type KpiView } from '../../functions/publish/model.ts';
+import { fixtureConfig, fixtureResults } from '../fixtures/results.ts';
+
+let kpis: Kpi[];
+beforeAll(async () => {
+  kpis = await loadKpis('dashboards/kpis');
+});
+
+function views(results: Results = fixtureResults): Map<string, KpiView> {
+  const report = reportView(results, new Map(kpis.map((k) => [k.definition.id, k.definition])), fixtureConfig);
+  return new Map(report.kpis.map((k) => [k.id, k]));
+}
+
+/** The fixture as of the 3rd quarter: the trend's last entry moved off, values as they were then. */
+function asOfQ3(): Results {
+  return {
+    ...fixtureResults,
+    quarter: '2017Q3',
+    kpis: fixtureResults.kpis.map((k) => {
+      const trend = k.trend.slice(0, -1);
+      const last = trend[trend.length - 1]!;
+      return { ...k, trend, value: last.value, numerator: last.numerator, denominator: last.denominator, suppressed: last.suppressed, breakdowns: last.breakdowns, benchmarks: [] };
+    }),
+  };
+}
+
+describe('the summary sentences', () => {
+  it('a share against this year’s goal, with the later goals', () => {
+    const v = views().get('integration_selvforsoergende')!;
+    // 43 / 110 = 0.3909…; benchmarks 37,2 and 36,1 pct. are below it.
+    expect(v.sentences).toEqual([
+      'Andelen af borgere i integrationsprogrammet, der er selvforsørgende, var 39,1 pct. i 4. kvartal 2017.',
+      'Kommunen ligger over niveauet for Hele landet (37,2 pct.) og over niveauet for Region Hovedstaden (36,1 pct.).',
+      'Målet for 2017 er mindst 33 pct., så målet er nået.',
+      'Målet for 2020 er mindst 50 pct.',
+      'Målet for 2021 er mindst 60 pct.',
+    ]);
+    expect(v.goalText).toBe('mindst 33 pct. i 2017');
+    expect([v.statusSymbol, v.statusLabel]).toEqual(['✓', 'Nået']);
+  });
+
+  it('a monthly KPI is a monthly average', () => {
+    const v = views().get('langtid_virksomhedsrettet')!;
+    // (43/99 + 42/98 + 43/100) / 3 = 0.43097…
+    expect(v.sentences[0]).toBe('Andelen af langtidsforsørgede i virksomhedsrettet tilbud var i gennemsnit 43,1 pct. pr. måned i 4. kvartal 2017.');
+    expect(v.sentences[1]).toBe('Målet for 2017 er mindst 45 pct., så målet er ikke nået.');
+    expect(v.status).toBe('not_met');
+  });
+
+  it('a year-to-date count after the 3rd quarter is judged pro rata and says so', () => {
+    const v = views(asOfQ3()).get('virksomheder_nye')!;
+    // 28 companies; 45 × 3 / 4 = 33.75, i.e. 34 companies.
+    expect(v.sentences).toEqual([
+      'Fra årets start til udgangen af 3. kvartal 2017 var der 28 nye virksomheder i samarbejde med jobcenteret.',
+      'Årets mål er 45, og efter 3. kvartal svarer det til 34; målet er ikke nået endnu.',
+    ]);
+    expect(v.goalText).toBe('45 i 2017 (34 efter 3. kvartal)');
+    expect(v.statusLabel).toBe('Ikke nået');
+  });
+
+  it('the same KPI in the 4th quarter is judged on the whole year', () => {
+    const v = views().get('virksomheder_nye')!;
+    expect(v.sentences[1]).toBe('Årets mål er 45, så målet er nået.');
+    expect(v.trendRows.map((r) => r.goal)).toEqual(['–', '–', '–', '–', '12', '23', '34', '45']);
+  });
+
+  it('a year-to-date share with a standing goal: pro rata before the 4th quarter', () => {
+    const q3 = views(asOfQ3()).get('integration_afgang_job_uddannelse')!;
+    // 12 / 58 = 20,7 pct.; 18 pct. × 3 / 4 = 13,5 pct.; the year's 18 pct. is already reached.
+    expect(q3.sentences).toEqual([
+      'Andelen af flygtninge og familiesammenførte, der er gået i job eller uddannelse siden årets start, var 20,7 pct. ved udgangen af 3. kvartal 2017 (år til dato).',
+      'Årets mål er mindst 18 pct., og efter 3. kvartal svarer det til 13,5 pct.; målet er allerede nået.',
+    ]);
+    expect(q3.goalText).toBe('mindst 18 pct. (13,5 pct. efter 3. kvartal)');
+    expect(q3.trendRows.map((r) => r.goal)).toEqual(['4,5 pct.', '9 pct.', '13,5 pct.', '18 pct.', '4,5 pct.', '9 pct.', '13,5 pct.']);
+    expect(views().get('integration_afgang_job_uddannelse')!.sentences[1]).toBe('Årets mål er mindst 18 pct., så målet er nået.');
+  });
+
+  it('a KPI without goals says so and compares with the national average', () => {
+    const v = views().get('integration_jobparate')!;
+    // 33 / 87 = 0.3793…; national 32,1 pct.
+    expect(v.sentences).toEqual([
+      'Andelen af borgere på integrationsydelse, der er visiteret jobparate, var 37,9 pct. i 4. kvartal 2017.',
+      'Kommunen ligger over niveauet for Hele landet (32,1 pct.).',
+      'Der er ikke fastsat et politisk mål for dette nøgletal.',
+    ]);
+    expect(v.status).toBe('no_goal');
+  });
+
+  it('a suppressed quarter gives no number and no status', () => {
+    const results = asOfQ3();
+    const partnerships = results.kpis.find((k) => k.id === 'partnerskabsaftaler_nye')!;
+    const q1 = { ...results, quarter: '2017Q1', kpis: [{ ...partnerships, ...partnerships.trend[4]!, trend: partnerships.trend.slice(0, 5) }] };
+    const v = views(q1).get('partnerskabsaftaler_nye')!;
+    expect(v.valueText).toBe('under 5');
+    expect(v.sentences[0]).toBe('Fra årets start til udgangen af 1. kvartal 2017 var der under 5 nye partnerskabsaftaler.');
+    expect(v.status).toBe('unknown');
+  });
+
+  it('the chart’s text alternative follows the trend and names the gaps', () => {
+    const v = views().get('flygtninge_job_foerste_aar')!;
+    // Published: 5/21 = 23,8 pct. (2016Q1) … 9/23 = 39,1 pct. (2017Q4); 2016Q2 (3 of 12) is hidden.
+    expect(v.chartDescription).toBe(
+      'For Allerød Kommune steg tallet fra 23,8 pct. i 1. kv. 2016 til 39,1 pct. i 4. kv. 2017. ' +
+        'Højest 39,1 pct. i 4. kv. 2017, lavest 23,8 pct. i 1. kv. 2016. ' +
+        'Stiplede vandrette linjer viser målene: Mål 2017: 33 pct. og Mål: 50 pct. ' +
+        '2. kv. 2016 vises ikke af hensyn til diskretion (tal under 5).',
+    );
+  });
+
+  it('orders the report by the plan: KPIs with goals in config order, then the rest', () => {
+    const order = [...views().keys()];
+    expect(order).toEqual([
+      'flygtninge_job_foerste_aar',
+      'langtid_virksomhedsrettet',
+      'unge_uddannelsesstart',
+      'integration_selvforsoergende',
+      'virksomheder_nye',
+      'partnerskabsaftaler_nye',
+      'integration_afgang_job_uddannelse',
+      'integration_jobparate',
+    ]);
+  });
+});
