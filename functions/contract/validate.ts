@@ -42,6 +42,16 @@ export interface ValidateOptions {
    * when it finds a duplicate it calls `reportDuplicates` for the exact lines.
    */
   deferWeekDuplicates?: boolean;
+  /** The caller has already run `loadLines` on `csv.path` (e.g. while the file was being hashed). */
+  linesLoaded?: boolean;
+}
+
+/** The file as one row per line: `rowid + 1` is the line number an editor shows. */
+export async function loadLines(db: DuckDBConnection, spec: ExtractSpec, path: string): Promise<void> {
+  await db.run(
+    `CREATE OR REPLACE TABLE ${linesTable(spec)} AS SELECT * FROM read_csv(${sqlString(path)}, columns={'l': 'VARCHAR'}, header=false, ` +
+      `delim='\x01', quote='', escape='', auto_detect=false, strict_mode=false)`,
+  );
 }
 
 /** Install the SQL macros validation needs; once per connection. */
@@ -68,10 +78,7 @@ export async function validateExtract(db: DuckDBConnection, spec: ExtractSpec, c
     await run(`INSERT INTO ${problems} VALUES (${p.line}, ${literal(p.columnNumber)}, ${literal(p.column)}, ${sqlString(p.rule)}, ${literal(p.shown)}, ${literal(p.ref)})`);
   }
 
-  await run(
-    `CREATE OR REPLACE TABLE ${lines} AS SELECT * FROM read_csv(${sqlString(csv.path)}, columns={'l': 'VARCHAR'}, header=false, ` +
-      `delim='\x01', quote='', escape='', auto_detect=false, strict_mode=false)`,
-  );
+  if (!options.linesLoaded) await loadLines(db, spec, csv.path);
   const named = spec.columns.map((c) => `${header.columnIndex.has(c.name) ? `p[${header.columnIndex.get(c.name)}]` : 'NULL::VARCHAR'} AS ${cellColumn(c.name)}`);
   await run(
     `CREATE OR REPLACE VIEW ${cells} AS SELECT line, len(p) AS n, p, ${named.join(', ')} FROM ` +

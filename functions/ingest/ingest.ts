@@ -5,7 +5,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { readCsvFile } from '../contract/csvFile.ts';
 import { CONTRACT_VERSION, EXTRACT_LIST, extractForFile, type ExtractSpec } from '../contract/extracts.ts';
 import type { ValidationReport } from '../contract/problems.ts';
-import { prepareValidation, reportDuplicates, validateExtract, type ValidatedExtract } from '../contract/validate.ts';
+import { loadLines, prepareValidation, reportDuplicates, validateExtract, type ValidatedExtract } from '../contract/validate.ts';
 import { toProblem } from '../contract/validateMessages.ts';
 import { weekKey } from '../contract/validateRules.ts';
 import { CURATED_TABLES, type CuratedTable } from '../engine/curatedSchema.ts';
@@ -143,8 +143,15 @@ async function validateFile(
     path = join(work, 'incoming', spec.file);
     await store.getFile(object.key, path);
   }
+  // DuckDB reads the lines while JavaScript hashes the file. DuckDB refuses a file that is not
+  // UTF-8; it then reads the decoded copy that readCsvFile writes.
+  const linesRead = loadLines(db, spec, path).then(
+    () => true,
+    () => false,
+  );
   const csv = await readCsvFile(path, spec.file, work);
-  return validateExtract(db, spec, csv, { deliveryId: deliveryId(csv.sha256), persons: context.persons, now: context.now, deferWeekDuplicates: true });
+  if (!(await linesRead) || csv.path !== path) await loadLines(db, spec, csv.path);
+  return validateExtract(db, spec, csv, { deliveryId: deliveryId(csv.sha256), persons: context.persons, now: context.now, deferWeekDuplicates: true, linesLoaded: true });
 }
 
 /** The delivered file, byte for byte, and its error report beside it; incoming/ keeps its copy. */
