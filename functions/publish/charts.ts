@@ -39,11 +39,11 @@ export function yScale(values: readonly number[], unit: 'share' | 'count'): { ma
  * its line as it can: overlapping labels form a block centred on their lines' mean height,
  * blocks that then overlap merge, until none do (in data units, from the known y domain).
  */
-export function spreadLabels(labels: readonly Label[], yMax: number): Label[] {
+export function spreadLabels<T extends Label>(labels: readonly T[], yMax: number): T[] {
   const gap = (chartTheme.trend.labelLineHeight * yMax) / chartTheme.trend.height;
   const sorted = [...labels].sort((a, b) => a.y - b.y || (a.text < b.text ? -1 : 1));
   let blocks = sorted.map((label) => ({ members: [label], bottom: label.y }));
-  const centred = (members: Label[]) => members.reduce((sum, m) => sum + m.y, 0) / members.length - ((members.length - 1) * gap) / 2;
+  const centred = (members: T[]) => members.reduce((sum, m) => sum + m.y, 0) / members.length - ((members.length - 1) * gap) / 2;
   for (let merged = true; merged; ) {
     merged = false;
     const next: typeof blocks = [];
@@ -57,7 +57,7 @@ export function spreadLabels(labels: readonly Label[], yMax: number): Label[] {
     }
     blocks = next;
   }
-  return blocks.flatMap((block) => block.members.map((m, i) => ({ text: m.text, y: block.bottom + i * gap })));
+  return blocks.flatMap((block) => block.members.map((m, i) => ({ ...m, y: block.bottom + i * gap })));
 }
 
 /**
@@ -116,8 +116,7 @@ export function trendChartSpec(view: KpiView): TopLevelSpec {
     if (last) labels.push({ y: last.value, text: b.name, kind: b.name });
   }
   for (const g of view.goals) labels.push({ y: g.goal.target, text: g.lineLabel, kind: 'goal' });
-  const kindOf = new Map(labels.map((l) => [l.text, l.kind]));
-  const placed = spreadLabels(labels, scale.max).map((l) => ({ value: l.y, text: l.text, kind: kindOf.get(l.text)! }));
+  const placed = spreadLabels(labels, scale.max).map((l) => ({ value: l.y, text: l.text, kind: l.kind }));
   /**
    * One scale per channel over the same kinds (the municipality, goals, each area), shared by
    * lines and labels, so a label has its series' colour and the scales merge without conflict.
@@ -166,38 +165,35 @@ export function trendChartSpec(view: KpiView): TopLevelSpec {
   };
 }
 
-/** A breakdown (Kvinder/Mænd) for the report's quarter as horizontal bars with value labels. */
+/**
+ * A breakdown (Kvinder/Mænd) for the report's quarter as horizontal bars with value labels.
+ * A hidden group keeps its row and says "under 5" in words instead of a bar.
+ */
 export function groupChartSpec(view: KpiView, breakdown: string): TopLevelSpec | undefined {
   const groups = view.breakdowns.find((b) => b.breakdown === breakdown);
   if (!groups) return undefined;
   const { width, bandHeight } = chartTheme.groups;
-  const shown = groups.rows.filter((r) => r.number !== undefined).map((r) => ({ group: r.label, value: r.number!, text: formatValue(view.unit, r.number!) }));
+  const shown = groups.rows.flatMap((r) => (r.number === undefined ? [] : [{ group: r.label, value: r.number, text: formatValue(view.unit, r.number) }]));
   const hidden = groups.rows.filter((r) => r.number === undefined).map((r) => ({ group: r.label, text: r.value }));
   const top = Math.max(...shown.map((s) => s.value), view.unit === 'share' ? 0.01 : 1);
-  const y = { field: 'group', type: 'nominal' as const, scale: { domain: groups.rows.map((r) => r.label), paddingInner: 0.3 }, axis: { title: null, grid: false } };
-  const xScale = { domain: [0, top * 1.35], nice: false };
+  const y: PositionFieldDef<string> = {
+    field: 'group',
+    type: 'nominal',
+    scale: { domain: groups.rows.map((r) => r.label), paddingInner: 0.3 },
+    axis: { title: null, grid: false },
+  };
+  /** Room right of the longest bar for its label. */
+  const x: PositionFieldDef<string> = { field: 'value', type: 'quantitative', scale: { domain: [0, top * 1.35], nice: false }, axis: null };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width,
     height: { step: bandHeight },
     layer: [
-      {
-        data: { values: shown },
-        mark: { type: 'bar' as const, color: chartTheme.palette.municipality },
-        encoding: { y, x: { field: 'value', type: 'quantitative' as const, scale: xScale, axis: null } },
-      },
-      {
-        data: { values: shown },
-        mark: { type: 'text' as const, align: 'left' as const, dx: 4 },
-        encoding: { y, x: { field: 'value', type: 'quantitative' as const, scale: xScale }, text: { field: 'text', type: 'nominal' as const } },
-      },
-      {
-        data: { values: hidden },
-        mark: { type: 'text' as const, align: 'left' as const, fontStyle: 'italic' },
-        encoding: { y, x: { value: 0 }, text: { field: 'text', type: 'nominal' as const } },
-      },
+      { data: { values: shown }, mark: { type: 'bar', color: chartTheme.palette.municipality }, encoding: { y, x } },
+      { data: { values: shown }, mark: { type: 'text', align: 'left', dx: 4 }, encoding: { y, x, text: { field: 'text', type: 'nominal' } } },
+      { data: { values: hidden }, mark: { type: 'text', align: 'left', fontStyle: 'italic' }, encoding: { y, x: { value: 0 }, text: { field: 'text', type: 'nominal' } } },
     ],
-  } as TopLevelSpec;
+  };
 }
 
 const DASH_WORDS = ['prikket linje', 'streg-prik-linje'];

@@ -29,7 +29,6 @@ export const chartTheme = {
   shapes: { municipality: 'circle' },
   config: {
     font: FONT_STACK,
-    background: null as unknown as string,
     padding: 4,
     aria: false,
     view: { stroke: null },

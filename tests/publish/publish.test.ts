@@ -82,6 +82,8 @@ describe('publish', () => {
     expect(html).toContain('15. januar 2018 kl. 07.30');
     expect(html).toContain('3f2a9c0d41be7e55');
     expect(html).toContain('href="data/kpis.csv"');
+    // The demo's 11 KPIs must fit in 100 KiB; the fixture's KPIs get the same budget each.
+    expect(Buffer.byteLength(html)).toBeLessThanOrEqual((100 * 1024 * ids.length) / 11);
 
     const embed = await text('reports/2017Q4/embed/integration_selvforsoergende.html');
     expect(embed).toMatch(/<h1 id="titel-integration_selvforsoergende">Selvforsørgende i integrationsprogrammet<\/h1>/);

@@ -1,5 +1,5 @@
 /**
- * A chart as a figure. `svg` is the only raw markup in the report, and it is safe to insert:
+ * A chart as a figure. `svg` is the only raw markup built from data, and it is safe to insert:
  * render.ts produced it from our own spec with Vega's SVG renderer, which escapes every text
  * (labels come from config and KPI files), and the title and description we add are escaped
  * by `svgMarkup`.

@@ -1,7 +1,11 @@
 import type { ComponentChildren } from 'preact';
 import { REPORT_CSS } from './styles.ts';
 
-/** The document shell shared by the report and the embeds: Danish, one inline stylesheet, no scripts. */
+/**
+ * The document shell shared by the report and the embeds: Danish, one inline stylesheet, no
+ * scripts. The stylesheet goes in raw because a `<style>` text child would be HTML-escaped
+ * (`"` → `&quot;`) and break the CSS; it is a constant of this codebase, never data.
+ */
 export function Page(props: { title: string; children: ComponentChildren }) {
   return (
     <html lang="da">
