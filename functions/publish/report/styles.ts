@@ -54,6 +54,7 @@ ul.goals li { margin: .35rem 0; }
 .legend { padding-left: 1.25rem; font-size: .9rem; color: var(--muted); }
 footer { margin-top: 3rem; padding-top: 1rem; padding-bottom: 2rem; border-top: 1px solid var(--line); font-size: .95rem; }
 footer h2 { font-size: 1.1rem; margin-top: .5rem; }
+@media (max-width: 30rem) { td, tbody th { white-space: normal; } th, td { padding: .3rem .25rem; } }
 @page { size: A4; margin: 16mm 15mm 18mm; }
 @media print {
   html { font-size: 10.5pt; }
