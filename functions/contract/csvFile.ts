@@ -157,7 +157,7 @@ export function headerLabel(name: string): string | undefined {
 export interface HeaderCheck {
   /** 1-based position in the delivered header of each contract column that is present. */
   columnIndex: Map<string, number>;
-  /** Problems on line 1, in column order; missing columns (no position) last. */
+  /** Problems on line 1 (line 0 for an empty file), in column order, then missing columns. */
   problems: RawProblem[];
 }
 

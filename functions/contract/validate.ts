@@ -9,13 +9,15 @@ import { checkDuplicates, checkRows } from './crossChecks.ts';
 import { cellColumn, cellsTable, checkValues, linesTable, problemsTable, valuesTable, valuesSql, VALUES_SQL_MACROS, weekKey, type RuleContext, type Sql } from './validateRules.ts';
 import { toProblem, type RawProblem, type Rule } from './validateMessages.ts';
 
-/**
- * Validation runs inside DuckDB, not row by row in JavaScript. The file is read as whole
- * lines (so `rowid + 1` is the line number an editor shows; blank lines stay as NULL rows) and
- * split in SQL. Rules are checked on each column's distinct values, which one grouped pass
- * collects; only the lines holding a bad value are looked up again. A valid file is thus
- * read once and scanned once before curation scans it for the Parquet output.
+/*
+ * Validation runs inside DuckDB, not row by row in JavaScript, so that ten million lines take
+ * seconds. The file is read as whole lines (so `rowid + 1` is the line number an editor shows;
+ * blank lines stay as NULL rows) and split in SQL. Rules are checked on each column's distinct
+ * values, which one grouped pass collects; only lines holding a bad value are looked up again.
+ * A valid file is read once and scanned once here; curation scans it once more.
  */
+
+/** A validated file; its cells stay in DuckDB (validateRules.ts names the tables) for curation. */
 export interface ValidatedExtract {
   spec: ExtractSpec;
   csv: CsvFile;
@@ -95,6 +97,7 @@ export async function validateExtract(db: DuckDBConnection, spec: ExtractSpec, c
       await run(
         `INSERT INTO ${problems} SELECT line, NULL, NULL, CASE WHEN n = 0 THEN 'blank_line' ELSE 'cell_count' END, NULL, n FROM ${cells} WHERE n <> ${k}`,
       );
+      // Cells of a malformed line are misaligned: every one gets the plain (stricter) CPR test.
       await run(
         `INSERT INTO ${problems} SELECT line, j, NULL, 'cpr', NULL, NULL FROM (SELECT line, unnest(p) AS cell, generate_subscripts(p, 1) AS j ` +
           `FROM ${cells} WHERE n <> ${k} AND n > 0) WHERE looks_like_cpr(cell)`,
@@ -104,7 +107,7 @@ export async function validateExtract(db: DuckDBConnection, spec: ExtractSpec, c
     await checkRows(ctx, { duplicates: duplicatesDeferred ? 'none' : 'suspects' });
     await run(`INSERT INTO ${problems} SELECT 0, NULL, NULL, 'cpr_file', NULL, count(*) FROM ${problems} WHERE rule = 'cpr' HAVING count(*) > 0`);
   }
-  const validated = { spec, csv, deliveryId: options.deliveryId, now, columnIndex: header.columnIndex, dataLines, duplicatesDeferred, report: emptyReport(spec, options.deliveryId) };
+  const validated = { spec, csv, deliveryId: options.deliveryId, now, columnIndex: header.columnIndex, dataLines, duplicatesDeferred };
   return { ...validated, report: await buildReport(sql, validated) };
 }
 
@@ -115,15 +118,10 @@ export async function reportDuplicates(db: DuckDBConnection, validated: Validate
   return { ...validated, duplicatesDeferred: false, report: await buildReport(sql, validated) };
 }
 
-function emptyReport(spec: ExtractSpec, deliveryId: string): ValidationReport {
-  return { file: spec.file, deliveryId, totalProblems: 0, problems: [] };
-}
-
 /** The problems table as a report: the total and the first 50, ordered by line then column. */
 async function buildReport(sql: Sql, validated: Omit<ValidatedExtract, 'report'>): Promise<ValidationReport> {
   const { spec, csv, columnIndex, now } = validated;
   const problems = problemsTable(spec);
-
   const [{ total }] = (await sql.rows(`SELECT count(*) AS total FROM ${problems}`)) as [{ total: bigint }];
   const found = await sql.rows(`SELECT * FROM ${problems} ORDER BY line, col NULLS FIRST, rule LIMIT ${MAX_REPORTED_PROBLEMS}`);
   const raw = found.map((row): RawProblem => {
@@ -140,7 +138,7 @@ async function buildReport(sql: Sql, validated: Omit<ValidatedExtract, 'report'>
     };
   });
   const context = { spec, headerLength: csv.header.length, now };
-  return { ...emptyReport(spec, validated.deliveryId), totalProblems: Number(total), problems: raw.map((p) => toProblem(p, context)) };
+  return { file: spec.file, deliveryId: validated.deliveryId, totalProblems: Number(total), problems: raw.map((p) => toProblem(p, context)) };
 }
 
 function sqlOn(db: DuckDBConnection): Sql {

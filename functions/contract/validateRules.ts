@@ -24,6 +24,7 @@ export interface Sql {
   rows(sql: string): Promise<Record<string, unknown>[]>;
 }
 
+/** What a rule needs to know about the file it checks. */
 export interface RuleContext {
   sql: Sql;
   spec: ExtractSpec;
@@ -116,6 +117,7 @@ export function cellRuleSql(column: ColumnSpec, ref: string, ctx: Pick<RuleConte
 }
 
 /** One grouped pass over the file: every column position's distinct values, with row counts. */
+/** One grouped pass over the file: each column position's distinct values, with row counts. */
 export function valuesSql(ctx: RuleContext): string {
   const positions = Array.from({ length: ctx.k }, (_, i) => i + 1);
   const v = (j: number) => `v${j}`;
