@@ -5,6 +5,7 @@ export const EXIT = {
   usage: 2,
   rejected: 3,
   checkFailed: 4,
+  alreadyPublished: 5,
 } as const;
 
 export const EXIT_HELP = `
@@ -13,4 +14,5 @@ Exit codes:
   1  uventet fejl (engine, storage, bug): intet er udgivet
   2  forkert brug: ukendt kvartal, manglende mappe, ugyldig konfiguration
   3  leveringen er afvist: filerne ligger i quarantine/ med en fejlrapport, intet er udgivet
-  4  check fandt problemer i KPI-filer eller konfiguration`;
+  4  check fandt problemer i KPI-filer eller konfiguration
+  5  kvartalet er allerede udgivet med andre tal: et udgivet kvartal ændres ikke`;

@@ -5,7 +5,8 @@ import { defaultConfig, loadConfig, type MunicipalityConfig } from '../config/mu
 import { formatProblem } from '../contract/problems.ts';
 import { parseQuarter } from '../calendar/quarter.ts';
 import { DuckDbEngine } from '../engine/duckdbEngine.ts';
-import { runPipeline } from '../pipeline.ts';
+import { runPipeline, type PipelineOutcome } from '../pipeline.ts';
+import { PublishedReportChangedError } from '../publish/publish.ts';
 import { LocalStore } from '../store/localStore.ts';
 import { S3Store } from '../store/s3Store.ts';
 import { keys, type Store } from '../store/store.ts';
@@ -60,15 +61,22 @@ export async function run(args: RunArgs): Promise<number> {
     : new LocalStore(args.out ?? 'out');
   await deliver(args.input, store);
 
-  const outcome = await runPipeline({
-    store,
-    openEngine: (s) => DuckDbEngine.open(s),
-    quarter: args.quarter,
-    config,
-    kpisDir: args.kpis,
-    log: cliLog,
-    onStage: stageProgress(),
-  });
+  let outcome: PipelineOutcome;
+  try {
+    outcome = await runPipeline({
+      store,
+      openEngine: (s) => DuckDbEngine.open(s),
+      quarter: args.quarter,
+      config,
+      kpisDir: args.kpis,
+      log: cliLog,
+      onStage: stageProgress(),
+    });
+  } catch (error) {
+    if (!(error instanceof PublishedReportChangedError)) throw error;
+    process.stderr.write(`\n${error.message}\n`);
+    return EXIT.alreadyPublished;
+  }
 
   if (outcome.status === 'rejected') {
     for (const report of outcome.rejected) {

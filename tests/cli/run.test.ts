@@ -80,6 +80,17 @@ describe('pejlemaerke run', () => {
     expect(await numbers(excelOut)).toEqual(await numbers(plainOut));
   });
 
+  it('refuses to change a published quarter: exit 5, the old report stays', async () => {
+    const out = join(root, 'out-a');
+    const before = await readFile(join(out, 'reports/2017Q4/index.html'));
+    // Another delivery (a new snapshot id) for the quarter that out-a has already published.
+    const result = await cli(['run', '--input', join(root, 'excel-input'), '--quarter', '2017Q4', '--out', out, '--config', 'dashboards/municipalities/allerod-demo.yaml']);
+    expect(result.code).toBe(5);
+    expect(result.stderr).toMatch(/allerede offentliggjort/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(await readFile(join(out, 'reports/2017Q4/index.html'))).toEqual(before);
+  });
+
   it('rejects a delivery with a CPR-like value: exit 3, quarantined, value never echoed, nothing published', async () => {
     const bad = join(root, 'cpr-input');
     await mkdir(bad, { recursive: true });
