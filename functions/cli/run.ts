@@ -80,7 +80,8 @@ export async function run(args: RunArgs): Promise<number> {
 
   if (outcome.status === 'rejected') {
     for (const report of outcome.rejected) {
-      process.stderr.write(`\n${report.file}: ${report.totalProblems} problem(er), leveringen er lagt i ${store.location}/${keys.quarantine(report.deliveryId, '')}\n`);
+      const kept = report.deliveryId ? `, leveringen er lagt i ${store.location}/${keys.quarantine(report.deliveryId, '')}` : '';
+      process.stderr.write(`\n${report.file}: ${report.totalProblems} problem(er)${kept}\n`);
       for (const problem of report.problems) process.stderr.write(`  ${formatProblem(problem)}\n`);
       if (report.totalProblems > report.problems.length) {
         process.stderr.write(`  … og ${report.totalProblems - report.problems.length} flere (se ${report.file}.errors.json)\n`);

@@ -36,7 +36,8 @@ export class DuckDbEngine implements Engine {
     for (const table of CURATED_TABLES) {
       const key = keys.curated(table, snapshot);
       const path = await this.localPath(key);
-      await this.exec(`CREATE OR REPLACE VIEW ${table} AS SELECT * FROM read_parquet(${sqlString(path)})`);
+      // The folder is named snapshot=<id>; without this DuckDB would add a `snapshot` column.
+      await this.exec(`CREATE OR REPLACE VIEW ${table} AS SELECT * FROM read_parquet(${sqlString(path)}, hive_partitioning = false)`);
     }
   }
 
