@@ -1,13 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEMO_CONFIG, PROJECT_ROOT } from '../../functions/cli/paths.ts';
+import { DEFAULT_KPIS_DIR, DEMO_CONFIG } from '../../functions/cli/paths.ts';
+import { loadKpis } from '../../functions/compute/catalog.ts';
 import { loadConfig } from '../../functions/config/municipality.ts';
 
-/** The KPI ids of the catalogue, read from its headings (`### \`id\` — title`). */
+/** The shipped KPI catalogue: the eleven KPIs of kpis.md, one SQL + definition each. */
 async function catalogueIds(): Promise<string[]> {
-  const text = await readFile(join(PROJECT_ROOT, '..', 'shared', 'domain', 'kpis.md'), 'utf8');
-  return [...text.matchAll(/^### `([a-z_]+)`/gm)].map((m) => m[1]!);
+  return (await loadKpis(DEFAULT_KPIS_DIR)).map((kpi) => kpi.definition.id);
 }
 
 describe('the Allerød demo config', () => {
