@@ -2,43 +2,17 @@
  * The contract's status and visitation values (extracts.md) as small integer codes, so a
  * person's weeks fit in a byte array and each row's tail is one precomputed string.
  */
-export const STATUSES = [
-  'beskaeftiget',
-  'ordinaer_uddannelse',
-  'igu',
-  'selvforsoergende_oevrig',
-  'a_dagpenge',
-  'kontanthjaelp',
-  'uddannelseshjaelp',
-  'integrationsydelse',
-  'ledighedsydelse',
-  'kontantydelse',
-  'sygedagpenge',
-  'jobafklaring',
-  'ressourceforloeb',
-  'fleksjob',
-  'foertidspension',
-  'barsel',
-  'oevrig_ydelse',
-  'pension',
-] as const;
+import { OFFER_TYPES, STATUSES, VISITATIONS as CONTRACT_VISITATIONS } from '../contract/extracts.ts';
+
+export { OFFER_TYPES, STATUSES };
 export type Status = (typeof STATUSES)[number];
 
-export const VISITATIONS = ['', 'jobparat', 'aktivitetsparat', 'uddannelsesparat'] as const;
+/** '' (no visitation) first, then the contract's categories. */
+export const VISITATIONS = ['', ...CONTRACT_VISITATIONS] as const;
 export type Visitation = (typeof VISITATIONS)[number];
 
 export const SELF_STATUSES: readonly Status[] = ['beskaeftiget', 'ordinaer_uddannelse', 'igu', 'selvforsoergende_oevrig'];
 
-export const OFFER_TYPES = [
-  'virksomhedspraktik',
-  'loentilskud_privat',
-  'loentilskud_offentlig',
-  'nytteindsats',
-  'vejledning_opkvalificering',
-  'mentor',
-  'danskuddannelse',
-  'oevrigt',
-] as const;
 export type OfferType = (typeof OFFER_TYPES)[number];
 
 export function weekCode(status: Status, visitation: Visitation): number {
