@@ -29,6 +29,8 @@ export interface Store {
 /** The key layout shared by the local folder and the bucket. */
 export const keys = {
   incoming: (file: string) => `incoming/${file}`,
+  /** A delivery's files and its manifest.json (written last): `incoming/<delivery-id>/<file>`. */
+  delivery: (deliveryId: string, file: string) => `incoming/${deliveryId}/${file}`,
   quarantine: (deliveryId: string, file: string) => `quarantine/${deliveryId}/${file}`,
   curated: (extract: string, snapshot: string) => `curated/${extract}/snapshot=${snapshot}/${extract}.parquet`,
   curatedPrefix: (extract: string, snapshot: string) => `curated/${extract}/snapshot=${snapshot}/`,
