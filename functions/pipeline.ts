@@ -1,13 +1,16 @@
-import type { MunicipalityConfig } from './config/municipality.ts';
-import type { ValidationReport } from './contract/problems.ts';
 import { loadKpis } from './compute/catalog.ts';
 import { compute } from './compute/compute.ts';
-import { writeResults } from './compute/resultsFile.ts';
-import type { Results } from './compute/results.ts';
+import { checkCoverage, newestCoveredQuarter } from './compute/coverage.ts';
+import type { Kpi } from './compute/kpiDefinition.ts';
+import type { MunicipalityConfig } from './config/municipality.ts';
+import type { ValidationReport } from './contract/problems.ts';
+import { computedManifest, writeManifest, type DeliveryToRun } from './deliveries/localDelivery.ts';
+import type { DeliveryProblem, Manifest } from './deliveries/manifest.ts';
 import type { Engine } from './engine/engine.ts';
 import { ingest } from './ingest/ingest.ts';
 import type { Log } from './log.ts';
-import { publish } from './publish/publish.ts';
+import type { Draft } from './publish/draft.ts';
+import { publishDraft, writePreview, type PreviewOutcome, type PublishOutcome } from './publish/publish.ts';
 import type { Store } from './store/store.ts';
 import { codeVersion, generatedAt } from './version.ts';
 
@@ -17,62 +20,95 @@ export interface PipelineOptions {
   store: Store;
   /** Opened after ingest succeeds, closed before returning. */
   openEngine: (store: Store) => Promise<Engine>;
-  quarter: number;
+  delivery: DeliveryToRun;
+  /** Quarter index; by default the newest quarter the delivery covers. */
+  quarter?: number;
+  /** `publish` (a plain run: the deliberate act) or `preview` (a draft for a person to approve). */
+  mode: 'publish' | 'preview';
+  /** The reason, when the run may publish a correction of an already published quarter. */
+  correction?: string;
   config: MunicipalityConfig;
   /** Folder with the KPI files (`dashboards/kpis`). */
   kpisDir: string;
+  commentary?: string;
   log: Log;
   onStage?: (stage: Stage, state: 'start' | 'done', detail?: string) => void;
 }
 
 export type PipelineOutcome =
-  | { status: 'published'; snapshot: string; results: Results; written: string[]; warnings: string[] }
-  | { status: 'rejected'; rejected: ValidationReport[]; warnings: string[] };
+  | { status: 'incomplete'; deliveryId: string; problems: DeliveryProblem[] }
+  | { status: 'rejected'; deliveryId: string; rejected: ValidationReport[]; warnings: string[] }
+  | { status: 'not_covered'; deliveryId: string; snapshot: string; message: string }
+  | ((PublishOutcome | PreviewOutcome) & { deliveryId: string; snapshot: string; warnings: string[] });
 
 /**
- * ingest → compute → publish, the same in the CLI and on AWS. A rejected delivery stops the
- * run before anything is computed, so no partial report is ever published.
+ * One delivery → one quarter, the same in the CLI and (stage by stage) on AWS: ingest the
+ * delivery (or reuse its snapshot), check that it covers the quarter, compute, and publish
+ * or preview. Nothing is computed for an incomplete or rejected delivery, and nothing is
+ * written under results/ or reports/ for a quarter the delivery does not cover.
  */
 export async function runPipeline(options: PipelineOptions): Promise<PipelineOutcome> {
-  const { store, config, log, onStage = () => {} } = options;
+  const { store, config, log, delivery, onStage = () => {} } = options;
   const kpis = await loadKpis(options.kpisDir);
 
   onStage('ingest', 'start');
-  const ingested = await ingest(store, { log });
-  if (!ingested.ok || !ingested.snapshot) {
+  const ingested = await ingest(store, { deliveryId: delivery.id, expected: delivery.files, log });
+  if (ingested.status !== 'accepted') {
     onStage('ingest', 'done', 'afvist');
-    return { status: 'rejected', rejected: ingested.rejected, warnings: ingested.warnings };
+    return ingested.status === 'incomplete'
+      ? { status: 'incomplete', deliveryId: delivery.id, problems: ingested.problems }
+      : { status: 'rejected', deliveryId: delivery.id, rejected: ingested.rejected, warnings: ingested.warnings };
   }
-  onStage('ingest', 'done', `snapshot ${ingested.snapshot}`);
+  const manifest = delivery.manifest ?? computedManifest(delivery, ingested.lastWeek);
+  if (!delivery.manifest) await writeManifest(store, manifest);
+  onStage('ingest', 'done', `snapshot ${ingested.snapshot}${ingested.reused ? ', genbrugt' : ''}`);
+
+  const span = { dataUntil: manifest.data_until, firstWeek: ingested.firstWeek, lastWeek: ingested.lastWeek };
+  const quarter = options.quarter ?? newestCoveredQuarter(span);
+  const coverage = quarter === undefined ? { covered: false as const, message: 'Leveringen dækker ikke et eneste helt kvartal.' } : checkCoverage(quarter, span);
+  if (!coverage.covered) return { status: 'not_covered', deliveryId: delivery.id, snapshot: ingested.snapshot, message: coverage.message };
 
   onStage('compute', 'start');
-  const engine = await options.openEngine(store);
-  let results: Results;
+  const draft = await computeDraft({ ...options, kpis, quarter: quarter!, snapshot: ingested.snapshot, manifest });
+  onStage('compute', 'done', `${draft.results.kpis.length} KPI'er`);
+
+  onStage('publish', 'start');
+  const outcome = options.mode === 'preview' ? await writePreview(store, draft) : await publishDraft(store, draft, { correction: options.correction });
+  onStage('publish', 'done', outcome.status === 'unchanged' ? 'allerede udgivet' : `${'written' in outcome ? outcome.written.length : 0} filer`);
+  return { ...outcome, deliveryId: delivery.id, snapshot: ingested.snapshot, warnings: ingested.warnings };
+}
+
+/** Compute for one snapshot and quarter, frozen as the draft that publish or a preview takes. */
+export async function computeDraft(options: {
+  store: Store;
+  openEngine: (store: Store) => Promise<Engine>;
+  kpis: Kpi[];
+  quarter: number;
+  snapshot: string;
+  manifest: Manifest;
+  config: MunicipalityConfig;
+  commentary?: string;
+}): Promise<Draft> {
+  const engine = await options.openEngine(options.store);
   try {
-    await engine.useSnapshot(ingested.snapshot);
-    results = await compute(engine, {
+    await engine.useSnapshot(options.snapshot);
+    const results = await compute(engine, {
       quarter: options.quarter,
-      kpis,
-      config,
-      snapshot: ingested.snapshot,
-      generatedAt: generatedAt(ingested.deliveredAtMs),
+      kpis: options.kpis,
+      config: options.config,
+      snapshot: options.snapshot,
+      generatedAt: generatedAt(options.manifest.extracted_at),
       codeVersion: codeVersion(),
     });
+    const used = new Set(results.kpis.map((k) => k.id));
+    return {
+      results,
+      config: options.config,
+      definitions: options.kpis.map((k) => k.definition).filter((d) => used.has(d.id)),
+      ...(options.commentary !== undefined && { commentary: options.commentary }),
+      delivery: { id: options.manifest.delivery_id, extracted_at: options.manifest.extracted_at, data_until: options.manifest.data_until },
+    };
   } finally {
     await engine.close();
   }
-  const resultKeys = await writeResults(store, results);
-  onStage('compute', 'done', `${results.kpis.length} KPI'er`);
-
-  onStage('publish', 'start');
-  const reportKeys = await publish(store, { results, config, kpis });
-  onStage('publish', 'done', `${reportKeys.length} filer`);
-
-  return {
-    status: 'published',
-    snapshot: ingested.snapshot,
-    results,
-    written: [...resultKeys, ...reportKeys],
-    warnings: ingested.warnings,
-  };
 }

@@ -10,12 +10,14 @@ export function codeVersion(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * The time written into results and reports. A report is a function of its inputs, so by
- * default this is the delivery time of the extracts; SOURCE_DATE_EPOCH overrides it
+ * The time written into results and reports. A report is a function of its inputs, so this is
+ * the delivery's `extracted_at` (its manifest's time basis); SOURCE_DATE_EPOCH overrides it
  * (the reproducible-builds convention).
  */
-export function generatedAt(deliveredAtMs: number, env: NodeJS.ProcessEnv = process.env): string {
+export function generatedAt(extractedAt: string, env: NodeJS.ProcessEnv = process.env): string {
   const epoch = env.SOURCE_DATE_EPOCH?.trim();
-  const ms = epoch && /^\d+$/.test(epoch) ? Number(epoch) * 1000 : deliveredAtMs;
-  return new Date(ms).toISOString();
+  if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000).toISOString();
+  const at = new Date(extractedAt);
+  if (Number.isNaN(at.getTime())) throw new Error(`extracted_at er ikke et tidspunkt: ${extractedAt}`);
+  return at.toISOString();
 }

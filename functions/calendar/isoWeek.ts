@@ -95,7 +95,8 @@ export function lastWeekOfQuarter(quarter: number): number {
   return lastWeekOfMonth(Math.floor(quarter / 4) * 12 + (quarter % 4) * 3 + 2);
 }
 
-function lastWeekOnOrBefore(day: number): number {
+/** The last ISO week whose Thursday is on or before the given day (the Thursday rule). */
+export function lastWeekOnOrBefore(day: number): number {
   const week = dayToWeek(day);
   return weekThursday(week) <= day ? week : week - 1;
 }

@@ -1,9 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { quarterLabel } from '../calendar/quarter.ts';
 import { generateDemo } from '../demo/generate.ts';
-import { keys } from '../store/store.ts';
 import { DEFAULT_KPIS_DIR, DEMO_CONFIG } from './paths.ts';
 import { quarterArgument, run } from './run.ts';
 
@@ -16,11 +14,10 @@ export function demoCommand(): Command {
     .action(async (args: { out: string; quarter: number }, command: Command) => {
       const input = join(args.out, 'demo-input');
       process.stderr.write(`Danner demo-udtræk i ${input}\n`);
-      await generateDemo(input, {});
+      await generateDemo(input, { manifest: true });
       // A real quarter is immutable once published; the demo's is not, so that a KPI added
       // while developing shows up on the next `npm start`.
-      const label = quarterLabel(args.quarter);
-      await rm(join(args.out, keys.report(label, '')), { recursive: true, force: true });
+      for (const folder of ['reports', 'results', 'previews']) await rm(join(args.out, folder), { recursive: true, force: true });
       const code = await run({ input, quarter: args.quarter, out: args.out, config: DEMO_CONFIG, kpis: DEFAULT_KPIS_DIR });
       command.setOptionValue('exitCode', code);
     });

@@ -1,27 +1,28 @@
-import { readdir, stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { stat } from 'node:fs/promises';
+import { Command, InvalidArgumentError } from 'commander';
+import { parseQuarter, quarterLabel } from '../calendar/quarter.ts';
 import { defaultConfig, loadConfig, type MunicipalityConfig } from '../config/municipality.ts';
-import { formatProblem } from '../contract/problems.ts';
-import { parseQuarter } from '../calendar/quarter.ts';
+import { deliverFolder, type DeliveryToRun } from '../deliveries/localDelivery.ts';
+import { newestDelivery, readDelivery } from '../deliveries/storedDeliveries.ts';
 import { DuckDbEngine } from '../engine/duckdbEngine.ts';
-import { runPipeline, type PipelineOutcome } from '../pipeline.ts';
-import { PublishedReportChangedError } from '../publish/publish.ts';
-import { LocalStore } from '../store/localStore.ts';
-import { S3Store } from '../store/s3Store.ts';
-import { keys, type Store } from '../store/store.ts';
+import { runPipeline } from '../pipeline.ts';
+import { withStoreLock } from '../store/lock.ts';
+import type { Store } from '../store/store.ts';
 import { EXIT } from './exitCodes.ts';
+import { exitCodeForError, printIncomplete, reportOutcome, storeArgsText } from './outcome.ts';
 import { DEFAULT_KPIS_DIR } from './paths.ts';
 import { cliLog, stageProgress } from './progress.ts';
+import { addStoreOptions, openStore, UsageError, type StoreArgs } from './storeOptions.ts';
 
-export interface RunArgs {
-  input: string;
-  quarter: number;
-  out?: string;
-  store?: string;
-  endpoint?: string;
+export interface RunArgs extends StoreArgs {
+  /** A local folder to deliver first; without it the run uses a delivery already in the store. */
+  input?: string;
+  delivery?: string;
+  quarter?: number;
   config?: string;
   kpis: string;
+  preview?: boolean;
+  correction?: string;
 }
 
 export function quarterArgument(text: string): number {
@@ -31,84 +32,76 @@ export function quarterArgument(text: string): number {
 }
 
 export function runCommand(): Command {
-  return new Command('run')
-    .description('indlæs udtræk, beregn KPI’er for kvartalet og udgiv rapporten')
-    .requiredOption('--input <dir>', 'mappe med udtrækkene (persons.csv, benefit_weeks.csv, …)')
-    .requiredOption('--quarter <kvartal>', 'kvartalet, fx 2017Q4 eller 2017K4', quarterArgument)
-    .option('--out <dir>', 'lokal mappe med samme opbygning som bucket’en (standard: ./out)')
-    .addOption(new Option('--store <url>', 'S3-lager i stedet for --out, fx s3://bucket/prefix').conflicts('out'))
-    .option('--endpoint <url>', 'S3-kompatibelt endpoint (MinIO, moto) til --store')
+  const command = new Command('run')
+    .description('indlæs en levering, beregn KPI’erne for kvartalet og udgiv rapporten (eller et udkast med --preview)')
+    .option('--input <dir>', 'mappe med udtrækkene (persons.csv, benefit_weeks.csv, … og evt. manifest.json); uden den bruges den nyeste færdige levering i lageret')
+    .option('--delivery <id>', 'brug denne levering i lageret (incoming/<id>/) i stedet for den nyeste')
+    .option('--quarter <kvartal>', 'kvartalet, fx 2017Q4 eller 2017K4 (standard: det nyeste kvartal, leveringen dækker)', quarterArgument)
+    .option('--preview', 'lav et udkast under previews/ til godkendelse i stedet for at udgive')
+    .option('--correction <begrundelse>', 'udgiv en rettelse af et allerede udgivet kvartal som ny revision, med denne begrundelse synligt i rapporten');
+  return addStoreOptions(command)
     .option('--config <file>', 'kommunens konfiguration (YAML); uden den: mindste cellestørrelse 5 og ingen mål')
     .option('--kpis <dir>', 'mappe med KPI-filer', DEFAULT_KPIS_DIR)
-    .action(async (args: RunArgs, command: Command) => {
-      command.setOptionValue('exitCode', await run(args));
+    .action(async (args: RunArgs, cmd: Command) => {
+      cmd.setOptionValue('exitCode', await run(args));
     });
 }
 
-/** The whole run; returns the exit code, prints progress and a final line naming the report. */
+/** The whole run under the store's lock; returns the exit code, prints progress and the outcome. */
 export async function run(args: RunArgs): Promise<number> {
   let config: MunicipalityConfig = defaultConfig;
+  let store: Store;
   try {
+    if (args.input && args.delivery) throw new UsageError('Brug enten --input eller --delivery, ikke begge.');
+    if (args.correction !== undefined && !args.correction.trim()) throw new UsageError('--correction skal have en begrundelse, fx --correction "Ledighedsydelse manglede i leveringen"');
     if (args.config) config = await loadConfig(args.config);
-    await assertFolder(args.input);
+    if (args.input) await assertFolder(args.input);
+    store = await openStore(args);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     return EXIT.usage;
   }
 
-  const store: Store = args.store
-    ? S3Store.fromUrl(args.store, { endpoint: args.endpoint })
-    : new LocalStore(args.out ?? 'out');
-  await deliver(args.input, store);
-
-  let outcome: PipelineOutcome;
+  const label = args.quarter === undefined ? 'nyeste kvartal' : quarterLabel(args.quarter);
   try {
-    outcome = await runPipeline({
-      store,
-      openEngine: (s) => DuckDbEngine.open(s),
-      quarter: args.quarter,
-      config,
-      kpisDir: args.kpis,
-      log: cliLog,
-      onStage: stageProgress(),
+    return await withStoreLock(store, { purpose: `run ${label}` }, async () => {
+      let delivery: DeliveryToRun;
+      if (args.input) {
+        const delivered = await deliverFolder(args.input, store, { municipality: config.municipality });
+        if (delivered.status === 'incomplete') {
+          printIncomplete(delivered.deliveryId, delivered.problems);
+          return EXIT.deliveryIncomplete;
+        }
+        delivery = delivered.delivery;
+      } else {
+        const stored = args.delivery ? await readDelivery(store, args.delivery) : await newestDelivery(store, cliLog.warn);
+        const m = stored.manifest;
+        delivery = { id: stored.id, files: m.files, manifest: m, municipality: m.municipality, extractedAt: m.extracted_at };
+        process.stderr.write(`Levering ${stored.id} (udtrukket ${m.extracted_at}, data til ${m.data_until})\n`);
+      }
+      const outcome = await runPipeline({
+        store,
+        openEngine: (s) => DuckDbEngine.open(s),
+        delivery,
+        quarter: args.quarter,
+        mode: args.preview ? 'preview' : 'publish',
+        correction: args.correction,
+        config,
+        kpisDir: args.kpis,
+        log: cliLog,
+        onStage: stageProgress(),
+      });
+      return reportOutcome(store, outcome, storeArgsText(args));
     });
   } catch (error) {
-    if (!(error instanceof PublishedReportChangedError)) throw error;
-    process.stderr.write(`\n${error.message}\n`);
-    return EXIT.alreadyPublished;
+    const code = exitCodeForError(error);
+    if (code === undefined) throw error;
+    process.stderr.write(`\n${(error as Error).message}\n`);
+    return code;
   }
-
-  if (outcome.status === 'rejected') {
-    for (const report of outcome.rejected) {
-      const kept = report.deliveryId ? `, leveringen er lagt i ${store.location}/${keys.quarantine(report.deliveryId, '')}` : '';
-      process.stderr.write(`\n${report.file}: ${report.totalProblems} problem(er)${kept}\n`);
-      for (const problem of report.problems) process.stderr.write(`  ${formatProblem(problem)}\n`);
-      if (report.totalProblems > report.problems.length) {
-        process.stderr.write(`  … og ${report.totalProblems - report.problems.length} flere (se ${report.file}.errors.json)\n`);
-      }
-    }
-    process.stderr.write('\nIntet er udgivet. Ret filerne og kør igen.\n');
-    return EXIT.rejected;
-  }
-  const report = keys.report(outcome.results.quarter, 'index.html');
-  const where = store instanceof LocalStore ? shortPath(store.pathOf(report)) : `${store.location}/${report}`;
-  process.stdout.write(`Rapport: ${where}\n`);
-  return EXIT.ok;
-}
-
-/** Relative to the working folder when inside it, absolute otherwise. */
-function shortPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith('..') ? rel : path;
 }
 
 async function assertFolder(path: string): Promise<void> {
   const info = await stat(path).catch(() => undefined);
-  if (!info?.isDirectory()) throw new Error(`--input ${path} er ikke en mappe`);
-}
-
-/** Put the delivered CSV files under incoming/, as data staff's upload does on AWS. */
-async function deliver(inputDir: string, store: Store): Promise<void> {
-  const files = (await readdir(inputDir)).filter((name) => name.toLowerCase().endsWith('.csv')).sort();
-  for (const name of files) await store.putFile(keys.incoming(name), resolve(join(inputDir, name)));
+  if (!info?.isDirectory()) throw new UsageError(`--input ${path} er ikke en mappe`);
 }

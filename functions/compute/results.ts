@@ -45,15 +45,35 @@ export const kpiResultSchema = cellSchema.extend({
 });
 export type KpiResult = z.infer<typeof kpiResultSchema>;
 
+/**
+ * Where a results document stands: a draft (a preview waiting for a person), or a published
+ * revision; a revision after the first corrects the one before and says why.
+ */
+export const publicationSchema = z.object({
+  status: z.enum(['draft', 'published']),
+  /** 1 for the first publication of a quarter, 2, 3, … for corrections; absent on a draft. */
+  revision: z.number().int().positive().optional(),
+  corrects: z
+    .object({
+      revision: z.number().int().positive(),
+      snapshot: z.string(),
+      reason: z.string(),
+    })
+    .optional(),
+});
+export type Publication = z.infer<typeof publicationSchema>;
+
 export const resultsSchema = z.object({
   quarter: z.string(),
   contract_version: z.literal(1),
   snapshot: z.string(),
   code_version: z.string(),
-  /** The snapshot's delivery time (or SOURCE_DATE_EPOCH), so reruns are byte-identical. */
+  /** The delivery's `extracted_at` (or SOURCE_DATE_EPOCH), so reruns are byte-identical. */
   generated_at: z.string(),
   municipality: z.string(),
   min_cell_size: z.number().int().min(3),
   kpis: z.array(kpiResultSchema),
+  /** Set when the results are written as a preview or a published revision. */
+  publication: publicationSchema.optional(),
 });
 export type Results = z.infer<typeof resultsSchema>;

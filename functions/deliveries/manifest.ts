@@ -86,9 +86,9 @@ export interface DeliveryProblem {
  * Compares the files actually delivered with what the manifest lists: every listed file must
  * be there with the same SHA-256 and row count, and no other file may be there.
  */
-export function compareWithManifest(manifest: Manifest, actual: ReadonlyMap<string, { sha256: string; rows: number }>): DeliveryProblem[] {
+export function compareWithManifest(listedFiles: readonly ManifestFile[], actual: ReadonlyMap<string, { sha256: string; rows: number }>): DeliveryProblem[] {
   const problems: DeliveryProblem[] = [];
-  for (const listed of manifest.files) {
+  for (const listed of listedFiles) {
     const found = actual.get(listed.name);
     if (!found) problems.push({ file: listed.name, reason: 'missing', message: 'står i manifestet, men er ikke leveret' });
     else if (found.sha256 !== listed.sha256) {
@@ -97,7 +97,7 @@ export function compareWithManifest(manifest: Manifest, actual: ReadonlyMap<stri
       problems.push({ file: listed.name, reason: 'rows', message: `har ${found.rows} rækker, manifestet siger ${listed.rows}` });
     }
   }
-  const listedNames = new Set(manifest.files.map((f) => f.name));
+  const listedNames = new Set(listedFiles.map((f) => f.name));
   for (const name of [...actual.keys()].sort()) {
     if (!listedNames.has(name)) problems.push({ file: name, reason: 'extra', message: 'er leveret, men står ikke i manifestet' });
   }

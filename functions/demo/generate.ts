@@ -1,5 +1,8 @@
-import { mkdir, utimes } from 'node:fs/promises';
+import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CONTRACT_VERSION } from '../contract/extracts.ts';
+import { digestFile } from '../deliveries/digest.ts';
+import { MANIFEST_FILE, manifestJson, type Manifest } from '../deliveries/manifest.ts';
 import { writeBenchmarks } from './benchmarks.ts';
 import { inflowPerWeek, setPerson, simulateCareer, TRACKS } from './careers.ts';
 import { writeCompanies } from './companies.ts';
@@ -19,6 +22,8 @@ export interface DemoOptions {
   /** Multiplies the population; 1 = a municipality of ~25,000 inhabitants. */
   scale?: number;
   seed?: number;
+  /** Also write manifest.json, as a real export job does (last, after every file). */
+  manifest?: boolean;
 }
 
 export interface DemoSummary {
@@ -29,8 +34,8 @@ export interface DemoSummary {
 }
 
 /**
- * Every file's modification time: the delivery time, which the pipeline takes as the report's
- * generation time, so a report of the demo is reproducible.
+ * The demo's extraction time: manifest.json's `extracted_at` (the report's time basis) and,
+ * for a run without the manifest, every file's modification time.
  */
 export const DELIVERY_TIME = new Date('2018-01-15T08:00:00Z');
 
@@ -66,7 +71,25 @@ export async function generateDemo(dir: string, options: DemoOptions = {}): Prom
     await utimes(join(dir, file), DELIVERY_TIME, DELIVERY_TIME);
     rows[file] = writer.rows;
   }
+  if (options.manifest) await writeFile(join(dir, MANIFEST_FILE), manifestJson(await demoManifest(dir, scale, seed)));
   return { scale, seed, rows };
+}
+
+/** The demo delivery's manifest: the data ends with 2017-W52 (Sunday 31 December 2017). */
+async function demoManifest(dir: string, scale: number, seed: number): Promise<Manifest> {
+  const files = [];
+  for (const name of Object.keys(DEMO_HEADERS).sort()) {
+    const digest = await digestFile(join(dir, name));
+    files.push({ name, sha256: digest.sha256, rows: digest.rows });
+  }
+  return {
+    contract_version: CONTRACT_VERSION,
+    delivery_id: `demo-${seed}-skala-${String(scale).replace('.', '_')}`,
+    municipality: 'Allerød (demo)',
+    extracted_at: DELIVERY_TIME.toISOString(),
+    data_until: '2017-12-31',
+    files,
+  };
 }
 
 /** persons.csv, benefit_weeks.csv and offers.csv, one person at a time. */

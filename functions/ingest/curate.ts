@@ -139,10 +139,11 @@ export async function hasDuplicateWeeks(db: DuckDBConnection, path: string, owne
   return Number(found?.n ?? 0) > 0;
 }
 
-/** Last week of benefit_weeks ('YYYY-Www' labels sort in time order), or null when empty. */
-export async function lastBenefitWeek(db: DuckDBConnection, benefitWeeks: ValidatedExtract): Promise<number | null> {
-  const row = (await db.runAndReadAll(distinctValues(benefitWeeks, 'week', 'week_of_label(max(label)) AS w'))).getRowObjectsJS()[0]!;
-  return row.w === null ? null : Number(row.w);
+/** First and last week of benefit_weeks ('YYYY-Www' labels sort in time order), null when empty. */
+export async function benefitWeekRange(db: DuckDBConnection, benefitWeeks: ValidatedExtract): Promise<{ first: number | null; last: number | null }> {
+  const sql = distinctValues(benefitWeeks, 'week', 'week_of_label(min(label)) AS lo, week_of_label(max(label)) AS hi');
+  const row = (await db.runAndReadAll(sql)).getRowObjectsJS()[0]!;
+  return { first: row.lo === null ? null : Number(row.lo), last: row.hi === null ? null : Number(row.hi) };
 }
 
 /** ISO years of the earliest and latest week any accepted extract mentions. */

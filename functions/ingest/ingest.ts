@@ -12,20 +12,32 @@ import { CURATED_TABLES, type CuratedTable } from '../engine/curatedSchema.ts';
 import { sqlString } from '../engine/duckdbEngine.ts';
 import type { Log } from '../log.ts';
 import { LocalStore } from '../store/localStore.ts';
-import { keys, type Store, type StoredObject } from '../store/store.ts';
-import { calendarSql, curatedSql, dataIsoYears, emptySql, hasDuplicateWeeks, lastBenefitWeek, writeParquet } from './curate.ts';
-import { deliveryId, snapshotId, type SnapshotManifest } from './snapshot.ts';
+import { keys, type Store } from '../store/store.ts';
+import { compareWithManifest, MANIFEST_FILE, type DeliveryProblem, type ManifestFile } from '../deliveries/manifest.ts';
+import { digestFile, type FileDigest } from '../deliveries/digest.ts';
+import { codeVersion } from '../version.ts';
+import { benefitWeekRange, calendarSql, curatedSql, dataIsoYears, emptySql, hasDuplicateWeeks, writeParquet } from './curate.ts';
+import { snapshotId, snapshotManifestSchema, type SnapshotManifest } from './snapshot.ts';
 
-export interface IngestResult {
-  ok: boolean;
-  snapshot?: string;
-  /** Latest modification time of the incoming files (0 when there are none). */
-  deliveredAtMs: number;
-  rejected: ValidationReport[];
-  warnings: string[];
-}
+export type IngestResult =
+  | {
+      status: 'accepted';
+      snapshot: string;
+      /** The snapshot already existed (the same files were delivered before): nothing was read again. */
+      reused: boolean;
+      /** First and last week index in benefit_weeks: which quarters the data can report. */
+      firstWeek: number | null;
+      lastWeek: number | null;
+      warnings: string[];
+    }
+  | { status: 'rejected'; rejected: ValidationReport[]; warnings: string[] }
+  | { status: 'incomplete'; problems: DeliveryProblem[]; warnings: string[] };
 
 export interface IngestOptions {
+  /** The delivery to read: `incoming/<deliveryId>/`. */
+  deliveryId: string;
+  /** What the delivery consists of: its manifest's files (name, SHA-256, data rows). */
+  expected: readonly ManifestFile[];
   log: Log;
   /** Scratch folder for staged and decoded files and DuckDB spill; a temporary one by default. */
   workDir?: string;
@@ -33,34 +45,88 @@ export interface IngestOptions {
   now?: Date;
 }
 
-const INCOMING_CSV = /^incoming\/[^/]+\.csv$/i;
-
 /**
- * The ingest stage: validate every delivered extract, quarantine rejected files with their
- * error report, and, when the whole delivery is accepted, publish the curated snapshot. A
- * delivery is accepted whole or not at all; nothing is ever deleted.
+ * The ingest stage for one delivery: check that its files are exactly the manifest's (else
+ * the delivery is incomplete and nothing is read), validate every extract, quarantine
+ * rejected files with their error report, and, when the whole delivery is accepted, write the
+ * curated snapshot. A delivery is accepted whole or not at all; nothing is ever deleted. The
+ * same files again reuse their snapshot: ingest is idempotent.
  *
  * While every file so far is accepted, each one's curated Parquet is written to the work
  * folder right after validation: the (person, week) duplicate rule is checked on it, where
  * weeks are integers, and it is copied to its snapshot key once the whole delivery passes.
  */
 export async function ingest(store: Store, options: IngestOptions): Promise<IngestResult> {
-  const { log } = options;
+  const { log, deliveryId } = options;
   const now = options.now ?? new Date();
-  const incoming = (await store.list('incoming/')).filter((o) => INCOMING_CSV.test(o.key));
-  const deliveredAtMs = incoming.reduce((max, o) => Math.max(max, o.modifiedMs), 0);
   const warnings: string[] = [];
   const warn = (message: string) => {
     warnings.push(message);
     log.warn(message);
   };
-  for (const o of incoming) {
-    const file = o.key.slice('incoming/'.length);
-    if (!extractForFile(file)) warn(`${file} er ikke et udtræk i kontrakten og er ikke læst (udtrækkene hedder ${EXTRACT_LIST.map((s) => s.file).join(', ')}).`);
-  }
 
   await mkdir(options.workDir ?? tmpdir(), { recursive: true });
   const work = await mkdtemp(join(options.workDir ?? tmpdir(), 'pejlemaerke-ingest-'));
+  try {
+    const delivered = await localCopies(store, deliveryId, work);
+    const digests = new Map<string, FileDigest>();
+    for (const [name, path] of delivered) digests.set(name, await digestFile(path));
+    const problems = compareWithManifest(options.expected, digests);
+    if (problems.length > 0) return { status: 'incomplete', problems, warnings };
+
+    for (const name of delivered.keys()) {
+      if (!extractForFile(name)) warn(`${name} er ikke et udtræk i kontrakten og er ikke læst (udtrækkene hedder ${EXTRACT_LIST.map((s) => s.file).join(', ')}).`);
+    }
+    const extracts = options.expected.filter((f) => extractForFile(f.name));
+    const snapshot = snapshotId(extracts.map((f) => ({ file: f.name, sha256: f.sha256 })));
+    const existing = await readSnapshotManifest(store, snapshot);
+    if (existing && existing.codeVersion === codeVersion()) {
+      log.info(`Leveringen ${deliveryId} har samme filer som snapshot ${snapshot}; det genbruges.`, { snapshot, deliveryId });
+      return { status: 'accepted', snapshot, reused: true, firstWeek: existing.firstWeek, lastWeek: existing.lastWeek, warnings: [...existing.warnings, ...warnings] };
+    }
+    return await validateAndCurate(store, { ...options, now, work, delivered, snapshot, warn, warnings });
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** The delivery's files as local paths: in place for a folder store, downloaded otherwise. */
+async function localCopies(store: Store, deliveryId: string, work: string): Promise<Map<string, string>> {
+  const prefix = keys.deliveryPrefix(deliveryId);
+  const files = new Map<string, string>();
+  for (const object of await store.list(prefix)) {
+    const name = object.key.slice(prefix.length);
+    if (name === MANIFEST_FILE) continue;
+    if (store instanceof LocalStore) files.set(name, store.pathOf(object.key));
+    else {
+      // A name with a folder in it is an extra file the manifest cannot list: keep it flat here.
+      const path = join(work, 'incoming', name.replaceAll('/', '_'));
+      await store.getFile(object.key, path);
+      files.set(name, path);
+    }
+  }
+  return files;
+}
+
+async function readSnapshotManifest(store: Store, snapshot: string): Promise<SnapshotManifest | undefined> {
+  const bytes = await store.tryGet(keys.snapshotManifest(snapshot));
+  if (!bytes) return undefined;
+  const parsed = snapshotManifestSchema.safeParse(JSON.parse(bytes.toString('utf8')));
+  return parsed.success ? parsed.data : undefined;
+}
+
+async function validateAndCurate(
+  store: Store,
+  context: IngestOptions & {
+    now: Date;
+    work: string;
+    delivered: Map<string, string>;
+    snapshot: string;
+    warn: (message: string) => void;
+    warnings: string[];
+  },
+): Promise<IngestResult> {
+  const { log, deliveryId, work, snapshot, warn, warnings, now } = context;
   const instance = await DuckDBInstance.create(':memory:');
   const db = await instance.connect();
   try {
@@ -70,26 +136,26 @@ export async function ingest(store: Store, options: IngestOptions): Promise<Inge
     const rejected: ValidationReport[] = [];
     const staged = new Map<CuratedTable, { path: string; rows: number }>();
     let persons: ValidatedExtract | undefined;
-    let lastWeek: number | null = null;
+    let weeks: { first: number | null; last: number | null } = { first: null, last: null };
 
     for (const spec of EXTRACT_LIST) {
-      const object = incoming.find((o) => o.key === keys.incoming(spec.file));
-      if (!object) {
+      const path = context.delivered.get(spec.file);
+      if (!path) {
         if (spec.requirement === 'required') rejected.push(missingReport(spec));
         else if (spec.requirement === 'companyKpis') warn(`${spec.file} er ikke leveret: virksomheds-KPI'erne bliver tomme.`);
         else log.info(`${spec.file} er ikke leveret (valgfri).`);
         continue;
       }
-      let validated = await validateFile(db, store, object, spec, work, { persons, now });
+      let validated = await validateFile(db, path, spec, work, { deliveryId, persons, now });
       validated.csv.warnings.forEach(warn);
       if (spec.name === 'persons') persons = validated;
       if (validated.report.totalProblems === 0 && rejected.length === 0) {
-        if (spec.name === 'benefit_weeks') lastWeek = await lastBenefitWeek(db, validated);
-        const path = join(work, 'staged', `${spec.name}.parquet`);
-        const rows = await writeParquet(db, await curatedSql(db, validated, lastWeek), path);
-        staged.set(spec.name, { path, rows });
+        if (spec.name === 'benefit_weeks') weeks = await benefitWeekRange(db, validated);
+        const stagedPath = join(work, 'staged', `${spec.name}.parquet`);
+        const rows = await writeParquet(db, await curatedSql(db, validated, weeks.last), stagedPath);
+        staged.set(spec.name, { path: stagedPath, rows });
         const key = weekKey(spec);
-        if (validated.duplicatesDeferred && key && !(await hasDuplicateWeeks(db, path, key.owner, key.week))) {
+        if (validated.duplicatesDeferred && key && !(await hasDuplicateWeeks(db, stagedPath, key.owner, key.week))) {
           validated = { ...validated, duplicatesDeferred: false };
         }
       }
@@ -102,47 +168,41 @@ export async function ingest(store: Store, options: IngestOptions): Promise<Inge
         accepted.push(validated);
       } else {
         rejected.push(report);
-        await quarantine(store, object.key, report);
+        await quarantine(store, keys.delivery(deliveryId, spec.file), report);
         log.warn(`${spec.file} er afvist og lagt i ${keys.quarantine(report.deliveryId, '')}`, { file: spec.file, deliveryId: report.deliveryId });
       }
     }
 
-    if (rejected.length > 0) return { ok: false, deliveredAtMs, rejected, warnings };
-    const snapshot = snapshotId(accepted.map((v) => ({ file: v.spec.file, sha256: v.csv.sha256 })));
+    if (rejected.length > 0) return { status: 'rejected', rejected, warnings };
     const tables = await writeSnapshot(db, store, snapshot, { accepted, staged, work });
     const manifest: SnapshotManifest = {
       snapshot,
       contractVersion: CONTRACT_VERSION,
-      deliveredAt: new Date(deliveredAtMs).toISOString(),
-      deliveredAtMs,
+      deliveryId,
+      codeVersion: codeVersion(),
+      firstWeek: weeks.first,
+      lastWeek: weeks.last,
       files: accepted.map((v) => ({ file: v.spec.file, sha256: v.csv.sha256, bytes: v.csv.bytes, encoding: v.csv.encoding, delimiter: v.csv.delimiter })),
       tables,
       warnings,
     };
+    // Written last: its presence means the snapshot is complete.
     await store.put(keys.snapshotManifest(snapshot), `${JSON.stringify(manifest, null, 2)}\n`, 'application/json');
     log.info(`Snapshot ${snapshot} er skrevet`, { snapshot });
-    return { ok: true, snapshot, deliveredAtMs, rejected: [], warnings };
+    return { status: 'accepted', snapshot, reused: false, firstWeek: weeks.first, lastWeek: weeks.last, warnings };
   } finally {
     db.closeSync();
     instance.closeSync();
-    await rm(work, { recursive: true, force: true });
   }
 }
 
 async function validateFile(
   db: DuckDBConnection,
-  store: Store,
-  object: StoredObject,
+  path: string,
   spec: ExtractSpec,
   work: string,
-  context: { persons: ValidatedExtract | undefined; now: Date },
+  context: { deliveryId: string; persons: ValidatedExtract | undefined; now: Date },
 ): Promise<ValidatedExtract> {
-  let path: string;
-  if (store instanceof LocalStore) path = store.pathOf(object.key);
-  else {
-    path = join(work, 'incoming', spec.file);
-    await store.getFile(object.key, path);
-  }
   // DuckDB reads the lines while JavaScript hashes the file. DuckDB refuses a file that is not
   // UTF-8; it then reads the decoded copy that readCsvFile writes.
   const linesRead = loadLines(db, spec, path).then(
@@ -151,7 +211,7 @@ async function validateFile(
   );
   const csv = await readCsvFile(path, spec.file, work);
   if (!(await linesRead) || csv.path !== path) await loadLines(db, spec, csv.path);
-  return validateExtract(db, spec, csv, { deliveryId: deliveryId(csv.sha256), persons: context.persons, now: context.now, deferWeekDuplicates: true, linesLoaded: true });
+  return validateExtract(db, spec, csv, { deliveryId: context.deliveryId, persons: context.persons, now: context.now, deferWeekDuplicates: true, linesLoaded: true });
 }
 
 /** The delivered file, byte for byte, and its error report beside it; incoming/ keeps its copy. */

@@ -19,13 +19,21 @@ export function snapshotId(files: readonly { file: string; sha256: string }[]): 
   return hash.digest('hex').slice(0, ID_LENGTH);
 }
 
-/** `curated/_snapshots/<id>.json`: what a snapshot was made from. */
+/**
+ * `curated/_snapshots/<id>.json`, written last: what a snapshot was made from, and the facts
+ * about its data that decide which quarters it can report. Its presence means the snapshot is
+ * complete, so a later run of the same files reuses it instead of ingesting again.
+ */
 export const snapshotManifestSchema = z.object({
   snapshot: z.string(),
   contractVersion: z.number().int(),
-  /** Latest modification time of the incoming files: the delivery time. */
-  deliveredAt: z.string(),
-  deliveredAtMs: z.number().int(),
+  /** The delivery it was first made from (the same files in another delivery give the same snapshot). */
+  deliveryId: z.string(),
+  /** Code that curated it: another version curates again rather than trust old Parquet. */
+  codeVersion: z.string(),
+  /** First and last week index in benefit_weeks (null when it has no rows). */
+  firstWeek: z.number().int().nullable(),
+  lastWeek: z.number().int().nullable(),
   files: z.array(
     z.object({
       file: z.string(),

@@ -1,11 +1,13 @@
-import type { Store, StoredObject } from '../store/store.ts';
+import type { Store, StoredObject, VersionedObject } from '../store/store.ts';
 
-const REPORTS = 'reports/';
+/** What CloudFront serves: the published site and the previews behind its allow-list. */
+const SITE_PREFIXES = ['reports/', 'previews/'] as const;
 
 /**
  * On AWS the published site lives in its own bucket (CloudFront's private origin) while
  * everything else lives in the data bucket. This store keeps the one key layout the stages
- * know: keys under `reports/` go to the reports store, every other key to the data store.
+ * know: keys under `reports/` and `previews/` go to the reports store, every other key to the
+ * data store.
  */
 export class ReportsRoutedStore implements Store {
   readonly location: string;
@@ -14,11 +16,11 @@ export class ReportsRoutedStore implements Store {
     private readonly data: Store,
     private readonly reports: Store,
   ) {
-    this.location = `${data.location} (+ ${reports.location} for ${REPORTS})`;
+    this.location = `${data.location} (+ ${reports.location} for ${SITE_PREFIXES.join(', ')})`;
   }
 
   private storeFor(key: string): Store {
-    return key.startsWith(REPORTS) ? this.reports : this.data;
+    return SITE_PREFIXES.some((p) => key.startsWith(p)) ? this.reports : this.data;
   }
 
   get(key: string): Promise<Buffer> {
@@ -42,11 +44,12 @@ export class ReportsRoutedStore implements Store {
   }
 
   async list(prefix: string): Promise<StoredObject[]> {
-    if (prefix.startsWith(REPORTS)) return this.reports.list(prefix);
+    if (SITE_PREFIXES.some((p) => prefix.startsWith(p))) return this.reports.list(prefix);
     const fromData = await this.data.list(prefix);
     // A prefix such as '' or 'rep' spans both stores.
-    if (!REPORTS.startsWith(prefix)) return fromData;
-    const merged = [...fromData.filter((o) => !o.key.startsWith(REPORTS)), ...(await this.reports.list(prefix))];
+    if (!SITE_PREFIXES.some((p) => p.startsWith(prefix))) return fromData;
+    const onSite = (key: string) => SITE_PREFIXES.some((p) => key.startsWith(p));
+    const merged = [...fromData.filter((o) => !onSite(o.key)), ...(await this.reports.list(prefix))];
     return merged.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
@@ -60,5 +63,21 @@ export class ReportsRoutedStore implements Store {
 
   exists(key: string): Promise<boolean> {
     return this.storeFor(key).exists(key);
+  }
+
+  putIfAbsent(key: string, body: Buffer | string): Promise<string | undefined> {
+    return this.storeFor(key).putIfAbsent(key, body);
+  }
+
+  getVersioned(key: string): Promise<VersionedObject | undefined> {
+    return this.storeFor(key).getVersioned(key);
+  }
+
+  replaceIfVersion(key: string, body: Buffer | string, version: string): Promise<string | undefined> {
+    return this.storeFor(key).replaceIfVersion(key, body, version);
+  }
+
+  deleteIfVersion(key: string, version: string): Promise<boolean> {
+    return this.storeFor(key).deleteIfVersion(key, version);
   }
 }

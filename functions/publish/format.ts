@@ -91,6 +91,11 @@ const copenhagenParts = new Intl.DateTimeFormat('en-US', {
 });
 
 /** An ISO instant as Danish local time: "15. januar 2018 kl. 11.05". */
+/** "15. januar 2018", the day in Copenhagen. */
+export function formatDate(iso: string): string {
+  return formatDateTime(iso).replace(/ kl\. .*$/, '');
+}
+
 export function formatDateTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) throw new Error(`Ugyldigt tidspunkt: ${iso}`);

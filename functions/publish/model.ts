@@ -82,6 +82,18 @@ export interface KpiView {
   chartDescription: string;
 }
 
+/** Where a page stands in the quarter's life: a draft, or a published (perhaps corrected) revision. */
+export interface PublicationView {
+  status: 'draft' | 'published';
+  revision?: number;
+  /** A correction: "Rettet 8. februar 2018: <reason>". */
+  correction?: { date: string; reason: string; replaces: number };
+  /** Earlier revisions of the quarter, newest first, with links relative to the page. */
+  earlier: { revision: number; text: string; href: string }[];
+  /** A draft of a quarter already published with other numbers: approving it makes revision n. */
+  wouldCorrect?: number;
+}
+
 export interface ReportView {
   quarter: string;
   municipality: string;
@@ -91,6 +103,7 @@ export interface ReportView {
   codeVersion: string;
   generatedAt: string;
   kpis: KpiView[];
+  publication?: PublicationView;
 }
 
 function cellText(unit: 'share' | 'count', cell: Cell, n: number): string {

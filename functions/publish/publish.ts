@@ -1,117 +1,239 @@
-import { h } from 'preact';
-import { renderToString } from 'preact-render-to-string';
+import { createHash } from 'node:crypto';
+import { parseQuarter } from '../calendar/quarter.ts';
 import { disclosureViolations } from '../compute/disclosure.ts';
-import type { Kpi } from '../compute/kpiDefinition.ts';
-import { resultsJson, resultsCsv } from '../compute/resultsFile.ts';
-import { resultsSchema, type Results } from '../compute/results.ts';
-import type { MunicipalityConfig } from '../config/municipality.ts';
+import { resultsSchema, type Publication } from '../compute/results.ts';
 import { keys, type Store } from '../store/store.ts';
-import { groupChartSpec, trendChartSpec, trendLegend } from './charts.ts';
-import { formatQuarter, joinDanish } from './format.ts';
-import { reportView, type KpiView } from './model.ts';
-import { renderChart, svgMarkup } from './render.ts';
-import { Embed } from './report/Embed.tsx';
-import type { KpiCharts } from './report/KpiSection.tsx';
-import { Report } from './report/Report.tsx';
+import { describeDifferences, draftJson, fingerprint, parseDraft, type Draft } from './draft.ts';
+import { formatQuarter } from './format.ts';
+import { renderPublication, type EarlierRevision, type OutFile, type RenderedPublication } from './reportFiles.ts';
+import { hasUnrecordedReport, publishedQuarters, quarterRevisions, REVISION_FILE, type RevisionRecord } from './revisions.ts';
 
-export interface PublishOptions {
-  results: Results;
-  config: MunicipalityConfig;
-  kpis: Kpi[];
-}
+/**
+ * The publish stage. A quarter's report is a sequence of immutable revisions under
+ * `reports/<quarter>/r<k>/`; the quarter's entry point `reports/<quarter>/` and `latest/` are
+ * copies of the newest one, moved only after that revision is complete. Whether a draft is
+ * "already published" is decided on its content (draft.ts `fingerprint`), never on times:
+ *
+ * - same content as the newest revision → nothing is written (a torn file is repaired);
+ * - other content → refused before anything is written, unless it is a correction with a
+ *   reason, which becomes the next revision with a visible notice;
+ * - `latest/` only moves to a newer quarter, or a newer revision of the newest quarter.
+ */
 
-/** Raised when a quarter's published report would change: a published quarter is immutable. */
+export type PublishOutcome =
+  | { status: 'published'; quarter: string; revision: number; written: string[]; corrected: boolean }
+  | { status: 'unchanged'; quarter: string; revision: number; repaired: string[] };
+
+export type PreviewOutcome =
+  | { status: 'previewed'; quarter: string; snapshot: string; written: string[]; wouldCorrect?: number }
+  | { status: 'unchanged'; quarter: string; revision: number; repaired: string[] };
+
+/** A quarter published with other content, and no correction asked for: nothing was written. */
 export class PublishedReportChangedError extends Error {
-  constructor(readonly key: string, quarter: string) {
+  constructor(
+    readonly quarter: string,
+    readonly revision: number,
+    readonly differences: string[],
+  ) {
     super(
-      `Rapporten for ${formatQuarter(quarter)} er allerede offentliggjort (${key}), og den nye udgave er anderledes. ` +
-        'Et offentliggjort kvartal ændres ikke. Skal tallene rettes, så flyt den gamle rapport væk med vilje (og gem den), før du offentliggør igen.',
+      `${capitalise(formatQuarter(quarter))} er allerede offentliggjort (revision ${revision}), og den nye udgave er anderledes` +
+        `${differences.length > 0 ? `: ${differences.join('; ')}` : ''}. Intet er skrevet. ` +
+        `Er det en rettelse, så kør igen med --correction "<begrundelse>": så udgives revision ${revision + 1} med en synlig rettelse, og revision ${revision} bevares uændret.`,
     );
-    this.name = 'PublishedReportChangedError';
+    this.name = 'PublishedReportChanged';
   }
 }
 
-interface OutFile {
-  name: string;
-  body: string;
-  contentType: string;
+/** A published file that no longer has its published bytes and cannot be rendered again here. */
+export class PublishedFileDamagedError extends Error {
+  constructor(key: string, codeVersion: string) {
+    super(`${key} har ikke længere de udgivne bytes og kan kun dannes igen med Pejlemærke ${codeVersion}. Hent filen fra en sikkerhedskopi eller bucket-versionen.`);
+    this.name = 'PublishedFileDamaged';
+  }
 }
 
-const HTML = 'text/html; charset=utf-8';
-const SVG = 'image/svg+xml';
-const DOCTYPE = '<!DOCTYPE html>\n';
-
-async function chartsFor(view: KpiView): Promise<{ charts: KpiCharts; file: string }> {
-  const trend = await renderChart(trendChartSpec(view));
-  const text = { id: `graf-${view.id}`, title: view.chartTitle, description: view.chartDescription };
-  const groups: Record<string, string> = {};
-  for (const b of view.breakdowns) {
-    const spec = groupChartSpec(view, b.breakdown);
-    if (!spec || b.rows.every((r) => r.number === undefined)) continue;
-    const chart = await renderChart(spec);
-    const description = joinDanish(b.rows.map((r) => `${r.label}: ${r.value}`));
-    groups[b.breakdown] = svgMarkup(chart, { id: `graf-${view.id}-${b.breakdown}`, title: `${b.title}: ${view.title}`, description }, { inline: true });
+/** Publishes a draft as the quarter's next revision, or recognises it as already published. */
+export async function publishDraft(store: Store, draft: Draft, options: { correction?: string } = {}): Promise<PublishOutcome> {
+  assertDisclosed(draft);
+  const quarter = draft.results.quarter;
+  const repaired = await repairPublished(store, quarter);
+  const records = await quarterRevisions(store, quarter);
+  if (await hasUnrecordedReport(store, quarter, records)) {
+    throw new Error(
+      `${keys.report(quarter, 'index.html')} findes, men uden revisionsoplysninger (den er udgivet af en ældre version eller i hånden). ` +
+        'Intet er skrevet. Flyt mappen væk med vilje (og gem den), før kvartalet udgives igen.',
+    );
   }
-  return {
-    charts: { trend: svgMarkup(trend, text, { inline: true }), trendCaption: `${view.chartTitle}. ${trendLegend(view)}`, groups },
-    file: `<?xml version="1.0" encoding="UTF-8"?>\n${svgMarkup(trend, text, { inline: false })}\n`,
+  const newest = records.at(-1);
+  if (newest && newest.fingerprint === fingerprint(draft)) return { status: 'unchanged', quarter, revision: newest.revision, repaired };
+  if (newest && !options.correction?.trim()) throw new PublishedReportChangedError(quarter, newest.revision, describeDifferences(newest.draft, draft));
+
+  const revision = (newest?.revision ?? 0) + 1;
+  const correction = newest ? { reason: options.correction!.trim(), replaces_revision: newest.revision, replaces_snapshot: newest.snapshot } : null;
+  const publication: Publication = {
+    status: 'published',
+    revision,
+    ...(correction && { corrects: { revision: correction.replaces_revision, snapshot: correction.replaces_snapshot, reason: correction.reason } }),
   };
+  const isNewest = await isNewestQuarter(store, quarter);
+  const outputs = await publicationOutputs(draft, publication, records, isNewest);
+  const record: RevisionRecord = {
+    quarter,
+    revision,
+    snapshot: draft.results.snapshot,
+    delivery_id: draft.delivery.id,
+    fingerprint: fingerprint(draft),
+    code_version: draft.results.code_version,
+    correction,
+    outputs: Object.fromEntries([...outputs].map(([key, file]) => [key, sha256(file.body)])),
+    draft,
+  };
+
+  // The revision first and whole; its record marks it complete; only then does anything a
+  // reader follows (results/, the entry point, latest/) move to it, each index.html last.
+  const written: string[] = [];
+  for (const [key, file] of ordered(outputs, keys.revision(quarter, revision, ''))) written.push(await put(store, key, file));
+  written.push(await put(store, keys.revision(quarter, revision, REVISION_FILE), { name: REVISION_FILE, body: `${JSON.stringify(record, null, 2)}\n`, contentType: 'application/json' }));
+  for (const prefix of [keys.results(quarter, ''), keys.report(quarter, ''), keys.latest('')]) {
+    for (const [key, file] of ordered(outputs, prefix)) written.push(await put(store, key, file));
+  }
+  return { status: 'published', quarter, revision, written, corrected: correction !== null };
 }
 
 /**
- * The publish stage: results → `reports/<quarter>/` (index.html, embed/<kpi>.html,
- * charts/<kpi>.svg, data/kpis.json + kpis.csv) and the same files under `reports/latest/`.
- * A published quarter never changes: if its index.html exists with other bytes, nothing is
- * written; the same bytes again are fine (reruns are byte-identical). index.html is written
- * last, so an interrupted run does not leave a report that points at missing files.
- * Returns the keys written.
+ * Writes a draft for a person to look at under `previews/<quarter>/<snapshot>/`, marked
+ * "Udkast – ikke godkendt" on every page; `draft.json` (written last) is what `approve`
+ * publishes. Nothing under reports/ or results/ changes.
  */
-export async function publish(store: Store, options: PublishOptions): Promise<string[]> {
-  const results = resultsSchema.parse(options.results);
+export async function writePreview(store: Store, draft: Draft): Promise<PreviewOutcome> {
+  assertDisclosed(draft);
+  const quarter = draft.results.quarter;
+  const snapshot = draft.results.snapshot;
+  const repaired = await repairPublished(store, quarter);
+  const newest = (await quarterRevisions(store, quarter)).at(-1);
+  if (newest && newest.fingerprint === fingerprint(draft)) return { status: 'unchanged', quarter, revision: newest.revision, repaired };
+  const wouldCorrect = newest ? newest.revision + 1 : undefined;
+  const rendered = await renderPublication(draft, { status: 'draft' }, { earlier: [], wouldCorrect });
+  const written: string[] = [];
+  for (const file of [...rendered.files, rendered.index('preview')]) written.push(await put(store, keys.preview(quarter, snapshot, file.name), file));
+  written.push(await put(store, keys.preview(quarter, snapshot, DRAFT_FILE), { name: DRAFT_FILE, body: draftJson(draft), contentType: 'application/json' }));
+  return { status: 'previewed', quarter, snapshot, written, ...(wouldCorrect !== undefined && { wouldCorrect }) };
+}
+
+export const DRAFT_FILE = 'draft.json';
+
+/** The preview a person approves: the given snapshot's, or the newest delivery's. */
+export async function readPreview(store: Store, quarter: string, snapshot?: string): Promise<Draft> {
+  if (snapshot) {
+    const key = keys.preview(quarter, snapshot, DRAFT_FILE);
+    const bytes = await store.tryGet(key);
+    if (!bytes) throw new PreviewNotFoundError(`Der er intet udkast for ${formatQuarter(quarter)} med datasæt ${snapshot} (${store.location}/${key} mangler).`);
+    return parseDraft(bytes, `${store.location}/${key}`);
+  }
+  const drafts: Draft[] = [];
+  for (const object of await store.list(keys.previewPrefix(quarter))) {
+    if (object.key.endsWith(`/${DRAFT_FILE}`)) drafts.push(parseDraft(await store.get(object.key), `${store.location}/${object.key}`));
+  }
+  const newest = drafts.sort((a, b) => Date.parse(b.delivery.extracted_at) - Date.parse(a.delivery.extracted_at) || (a.results.snapshot < b.results.snapshot ? -1 : 1))[0];
+  if (!newest) throw new PreviewNotFoundError(`Der er intet udkast for ${formatQuarter(quarter)} i ${store.location}/${keys.previewPrefix(quarter)}. Lav et med \`pejlemaerke run --preview\`.`);
+  return newest;
+}
+
+export class PreviewNotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PreviewNotFound';
+  }
+}
+
+/**
+ * Makes the quarter's newest complete revision whole again after a crash: every file it
+ * recorded that is missing or differs is rendered again from its recorded draft and written,
+ * but only when the result has exactly the recorded bytes (this code made it). `latest/` is
+ * repaired only when this is the newest published quarter. Returns the keys written.
+ */
+export async function repairPublished(store: Store, quarter: string): Promise<string[]> {
+  const records = await quarterRevisions(store, quarter);
+  const newest = records.at(-1);
+  if (!newest) return [];
+  const moveLatest = await isNewestQuarter(store, quarter);
+  const damaged: string[] = [];
+  for (const [key, expected] of Object.entries(newest.outputs)) {
+    if (!moveLatest && key.startsWith(keys.latest(''))) continue;
+    const stored = await store.tryGet(key);
+    if (!stored || sha256(stored) !== expected) damaged.push(key);
+  }
+  if (damaged.length === 0) return [];
+  const outputs = await publicationOutputs(newest.draft, publicationOf(newest), records.slice(0, -1), moveLatest);
+  const repaired: string[] = [];
+  for (const key of damaged.sort(byIndexLast)) {
+    const file = outputs.get(key);
+    if (!file || sha256(file.body) !== newest.outputs[key]) throw new PublishedFileDamagedError(`${store.location}/${key}`, newest.code_version);
+    repaired.push(await put(store, key, file));
+  }
+  return repaired;
+}
+
+function publicationOf(record: RevisionRecord): Publication {
+  return {
+    status: 'published',
+    revision: record.revision,
+    ...(record.correction && { corrects: { revision: record.correction.replaces_revision, snapshot: record.correction.replaces_snapshot, reason: record.correction.reason } }),
+  };
+}
+
+/** Every key a publication writes, with its file: the revision, results/, the entry point and (when newest) latest/. */
+async function publicationOutputs(draft: Draft, publication: Publication, earlierRecords: readonly RevisionRecord[], moveLatest: boolean): Promise<Map<string, OutFile>> {
+  const quarter = draft.results.quarter;
+  const earlier: EarlierRevision[] = earlierRecords.map((r) => ({ revision: r.revision, generatedAt: r.draft.results.generated_at }));
+  const rendered: RenderedPublication = await renderPublication(draft, publication, { earlier });
+  const outputs = new Map<string, OutFile>();
+  const place = (keyOf: (name: string) => string, location: 'revision' | 'entry' | 'latest') => {
+    for (const file of [...rendered.files, rendered.index(location)]) outputs.set(keyOf(file.name), file);
+  };
+  place((name) => keys.revision(quarter, publication.revision!, name), 'revision');
+  for (const file of rendered.files.filter((f) => f.name.startsWith('data/'))) outputs.set(keys.results(quarter, file.name.slice('data/'.length)), file);
+  place((name) => keys.report(quarter, name), 'entry');
+  if (moveLatest) place((name) => keys.latest(name), 'latest');
+  return outputs;
+}
+
+/** Outputs under a prefix, index.html last: a reader following the entry point finds every file it links to. */
+function ordered(outputs: Map<string, OutFile>, prefix: string): [string, OutFile][] {
+  const inRevision = /^r\d+\//;
+  return [...outputs].filter(([key]) => key.startsWith(prefix) && !inRevision.test(key.slice(prefix.length))).sort(([a], [b]) => byIndexLast(a, b));
+}
+
+function byIndexLast(a: string, b: string): number {
+  const ai = a.endsWith('/index.html') ? 1 : 0;
+  const bi = b.endsWith('/index.html') ? 1 : 0;
+  return ai - bi || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** `latest/` follows the newest published quarter only: a run for an older quarter never moves it back. */
+async function isNewestQuarter(store: Store, quarter: string): Promise<boolean> {
+  const newest = (await publishedQuarters(store)).at(-1);
+  return newest === undefined || parseQuarter(quarter)! >= parseQuarter(newest)!;
+}
+
+async function put(store: Store, key: string, file: OutFile): Promise<string> {
+  await store.put(key, file.body, file.contentType);
+  return key;
+}
+
+function sha256(body: string | Buffer): string {
+  return createHash('sha256').update(body).digest('hex');
+}
+
+/** Nothing that escaped disclosure control is rendered, let alone written. */
+function assertDisclosed(draft: Draft): void {
+  const results = resultsSchema.parse(draft.results);
   const violations = disclosureViolations(results);
   if (violations.length > 0) {
     throw new Error(`Rapporten for ${results.quarter} offentliggøres ikke, tallene bryder diskretioneringen:\n  ${violations.join('\n  ')}`);
   }
-  const definitions = new Map(options.kpis.map((k) => [k.definition.id, k.definition]));
-  const report = reportView(results, definitions, options.config);
+}
 
-  const charts = new Map<string, KpiCharts>();
-  const files: OutFile[] = [];
-  for (const view of report.kpis) {
-    const rendered = await chartsFor(view);
-    charts.set(view.id, rendered.charts);
-    files.push({ name: `charts/${view.id}.svg`, body: rendered.file, contentType: SVG });
-    files.push({ name: `embed/${view.id}.html`, body: DOCTYPE + renderToString(h(Embed, { report, view, charts: rendered.charts })), contentType: HTML });
-  }
-  const index = DOCTYPE + renderToString(h(Report, { report, charts }));
-
-  const indexKey = keys.report(results.quarter, 'index.html');
-  const published = await store.tryGet(indexKey);
-  if (published && !published.equals(Buffer.from(index, 'utf8'))) throw new PublishedReportChangedError(indexKey, results.quarter);
-
-  const written: string[] = [];
-  for (const [name, body, contentType] of [
-    ['kpis.json', resultsJson(results), 'application/json; charset=utf-8'],
-    ['kpis.csv', resultsCsv(results), 'text/csv; charset=utf-8'],
-  ] as const) {
-    const key = keys.report(results.quarter, `data/${name}`);
-    const computed = keys.results(results.quarter, name);
-    const stored = await store.tryGet(computed);
-    if (stored?.equals(Buffer.from(body, 'utf8'))) await store.copy(computed, key);
-    else await store.put(key, body, contentType);
-    written.push(key);
-  }
-  for (const file of [...files, { name: 'index.html', body: index, contentType: HTML }]) {
-    const key = keys.report(results.quarter, file.name);
-    await store.put(key, file.body, file.contentType);
-    written.push(key);
-  }
-
-  for (const from of [...written]) {
-    const name = from.slice(keys.report(results.quarter, '').length);
-    const to = keys.latest(name);
-    await store.copy(from, to);
-    written.push(to);
-  }
-  return written;
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

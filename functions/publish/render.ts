@@ -105,14 +105,23 @@ function escapeXml(text: string): string {
  * A complete `<svg>`: role="img", named by its `<title>` and described by its `<desc>` (the
  * generated text alternative). `inline` marks up the same chart for embedding in HTML.
  */
-export function svgMarkup(chart: RenderedChart, text: ChartText, options: { inline: boolean }): string {
+const STAMP_BAND = 20;
+const DRAFT_COLOUR = '#a4262c';
+
+export function svgMarkup(chart: RenderedChart, text: ChartText, options: { inline: boolean; stamp?: string }): string {
   const titleId = `${text.id}-titel`;
   const descId = `${text.id}-beskrivelse`;
   const xmlns = options.inline ? '' : ' xmlns="http://www.w3.org/2000/svg"';
+  // A stamp (a draft's "Udkast") gets its own band above the chart, so it never covers data.
+  const band = options.stamp ? STAMP_BAND : 0;
+  const height = chart.height + band;
+  const stamp = options.stamp
+    ? `<text x="0" y="${band - 6}" font-weight="700" fill="${DRAFT_COLOUR}">${escapeXml(options.stamp)}</text><g transform="translate(0,${band})">`
+    : '';
   return (
-    `<svg${xmlns} role="img" aria-labelledby="${titleId}" aria-describedby="${descId}" width="${chart.width}" height="${chart.height}" ` +
-    `viewBox="0 0 ${chart.width} ${chart.height}" font-family="${escapeXml(FONT_STACK)}" font-size="${FONT_SIZE}" fill="${chartTheme.palette.text}">` +
-    `<title id="${titleId}">${escapeXml(text.title)}</title><desc id="${descId}">${escapeXml(text.description)}</desc>` +
-    `${chart.body}</svg>`
+    `<svg${xmlns} role="img" aria-labelledby="${titleId}" aria-describedby="${descId}" width="${chart.width}" height="${height}" ` +
+    `viewBox="0 0 ${chart.width} ${height}" font-family="${escapeXml(FONT_STACK)}" font-size="${FONT_SIZE}" fill="${chartTheme.palette.text}">` +
+    `<title id="${titleId}">${escapeXml(options.stamp ? `${options.stamp}: ${text.title}` : text.title)}</title><desc id="${descId}">${escapeXml(text.description)}</desc>` +
+    `${stamp}${chart.body}${options.stamp ? '</g>' : ''}</svg>`
   );
 }

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   CopyObjectCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -14,7 +15,7 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { Store, StoredObject } from './store.ts';
+import { cacheControlOf, type Store, type StoredObject, type VersionedObject } from './store.ts';
 
 export interface S3StoreOptions {
   bucket: string;
@@ -50,6 +51,16 @@ function isNotFound(error: unknown): boolean {
 }
 
 /**
+ * A conditional request whose condition did not hold: 412 Precondition Failed, or 409 when S3
+ * saw a concurrent conditional write to the same key (the other writer won).
+ */
+function isConditionFailed(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return error.name === 'PreconditionFailed' || error.name === 'ConditionalRequestConflict' || status === 412 || status === 409;
+}
+
+/**
  * A bucket prefix with the same key layout as the local folder store. Credentials come from the
  * default provider chain (Lambda role, environment, profile).
  */
@@ -70,7 +81,7 @@ export class S3Store implements Store {
   /** `s3://bucket` or `s3://bucket/some/prefix`, as given to `--store`. */
   static fromUrl(url: string, options: Omit<S3StoreOptions, 'bucket' | 'prefix'> = {}): S3Store {
     const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
-    if (!match) throw new Error(`Not an S3 URL (expected s3://bucket/prefix): ${url}`);
+    if (!match) throw new Error(`${url} er ikke en S3-adresse; skriv s3://bucket eller s3://bucket/prefix`);
     return new S3Store({ ...options, bucket: match[1]!, prefix: match[2] });
   }
 
@@ -102,6 +113,7 @@ export class S3Store implements Store {
         Key: this.objectKey(key),
         Body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
         ContentType: contentType ?? contentTypeOf(key),
+        CacheControl: cacheControlOf(key),
       }),
     );
   }
@@ -117,6 +129,7 @@ export class S3Store implements Store {
         Key: this.objectKey(key),
         Body: createReadStream(localPath),
         ContentType: contentType ?? contentTypeOf(key),
+        CacheControl: cacheControlOf(key),
       },
     });
     await upload.done();
@@ -158,7 +171,17 @@ export class S3Store implements Store {
 
   async copy(fromKey: string, toKey: string): Promise<void> {
     const source = `${this.bucket}/${this.objectKey(fromKey)}`.split('/').map(encodeURIComponent).join('/');
-    await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: this.objectKey(toKey), CopySource: source }));
+    // The target's own headers: a revision's immutable caching must not follow it to an entry point.
+    await this.client.send(
+      new CopyObjectCommand({
+        Bucket: this.bucket,
+        Key: this.objectKey(toKey),
+        CopySource: source,
+        MetadataDirective: 'REPLACE',
+        ContentType: contentTypeOf(toKey),
+        CacheControl: cacheControlOf(toKey),
+      }),
+    );
   }
 
   async exists(key: string): Promise<boolean> {
@@ -167,6 +190,54 @@ export class S3Store implements Store {
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  async putIfAbsent(key: string, body: Buffer | string): Promise<string | undefined> {
+    return this.conditionalPut(key, body, { IfNoneMatch: '*' });
+  }
+
+  async getVersioned(key: string): Promise<VersionedObject | undefined> {
+    try {
+      const output = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+      if (!output.Body || !output.ETag) throw new Error(`Svaret for ${this.location}/${key} mangler indhold eller ETag`);
+      return { body: Buffer.from(await output.Body.transformToByteArray()), version: output.ETag };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async replaceIfVersion(key: string, body: Buffer | string, version: string): Promise<string | undefined> {
+    return this.conditionalPut(key, body, { IfMatch: version });
+  }
+
+  async deleteIfVersion(key: string, version: string): Promise<boolean> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key), IfMatch: version }));
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error) || isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  private async conditionalPut(key: string, body: Buffer | string, condition: { IfNoneMatch?: string; IfMatch?: string }): Promise<string | undefined> {
+    try {
+      const output = await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.objectKey(key),
+          Body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
+          ContentType: contentTypeOf(key),
+          ...condition,
+        }),
+      );
+      if (!output.ETag) throw new Error(`S3 svarede uden ETag for ${this.location}/${key}`);
+      return output.ETag;
+    } catch (error) {
+      if (isConditionFailed(error) || (condition.IfMatch !== undefined && isNotFound(error))) return undefined;
       throw error;
     }
   }

@@ -3,6 +3,7 @@ import type { ReportView } from '../model.ts';
 import { Footer } from './Footer.tsx';
 import { KpiSection, type KpiCharts } from './KpiSection.tsx';
 import { Page } from './Page.tsx';
+import { DRAFT_LABEL, PublicationNotice } from './PublicationNotice.tsx';
 import { StatusLegend, SummaryTable } from './SummaryTable.tsx';
 
 /** The quarter's report: overview first, then one section per KPI, then where the numbers come from. */
@@ -10,10 +11,11 @@ export function Report(props: { report: ReportView; charts: ReadonlyMap<string, 
   const { report } = props;
   const quarter = formatQuarter(report.quarter);
   return (
-    <Page title={`Kvartalsopfølgning ${quarter} – ${report.municipality}`}>
+    <Page title={`${report.publication?.status === 'draft' ? `${DRAFT_LABEL}: ` : ''}Kvartalsopfølgning ${quarter} – ${report.municipality}`} draft={report.publication?.status === 'draft'}>
       <a class="skip" href="#indhold">
         Gå til indholdet
       </a>
+      <PublicationNotice publication={report.publication} />
       <header>
         <p class="kicker">
           {report.municipality} · {report.committee}

@@ -54,6 +54,10 @@ ul.goals li { margin: .35rem 0; }
 .legend { padding-left: 1.25rem; font-size: .9rem; color: var(--muted); }
 footer { margin-top: 3rem; padding-top: 1rem; padding-bottom: 2rem; border-top: 1px solid var(--line); font-size: .95rem; }
 footer h2 { font-size: 1.1rem; margin-top: .5rem; }
+.draft-banner, .correction { max-width: 50rem; margin: 1rem auto 0; padding: .6rem 1rem; }
+.draft-banner { background: #a4262c; color: #fff; font-size: 1.05rem; }
+.correction { background: #fff4ce; border-left: 4px solid #7a4f00; }
+.correction a { color: #1a1a1a; }
 @media (max-width: 30rem) { td, tbody th { white-space: normal; } th, td { padding: .3rem .25rem; } }
 @page { size: A4; margin: 16mm 15mm 18mm; }
 @media print {
@@ -65,5 +69,12 @@ footer h2 { font-size: 1.1rem; margin-top: .5rem; }
   figure, table, .keyfigures, tr { break-inside: avoid; }
   a { color: var(--ink); text-decoration: none; }
   a.download::after, a.external::after { content: " (" attr(href) ")"; font-size: .9em; }
+  .draft-banner, .correction { max-width: none; margin: 0 0 1rem; }
+  .draft-banner { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
+`;
+
+/** A draft says so on every printed page too, in the page margin where no content can hide it. */
+export const DRAFT_CSS = `
+@page { @top-center { content: "UDKAST – IKKE GODKENDT"; color: #a4262c; font: 700 11pt system-ui, sans-serif; } }
 `;

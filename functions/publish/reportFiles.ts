@@ -1,0 +1,127 @@
+import { h } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import { resultsJson, resultsCsv } from '../compute/resultsFile.ts';
+import type { Publication, Results } from '../compute/results.ts';
+import { groupChartSpec, trendChartSpec, trendLegend } from './charts.ts';
+import type { Draft } from './draft.ts';
+import { formatDate, joinDanish } from './format.ts';
+import { reportView, type KpiView, type PublicationView, type ReportView } from './model.ts';
+import { renderChart, svgMarkup } from './render.ts';
+import { Embed } from './report/Embed.tsx';
+import type { KpiCharts } from './report/KpiSection.tsx';
+import { DRAFT_LABEL } from './report/PublicationNotice.tsx';
+import { Report } from './report/Report.tsx';
+
+/**
+ * One publication rendered to files: the report, an embed and a chart per KPI, and the data
+ * downloads. Every file but index.html is the same wherever it is stored; index.html links to
+ * the quarter's earlier revisions, and a relative link depends on where the page lives.
+ */
+export interface OutFile {
+  /** Path inside the report folder, e.g. `embed/samarbejdsgrad.html`. */
+  name: string;
+  body: string;
+  contentType: string;
+}
+
+/** Where a copy of a report lives: its revision folder, the quarter's entry point, `latest/`, or a preview. */
+export type Location = 'revision' | 'entry' | 'latest' | 'preview';
+
+/** An earlier revision, as the notice lists it. */
+export interface EarlierRevision {
+  revision: number;
+  /** Its results' generated_at: the time basis of that revision. */
+  generatedAt: string;
+}
+
+export interface RenderedPublication {
+  /** Every file except index.html. */
+  files: OutFile[];
+  /** index.html for a location. */
+  index(location: Location): OutFile;
+  /** The results as written into data/kpis.json (with the publication block). */
+  results: Results;
+}
+
+const HTML = 'text/html; charset=utf-8';
+const SVG = 'image/svg+xml';
+const DOCTYPE = '<!DOCTYPE html>\n';
+
+export async function renderPublication(
+  draft: Draft,
+  publication: Publication,
+  context: { earlier: readonly EarlierRevision[]; wouldCorrect?: number },
+): Promise<RenderedPublication> {
+  const results: Results = { ...draft.results, publication };
+  const definitions = new Map(draft.definitions.map((d) => [d.id, d]));
+  const base = reportView(results, definitions, draft.config);
+  const isDraft = publication.status === 'draft';
+  const viewAt = (location: Location): ReportView => ({ ...base, publication: publicationView(results, publication, context, location) });
+
+  const charts = new Map<string, KpiCharts>();
+  const files: OutFile[] = [];
+  // Embeds only link to their own report, so one location's view serves every copy.
+  const embedView = viewAt('revision');
+  for (const view of base.kpis) {
+    const rendered = await chartsFor(view, isDraft ? DRAFT_LABEL : undefined);
+    charts.set(view.id, rendered.charts);
+    files.push({ name: `charts/${view.id}.svg`, body: rendered.file, contentType: SVG });
+    files.push({ name: `embed/${view.id}.html`, body: DOCTYPE + renderToString(h(Embed, { report: embedView, view, charts: rendered.charts })), contentType: HTML });
+  }
+  files.push({ name: 'data/kpis.json', body: resultsJson(results), contentType: 'application/json; charset=utf-8' });
+  files.push({ name: 'data/kpis.csv', body: resultsCsv(results), contentType: 'text/csv; charset=utf-8' });
+  return {
+    files,
+    results,
+    index: (location) => ({ name: 'index.html', body: DOCTYPE + renderToString(h(Report, { report: viewAt(location), charts })), contentType: HTML }),
+  };
+}
+
+function publicationView(results: Results, publication: Publication, context: { earlier: readonly EarlierRevision[]; wouldCorrect?: number }, location: Location): PublicationView {
+  const earlier = [...context.earlier]
+    .filter((e) => publication.revision === undefined || e.revision < publication.revision)
+    .sort((a, b) => b.revision - a.revision)
+    .map((e) => ({
+      revision: e.revision,
+      text: `revision ${e.revision} (${formatDate(e.generatedAt)})`,
+      href: revisionHref(results.quarter, e.revision, location),
+    }));
+  return {
+    status: publication.status,
+    revision: publication.revision,
+    correction: publication.corrects && { date: formatDate(results.generated_at), reason: publication.corrects.reason, replaces: publication.corrects.revision },
+    earlier: location === 'preview' ? [] : earlier,
+    wouldCorrect: context.wouldCorrect,
+  };
+}
+
+/** A link from a page at `location` to revision `revision` of `quarter`, relative so it works offline too. */
+export function revisionHref(quarter: string, revision: number, location: Location): string {
+  switch (location) {
+    case 'revision':
+      return `../r${revision}/`;
+    case 'entry':
+      return `r${revision}/`;
+    case 'latest':
+      return `../${quarter}/r${revision}/`;
+    case 'preview':
+      throw new Error('Et udkast linker ikke til udgivne revisioner');
+  }
+}
+
+async function chartsFor(view: KpiView, stamp: string | undefined): Promise<{ charts: KpiCharts; file: string }> {
+  const trend = await renderChart(trendChartSpec(view));
+  const text = { id: `graf-${view.id}`, title: view.chartTitle, description: view.chartDescription };
+  const groups: Record<string, string> = {};
+  for (const b of view.breakdowns) {
+    const spec = groupChartSpec(view, b.breakdown);
+    if (!spec || b.rows.every((r) => r.number === undefined)) continue;
+    const chart = await renderChart(spec);
+    const description = joinDanish(b.rows.map((r) => `${r.label}: ${r.value}`));
+    groups[b.breakdown] = svgMarkup(chart, { id: `graf-${view.id}-${b.breakdown}`, title: `${b.title}: ${view.title}`, description }, { inline: true });
+  }
+  return {
+    charts: { trend: svgMarkup(trend, text, { inline: true }), trendCaption: `${view.chartTitle}. ${trendLegend(view)}`, groups },
+    file: `<?xml version="1.0" encoding="UTF-8"?>\n${svgMarkup(trend, text, { inline: false, stamp })}\n`,
+  };
+}
