@@ -1,18 +1,15 @@
 import { loadKpis } from './compute/catalog.ts';
-import { compute } from './compute/compute.ts';
+import { computeDraft } from './compute/computeDraft.ts';
 import { checkCoverage, newestCoveredQuarter } from './compute/coverage.ts';
-import type { Kpi } from './compute/kpiDefinition.ts';
 import type { MunicipalityConfig } from './config/municipality.ts';
 import type { ValidationReport } from './contract/problems.ts';
 import { computedManifest, writeManifest, type DeliveryToRun } from './deliveries/localDelivery.ts';
-import type { DeliveryProblem, Manifest } from './deliveries/manifest.ts';
+import type { DeliveryProblem } from './deliveries/manifest.ts';
 import type { Engine } from './engine/engine.ts';
 import { ingest } from './ingest/ingest.ts';
 import type { Log } from './log.ts';
-import type { Draft } from './publish/draft.ts';
 import { publishDraft, writePreview, type PreviewOutcome, type PublishOutcome } from './publish/publish.ts';
 import type { Store } from './store/store.ts';
-import { codeVersion, generatedAt } from './version.ts';
 
 export type Stage = 'ingest' | 'compute' | 'publish';
 
@@ -76,39 +73,4 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
   const outcome = options.mode === 'preview' ? await writePreview(store, draft) : await publishDraft(store, draft, { correction: options.correction });
   onStage('publish', 'done', outcome.status === 'unchanged' ? 'allerede udgivet' : `${'written' in outcome ? outcome.written.length : 0} filer`);
   return { ...outcome, deliveryId: delivery.id, snapshot: ingested.snapshot, warnings: ingested.warnings };
-}
-
-/** Compute for one snapshot and quarter, frozen as the draft that publish or a preview takes. */
-export async function computeDraft(options: {
-  store: Store;
-  openEngine: (store: Store) => Promise<Engine>;
-  kpis: Kpi[];
-  quarter: number;
-  snapshot: string;
-  manifest: Manifest;
-  config: MunicipalityConfig;
-  commentary?: string;
-}): Promise<Draft> {
-  const engine = await options.openEngine(options.store);
-  try {
-    await engine.useSnapshot(options.snapshot);
-    const results = await compute(engine, {
-      quarter: options.quarter,
-      kpis: options.kpis,
-      config: options.config,
-      snapshot: options.snapshot,
-      generatedAt: generatedAt(options.manifest.extracted_at),
-      codeVersion: codeVersion(),
-    });
-    const used = new Set(results.kpis.map((k) => k.id));
-    return {
-      results,
-      config: options.config,
-      definitions: options.kpis.map((k) => k.definition).filter((d) => used.has(d.id)),
-      ...(options.commentary !== undefined && { commentary: options.commentary }),
-      delivery: { id: options.manifest.delivery_id, extracted_at: options.manifest.extracted_at, data_until: options.manifest.data_until },
-    };
-  } finally {
-    await engine.close();
-  }
 }

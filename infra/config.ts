@@ -32,13 +32,16 @@ export const deploymentConfigSchema = z
       .prefault({}),
     delivery: z
       .object({
-        /** Start a run when a file lands in incoming/. */
+        /** Start a run when a delivery is complete: its manifest.json lands in incoming/<delivery>/. */
         runOnUpload: z.boolean().default(true),
-        /** Wait this long after the last upload before ingesting, so a delivery arrives whole. */
-        quietSeconds: z.number().int().min(0).max(3600).default(300),
       })
       .strict()
       .prefault({}),
+    /**
+     * `required`: automated runs stop at a preview that a person approves (nothing reaches the
+     * committee unattended); `automatic`: they publish, but a correction still needs a person.
+     */
+    approval: z.enum(['required', 'automatic']).default('required'),
     /** Data staff's address for run results and alarms; AWS asks them to confirm it once. */
     alarmEmail: z.email(),
     retention: z
@@ -61,6 +64,8 @@ export const deploymentConfigSchema = z
       .object({
         /** When set, only these IPv4 networks may open the reports (e.g. the town hall). */
         allowedCidrs: z.array(z.string().regex(IPV4_CIDR, 'IPv4-CIDR, fx 193.163.32.0/24')).optional(),
+        /** Networks that may open previews on the site; without it previews are only reached by `aws s3 presign`. */
+        previewAllowedCidrs: z.array(z.string().regex(IPV4_CIDR, 'IPv4-CIDR, fx 193.163.32.0/24')).optional(),
         /** A custom domain with its ACM certificate (us-east-1); without it *.cloudfront.net. */
         domain: z
           .object({ name: z.string().min(3), certificateArn: z.string().regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/.+$/) })

@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from './config.ts';
 import { CuratedCatalog } from './constructs/curatedCatalog.ts';
-import { DATA_PREFIXES, DataLake, REPORTS_PREFIX } from './constructs/dataLake.ts';
+import { DATA_PREFIXES, DataLake, PREVIEWS_PREFIX, REPORTS_PREFIX } from './constructs/dataLake.ts';
 import { Notifications } from './constructs/notifications.ts';
 import { QueryWorkgroup } from './constructs/queryWorkgroup.ts';
 import { ReportsSite } from './constructs/reportsSite.ts';
@@ -52,11 +52,17 @@ export class PejlemaerkeStack extends Stack {
       bucket: lake.reports,
       logBucket: lake.accessLogs,
       allowedCidrs: config.reports.allowedCidrs,
+      previewAllowedCidrs: config.reports.previewAllowedCidrs,
       domain: config.reports.domain,
     });
     const notifications = new Notifications(this, 'Notifications', { email: config.alarmEmail, removalPolicy });
 
     const common = { projectRoot, logRetention, removalPolicy };
+    // The approval command in the e-mails names the state machine; its ARN is known from its name.
+    const runName = `pejlemaerke-${slug}-run`;
+    const runArn = this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: runName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    /** A stage's lock outlives the stage: a crashed stage blocks the next run at most this long. */
+    const lockTtl = (timeout: Duration) => ({ LOCK_TTL_SECONDS: String(timeout.toSeconds() + 300) });
     const commit: Record<string, string> = config.commit ? { PEJLEMAERKE_COMMIT: config.commit } : {};
     const content = {
       KPIS_DIR: `${TASK_ROOT}/kpis`,
@@ -67,18 +73,18 @@ export class PejlemaerkeStack extends Stack {
       `cp "${join(inputDir, config.municipalityConfig)}" "${join(outputDir, 'municipality.yaml')}"`,
     ];
 
+    const ingestTimeout = Duration.minutes(15);
     const ingest = new StageFunction(this, 'Ingest', {
       ...common,
       entry: join(projectRoot, 'functions/lambda/ingest.ts'),
-      description: 'Pejlemærke: validér incoming/, karantæne eller kurateret snapshot',
+      description: 'Pejlemærke: kontrollér en levering mod sit manifest, validér, karantæne eller kurateret snapshot',
       // DuckDB is a native module; only its linux-x64 build is installed, so x86_64 (docs/aws.md).
       architecture: lambda.Architecture.X86_64,
       memorySize: 3008,
-      timeout: Duration.minutes(15),
+      timeout: ingestTimeout,
       ephemeralStorageMiB: 4096,
-      // Deliveries must not race: one ingest at a time.
-      reservedConcurrentExecutions: 1,
-      environment: { DATA_BUCKET: lake.data.bucketName, WORK_DIR: '/tmp', HOME: '/tmp', ...commit },
+      // No reserved concurrency: the store lock serialises runs (a new account's quota of 10 allows no reservation).
+      environment: { DATA_BUCKET: lake.data.bucketName, WORK_DIR: '/tmp', HOME: '/tmp', ...lockTtl(ingestTimeout), ...commit },
       externalModules: [...DUCKDB_PACKAGES],
       afterBundling: (_inputDir, outputDir) => [
         `mkdir -p "${join(outputDir, 'node_modules', '@duckdb')}"`,
@@ -88,15 +94,24 @@ export class PejlemaerkeStack extends Stack {
     grantPrefix(ingest.role, lake.data, DATA_PREFIXES.incoming, 'read');
     grantPrefix(ingest.role, lake.data, DATA_PREFIXES.quarantine, 'readWrite');
     grantPrefix(ingest.role, lake.data, DATA_PREFIXES.curated, 'readWrite');
+    grantPrefix(ingest.role, lake.data, DATA_PREFIXES.locks, 'lock');
 
+    const computeTimeout = Duration.minutes(10);
     const compute = new StageFunction(this, 'Compute', {
       ...common,
       entry: join(projectRoot, 'functions/lambda/compute.ts'),
-      description: 'Pejlemærke: KPI-forespørgsler i Athena, diskretionering, results/',
+      description: 'Pejlemærke: dækning, KPI-forespørgsler i Athena, diskretionering, udkast til drafts/',
       architecture: lambda.Architecture.ARM_64,
       memorySize: 1024,
-      timeout: Duration.minutes(10),
-      environment: { DATA_BUCKET: lake.data.bucketName, ATHENA_WORKGROUP: workgroup.name, GLUE_DATABASE: catalog.databaseName, ...content, ...commit },
+      timeout: computeTimeout,
+      environment: {
+        DATA_BUCKET: lake.data.bucketName,
+        ATHENA_WORKGROUP: workgroup.name,
+        GLUE_DATABASE: catalog.databaseName,
+        ...content,
+        ...lockTtl(computeTimeout),
+        ...commit,
+      },
       afterBundling: copyContent,
     });
     compute.role.addToPrincipalPolicy(
@@ -110,30 +125,44 @@ export class PejlemaerkeStack extends Stack {
       new iam.PolicyStatement({ sid: 'ReadCatalog', actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions'], resources: catalog.arns() }),
     );
     // Athena reads curated/ and writes athena-results/ with the caller's permissions.
+    grantPrefix(compute.role, lake.data, DATA_PREFIXES.incoming, 'read');
     grantPrefix(compute.role, lake.data, DATA_PREFIXES.curated, 'read');
     grantPrefix(compute.role, lake.data, DATA_PREFIXES.athenaResults, 'readWrite');
-    grantPrefix(compute.role, lake.data, DATA_PREFIXES.results, 'readWrite');
+    grantPrefix(compute.role, lake.data, DATA_PREFIXES.results, 'read');
+    grantPrefix(compute.role, lake.data, DATA_PREFIXES.drafts, 'write');
+    grantPrefix(compute.role, lake.data, DATA_PREFIXES.locks, 'lock');
 
+    const publishTimeout = Duration.minutes(5);
     const publish = new StageFunction(this, 'Publish', {
       ...common,
       entry: join(projectRoot, 'functions/lambda/publish.ts'),
-      description: 'Pejlemærke: diagrammer og HTML-rapport til rapport-bucket’en',
+      description: 'Pejlemærke: udkast eller revision af rapporten til rapport-bucket’en',
       architecture: lambda.Architecture.ARM_64,
       memorySize: 1536,
-      timeout: Duration.minutes(5),
-      environment: { DATA_BUCKET: lake.data.bucketName, REPORTS_BUCKET: lake.reports.bucketName, REPORTS_URL: site.url, ...content, ...commit },
-      afterBundling: copyContent,
+      timeout: publishTimeout,
+      environment: {
+        DATA_BUCKET: lake.data.bucketName,
+        REPORTS_BUCKET: lake.reports.bucketName,
+        REPORTS_URL: site.url,
+        PREVIEWS_ON_SITE: String((config.reports.previewAllowedCidrs ?? []).length > 0),
+        STATE_MACHINE_ARN: runArn,
+        ...lockTtl(publishTimeout),
+        ...commit,
+      },
     });
-    grantPrefix(publish.role, lake.data, DATA_PREFIXES.results, 'read');
+    grantPrefix(publish.role, lake.data, DATA_PREFIXES.drafts, 'read');
+    grantPrefix(publish.role, lake.data, DATA_PREFIXES.results, 'readWrite');
+    grantPrefix(publish.role, lake.data, DATA_PREFIXES.locks, 'lock');
     grantPrefix(publish.role, lake.reports, REPORTS_PREFIX, 'readWrite');
+    grantPrefix(publish.role, lake.reports, PREVIEWS_PREFIX, 'readWrite');
 
     const run = new RunStateMachine(this, 'Run', {
-      name: `pejlemaerke-${slug}-run`,
+      name: runName,
       ingest: ingest.function,
       compute: compute.function,
       publish: publish.function,
       topic: notifications.topic,
-      quietPeriod: Duration.seconds(config.delivery.quietSeconds),
+      approval: config.approval,
       logRetention,
       removalPolicy,
     });
@@ -153,9 +182,9 @@ export class PejlemaerkeStack extends Stack {
     });
 
     new CfnOutput(this, 'ReportsUrl', { description: 'Rapporterne: <url>/<kvartal>/ og <url>/latest/', value: site.url });
-    new CfnOutput(this, 'DataBucketName', { description: 'Læg udtræk i s3://<bucket>/incoming/', value: lake.data.bucketName });
+    new CfnOutput(this, 'DataBucketName', { description: 'Læg en levering i s3://<bucket>/incoming/<levering>/ med manifest.json til sidst', value: lake.data.bucketName });
     new CfnOutput(this, 'ReportsBucketName', { value: lake.reports.bucketName });
-    new CfnOutput(this, 'StateMachineArn', { description: 'Start en kørsel: aws stepfunctions start-execution', value: run.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'StateMachineArn', { description: 'Start en kørsel eller godkend et udkast: aws stepfunctions start-execution', value: run.stateMachine.stateMachineArn });
     new CfnOutput(this, 'AthenaWorkgroup', { value: workgroup.name });
     new CfnOutput(this, 'GlueDatabase', { value: catalog.databaseName });
     new CfnOutput(this, 'NotificationTopicArn', { value: notifications.topic.topicArn });

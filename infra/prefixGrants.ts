@@ -2,17 +2,19 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 
-export type PrefixAccess = 'read' | 'write' | 'readWrite';
+export type PrefixAccess = 'read' | 'write' | 'readWrite' | 'lock';
 
 const ACTIONS: Record<PrefixAccess, string[]> = {
   read: ['s3:GetObject'],
   write: ['s3:PutObject', 's3:AbortMultipartUpload'],
   readWrite: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+  // The store lock is the one object anything deletes: its holder releases it.
+  lock: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
 };
 
 /**
  * Object access under one key prefix, with named actions only (no `s3:Get*`) and never
- * DeleteObject: no stage deletes anything. ListBucket is on the bucket without a prefix
+ * DeleteObject outside `locks/`: no stage deletes data. ListBucket is on the bucket without a prefix
  * condition, because S3 answers a missing key with 404 only to a caller that may list, and the
  * stores' `tryGet`/`exists` rely on that 404. The prefix wildcard is the one cdk-nag flags; it
  * is acknowledged here, where the reason is known.

@@ -1,13 +1,15 @@
 /**
  * The CloudFront Function in front of the reports (viewer request, cloudfront-js-2.0):
- * `/<quarter>/` and `/latest/` serve their index.html, `/2017Q4` gains its slash so relative
- * links work, `/` goes to the latest report, and an optional IPv4 allow-list answers 403 to
- * everyone else. Generated as source text because CloudFront runs it, not Node; the tests run
- * the same text.
+ * a folder (`/<quarter>/`, `/<quarter>/r2/`, `/latest/`) serves its index.html, `/2017Q4`
+ * gains its slash so relative links work, `/` goes to the latest report, and an optional IPv4
+ * allow-list answers 403 to everyone else. The previews' behaviour uses the same function with
+ * `closedWhenEmpty`: no allow-list there means nobody. Generated as source text because
+ * CloudFront runs it, not Node; the tests run the same text.
  */
-export function reportsRoutingCode(allowedCidrs: readonly string[] = []): string {
+export function reportsRoutingCode(allowedCidrs: readonly string[] = [], options: { closedWhenEmpty?: boolean } = {}): string {
   const networks = allowedCidrs.map(cidrRange);
   return `var NETWORKS = ${JSON.stringify(networks)};
+var CLOSED_WHEN_EMPTY = ${options.closedWhenEmpty === true};
 
 function ipv4(ip) {
   var parts = ip.split('.');
@@ -22,7 +24,7 @@ function ipv4(ip) {
 }
 
 function allowed(ip) {
-  if (NETWORKS.length === 0) return true;
+  if (NETWORKS.length === 0) return !CLOSED_WHEN_EMPTY;
   var value = ipv4(ip);
   if (value < 0) return false;
   for (var i = 0; i < NETWORKS.length; i++) {

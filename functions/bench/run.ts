@@ -7,6 +7,7 @@ import { loadConfig } from '../config/municipality.ts';
 import { DuckDbEngine } from '../engine/duckdbEngine.ts';
 import type { Log } from '../log.ts';
 import { runPipeline, type Stage } from '../pipeline.ts';
+import { deliverFolder } from '../deliveries/localDelivery.ts';
 import { LocalStore } from '../store/localStore.ts';
 import { keys } from '../store/store.ts';
 import { bareCsvToParquet } from './bareParquet.ts';
@@ -57,7 +58,9 @@ const storeDir = join(root, 'out');
 await rm(storeDir, { recursive: true, force: true });
 const store = new LocalStore(storeDir);
 const deliveryStarted = performance.now();
-for (const file of Object.keys(rows)) await store.putFile(keys.incoming(file), join(data.inputDir, file));
+const config = await loadConfig(DEMO_CONFIG);
+const delivered = await deliverFolder(data.inputDir, store, { municipality: config.municipality });
+if (delivered.status !== 'ready') throw new Error(`The demo delivery is incomplete: ${JSON.stringify(delivered.problems)}`);
 const delivery = (performance.now() - deliveryStarted) / 1000;
 
 const warnings: string[] = [];
@@ -68,8 +71,10 @@ const started = performance.now();
 const outcome = await runPipeline({
   store,
   openEngine: (s) => DuckDbEngine.open(s),
+  delivery: delivered.delivery,
   quarter,
-  config: await loadConfig(DEMO_CONFIG),
+  mode: 'publish',
+  config,
   kpisDir: DEFAULT_KPIS_DIR,
   log,
   onStage: (stage, state) => {
@@ -82,6 +87,10 @@ for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
 if (outcome.status === 'rejected') {
   for (const report of outcome.rejected) process.stderr.write(`${report.file}: ${report.totalProblems} problem(s), e.g. ${JSON.stringify(report.problems[0])}\n`);
   process.stderr.write('The demo delivery was rejected; no figures for compute and publish.\n');
+  process.exit(1);
+}
+if (outcome.status !== 'published') {
+  process.stderr.write(`The demo delivery was not published (${outcome.status}); no figures for compute and publish.\n`);
   process.exit(1);
 }
 

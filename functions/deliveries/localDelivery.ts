@@ -79,13 +79,14 @@ export async function deliverFolder(
 
 /**
  * A folder without a manifest was extracted when its newest file was written (or at
- * SOURCE_DATE_EPOCH, the reproducible-builds convention, when set).
+ * SOURCE_DATE_EPOCH, the reproducible-builds convention, when set), to the whole second:
+ * copying tools keep seconds, not always the fractions (Node's fs.cp rounds them).
  */
 async function folderTime(dir: string, names: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
   const epoch = env.SOURCE_DATE_EPOCH?.trim();
   if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000).toISOString();
   let latest = 0;
-  for (const name of names) latest = Math.max(latest, Math.floor((await stat(join(dir, name))).mtimeMs));
+  for (const name of names) latest = Math.max(latest, Math.floor((await stat(join(dir, name))).mtimeMs / 1000) * 1000);
   return new Date(latest).toISOString();
 }
 

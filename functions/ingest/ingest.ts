@@ -17,7 +17,7 @@ import { compareWithManifest, MANIFEST_FILE, type DeliveryProblem, type Manifest
 import { digestFile, type FileDigest } from '../deliveries/digest.ts';
 import { codeVersion } from '../version.ts';
 import { benefitWeekRange, calendarSql, curatedSql, dataIsoYears, emptySql, hasDuplicateWeeks, writeParquet } from './curate.ts';
-import { snapshotId, snapshotManifestSchema, type SnapshotManifest } from './snapshot.ts';
+import { readSnapshotManifest, snapshotId, type SnapshotManifest } from './snapshot.ts';
 
 export type IngestResult =
   | {
@@ -106,13 +106,6 @@ async function localCopies(store: Store, deliveryId: string, work: string): Prom
     }
   }
   return files;
-}
-
-async function readSnapshotManifest(store: Store, snapshot: string): Promise<SnapshotManifest | undefined> {
-  const bytes = await store.tryGet(keys.snapshotManifest(snapshot));
-  if (!bytes) return undefined;
-  const parsed = snapshotManifestSchema.safeParse(JSON.parse(bytes.toString('utf8')));
-  return parsed.success ? parsed.data : undefined;
 }
 
 async function validateAndCurate(

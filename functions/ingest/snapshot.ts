@@ -1,16 +1,10 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { CURATED_TABLES } from '../engine/curatedSchema.ts';
+import { keys, type Store } from '../store/store.ts';
 
-/**
- * Identities derived from content only, so the same delivery always gets the same ids:
- * a rejected file's delivery id, and the snapshot id of an accepted delivery.
- */
+/** The snapshot id is derived from content only, so the same files always get the same id. */
 export const ID_LENGTH = 16;
-
-export function deliveryId(contentSha256: string): string {
-  return contentSha256.slice(0, ID_LENGTH);
-}
 
 /** sha256 over the accepted files' names and content hashes, sorted by name. */
 export function snapshotId(files: readonly { file: string; sha256: string }[]): string {
@@ -48,3 +42,11 @@ export const snapshotManifestSchema = z.object({
   warnings: z.array(z.string()),
 });
 export type SnapshotManifest = z.infer<typeof snapshotManifestSchema>;
+
+/** A complete snapshot's record, or undefined when the snapshot does not exist (yet). */
+export async function readSnapshotManifest(store: Store, snapshot: string): Promise<SnapshotManifest | undefined> {
+  const bytes = await store.tryGet(keys.snapshotManifest(snapshot));
+  if (!bytes) return undefined;
+  const parsed = snapshotManifestSchema.safeParse(JSON.parse(bytes.toString('utf8')));
+  return parsed.success ? parsed.data : undefined;
+}

@@ -1,16 +1,19 @@
 import type { Context } from 'aws-lambda';
-import { parseQuarter } from '../calendar/quarter.ts';
+import { parseQuarter, quarterLabel } from '../calendar/quarter.ts';
 import { loadKpis } from '../compute/catalog.ts';
-import { compute } from '../compute/compute.ts';
+import { checkCoverage, newestCoveredQuarter } from '../compute/coverage.ts';
 import type { Kpi } from '../compute/kpiDefinition.ts';
-import { writeResults } from '../compute/resultsFile.ts';
 import { loadConfig, type MunicipalityConfig } from '../config/municipality.ts';
+import { readDelivery } from '../deliveries/storedDeliveries.ts';
 import { AthenaEngine } from '../engine/athenaEngine.ts';
 import type { Engine } from '../engine/engine.ts';
+import { readSnapshotManifest } from '../ingest/snapshot.ts';
 import type { Log } from '../log.ts';
+import { computeDraft } from '../compute/computeDraft.ts';
+import { draftJson } from '../publish/draft.ts';
+import { withStoreLock } from '../store/lock.ts';
 import { S3Store } from '../store/s3Store.ts';
-import type { Store } from '../store/store.ts';
-import { codeVersion, generatedAt } from '../version.ts';
+import { keys, type Store } from '../store/store.ts';
 import { computeEnvSchema, parseEnv } from './lambdaEnv.ts';
 import { powertoolsLog, stageLogger } from './powertoolsLog.ts';
 import { computeEventSchema, type ComputeEvent, type ComputeOutput } from './stageEvents.ts';
@@ -21,27 +24,36 @@ export interface ComputeDeps {
   kpis: Kpi[];
   config: MunicipalityConfig;
   log: Log;
+  lockTtlMs?: number;
 }
 
-/** The compute stage for one snapshot: every KPI on the engine, then results/<quarter>/. */
+/**
+ * The compute stage for one snapshot: the quarter asked for, or the newest one the delivery
+ * covers; a quarter it does not cover is an outcome with the Danish reason and nothing
+ * written. Otherwise every KPI runs on the engine and the draft goes to `drafts/` for publish.
+ */
 export async function runCompute(deps: ComputeDeps, event: ComputeEvent): Promise<ComputeOutput> {
-  const { engine } = deps;
-  try {
-    await engine.useSnapshot(event.snapshot);
-    const results = await compute(engine, {
-      quarter: parseQuarter(event.quarter)!,
-      kpis: deps.kpis,
-      config: deps.config,
-      snapshot: event.snapshot,
-      generatedAt: generatedAt(event.deliveredAtMs),
-      codeVersion: codeVersion(),
-    });
-    const written = await writeResults(deps.store, results);
-    deps.log.info(`${results.kpis.length} KPI'er beregnet for ${results.quarter}`, { quarter: results.quarter, snapshot: event.snapshot });
-    return { quarter: results.quarter, snapshot: event.snapshot, kpis: results.kpis.length, written };
-  } finally {
-    await engine.close();
-  }
+  const { store } = deps;
+  return withStoreLock(store, { purpose: `compute ${event.quarter ?? 'nyeste kvartal'}`, ttlMs: deps.lockTtlMs }, async () => {
+    const { manifest } = await readDelivery(store, event.deliveryId);
+    const snapshot = await readSnapshotManifest(store, event.snapshot);
+    if (!snapshot) throw new Error(`Snapshot ${event.snapshot} findes ikke (curated/_snapshots/${event.snapshot}.json mangler)`);
+    const span = { dataUntil: manifest.data_until, firstWeek: snapshot.firstWeek, lastWeek: snapshot.lastWeek };
+    const quarter = event.quarter === null ? newestCoveredQuarter(span) : parseQuarter(event.quarter)!;
+    if (quarter === undefined) {
+      await deps.engine.close();
+      return { status: 'not_covered', message: `Leveringen ${event.deliveryId} dækker ikke et eneste helt kvartal (data til ${manifest.data_until}).` };
+    }
+    const coverage = checkCoverage(quarter, span);
+    if (!coverage.covered) {
+      await deps.engine.close();
+      return { status: 'not_covered', message: coverage.message };
+    }
+    const draft = await computeDraft({ store, openEngine: async () => deps.engine, kpis: deps.kpis, quarter, snapshot: event.snapshot, manifest, config: deps.config });
+    await store.put(keys.draft(quarterLabel(quarter), event.snapshot), draftJson(draft), 'application/json');
+    deps.log.info(`${draft.results.kpis.length} KPI'er beregnet for ${draft.results.quarter}`, { quarter: draft.results.quarter, snapshot: event.snapshot });
+    return { status: 'computed', quarter: draft.results.quarter, snapshot: event.snapshot, kpis: draft.results.kpis.length };
+  });
 }
 
 const logger = stageLogger('compute');
@@ -59,6 +71,7 @@ export async function handler(event: unknown, context: Context): Promise<Compute
       kpis,
       config,
       log: powertoolsLog(logger),
+      lockTtlMs: env.LOCK_TTL_SECONDS * 1000,
     },
     computeEventSchema.parse(event),
   );

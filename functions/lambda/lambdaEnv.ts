@@ -6,10 +6,14 @@ import { z } from 'zod';
  */
 const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/);
 
+/** How long a stage's store lock holds without renewal: longer than the function's timeout. */
+const lockTtl = { LOCK_TTL_SECONDS: z.coerce.number().int().min(60).default(1200) };
+
 export const ingestEnvSchema = z.object({
   DATA_BUCKET: bucketName,
   /** Lambda's writable scratch space. */
   WORK_DIR: z.string().default('/tmp'),
+  ...lockTtl,
 });
 
 export const computeEnvSchema = z.object({
@@ -19,6 +23,7 @@ export const computeEnvSchema = z.object({
   /** KPI files and the municipality config, copied into the asset at bundling time. */
   KPIS_DIR: z.string().min(1),
   MUNICIPALITY_CONFIG: z.string().min(1),
+  ...lockTtl,
 });
 
 export const publishEnvSchema = z.object({
@@ -26,8 +31,11 @@ export const publishEnvSchema = z.object({
   REPORTS_BUCKET: bucketName,
   /** The report site's base address, e.g. https://d111111abcdef8.cloudfront.net */
   REPORTS_URL: z.url(),
-  KPIS_DIR: z.string().min(1),
-  MUNICIPALITY_CONFIG: z.string().min(1),
+  /** Whether CloudFront serves previews (an allow-list is configured) or staff presign them. */
+  PREVIEWS_ON_SITE: z.enum(['true', 'false']).default('false'),
+  /** The run's state machine, for the approval command in the e-mail. */
+  STATE_MACHINE_ARN: z.string().min(1),
+  ...lockTtl,
 });
 
 export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv = process.env): z.infer<T> {

@@ -5,4 +5,6 @@
 export const LOG_EVENTS = {
   /** One line per rejected file: `file`, `deliveryId`, `problems` (a count, never a value). */
   deliveryRejected: 'delivery_rejected',
+  /** One line per file that does not match its delivery's manifest: `deliveryId`, `file`, `reason`. */
+  deliveryIncomplete: 'delivery_incomplete',
 } as const;

@@ -53,6 +53,8 @@ export const keys = {
   snapshotManifest: (snapshot: string) => `curated/_snapshots/${snapshot}.json`,
   /** The numbers of a quarter's newest published revision (what "published" means for later quarters). */
   results: (quarter: string, file: string) => `results/${quarter}/${file}`,
+  /** On AWS, compute hands its draft to publish here (in the data bucket). */
+  draft: (quarter: string, snapshot: string) => `drafts/${quarter}/${snapshot}.json`,
   /** A draft for a person to approve: `previews/<quarter>/<snapshot>/…`, never public. */
   preview: (quarter: string, snapshot: string, file: string) => `previews/${quarter}/${snapshot}/${file}`,
   previewPrefix: (quarter: string) => `previews/${quarter}/`,

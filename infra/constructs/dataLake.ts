@@ -9,10 +9,16 @@ export const DATA_PREFIXES = {
   curated: 'curated/',
   results: 'results/',
   athenaResults: 'athena-results/',
+  /** Compute's draft for publish (functions/store/store.ts `keys.draft`). */
+  drafts: 'drafts/',
+  /** The one lock per store that serialises runs (functions/store/lock.ts). */
+  locks: 'locks/',
 } as const;
 
 /** The reports bucket holds the publish stage's `reports/` key layout; CloudFront serves it. */
 export const REPORTS_PREFIX = 'reports/';
+/** Drafts waiting for approval, in the reports bucket; served only behind an allow-list. */
+export const PREVIEWS_PREFIX = 'previews/';
 
 export interface DataLakeProps {
   /** Days before a raw delivery in incoming/ expires; the curated snapshot keeps its content. */
@@ -69,6 +75,7 @@ export class DataLake extends Construct {
         { id: 'expire-incoming', prefix: DATA_PREFIXES.incoming, expiration: Duration.days(props.incomingDays) },
         { id: 'expire-quarantine', prefix: DATA_PREFIXES.quarantine, expiration: Duration.days(props.quarantineDays) },
         { id: 'expire-athena-results', prefix: DATA_PREFIXES.athenaResults, expiration: Duration.days(props.athenaResultsDays) },
+        { id: 'expire-drafts', prefix: DATA_PREFIXES.drafts, expiration: Duration.days(props.quarantineDays) },
         { id: 'expire-old-versions', ...noncurrent, abortIncompleteMultipartUploadAfter: Duration.days(7) },
       ],
     });

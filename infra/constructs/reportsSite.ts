@@ -5,7 +5,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { reportsRoutingCode } from '../reportsRouting.ts';
-import { REPORTS_PREFIX } from './dataLake.ts';
+import { PREVIEWS_PREFIX, REPORTS_PREFIX } from './dataLake.ts';
 
 export interface ReportsSiteProps {
   /** The private bucket publish writes `reports/<quarter>/…` and `reports/latest/…` into. */
@@ -13,6 +13,8 @@ export interface ReportsSiteProps {
   logBucket: s3.IBucket;
   /** Only these IPv4 networks may read the reports; empty = anyone with the link. */
   allowedCidrs?: readonly string[];
+  /** Only these IPv4 networks may open previews (`/previews/…`); empty = nobody (staff presign them). */
+  previewAllowedCidrs?: readonly string[];
   domain?: { name: string; certificateArn: string };
 }
 
@@ -58,10 +60,20 @@ export class ReportsSite extends Construct {
       enableAcceptEncodingBrotli: true,
     });
 
+    // Previews are drafts nobody has approved: never cached, and only for the preview allow-list.
+    const previewRouting = new cloudfront.Function(this, 'PreviewRouting', {
+      comment: 'Pejlemærke: udkast kun for godkendte netværk',
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(reportsRoutingCode(props.previewAllowedCidrs ?? [], { closedWhenEmpty: true })),
+    });
+
+    // One Origin Access Control for both origins: CloudFront signs every request to the bucket.
+    const access = new cloudfront.S3OriginAccessControl(this, 'OriginAccess', { signing: cloudfront.Signing.SIGV4_ALWAYS });
+
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Pejlemærke: kvartalsrapporter',
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(props.bucket, { originPath: `/${REPORTS_PREFIX.replace(/\/$/, '')}` }),
+        origin: origins.S3BucketOrigin.withOriginAccessControl(props.bucket, { originPath: `/${REPORTS_PREFIX.replace(/\/$/, '')}`, originAccessControl: access }),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: cache,
@@ -69,8 +81,18 @@ export class ReportsSite extends Construct {
         functionAssociations: [{ function: routing, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
         compress: true,
       },
+      additionalBehaviors: {
+        [`${PREVIEWS_PREFIX}*`]: {
+          origin: origins.S3BucketOrigin.withOriginAccessControl(props.bucket, { originAccessControl: access }),
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+          cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+          responseHeadersPolicy: headers,
+          functionAssociations: [{ function: previewRouting, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+        },
+      },
       // An allow-list is IPv4 only, so viewers must come over IPv4 for it to hold.
-      enableIpv6: allowList.length === 0,
+      enableIpv6: allowList.length === 0 && (props.previewAllowedCidrs ?? []).length === 0,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       minimumProtocolVersion: props.domain ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,

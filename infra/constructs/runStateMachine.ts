@@ -1,5 +1,5 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -7,43 +7,50 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 
 export interface RunStateMachineProps {
-  /** Physical name: the state machine reads its own execution list to debounce deliveries. */
-  name: string;
-  ingest: lambda.Function;
-  compute: lambda.Function;
-  publish: lambda.Function;
-  topic: sns.ITopic;
-  /** A delivery-triggered run waits this long, then yields to any newer run. */
-  quietPeriod: Duration;
-  logRetention: logs.RetentionDays;
-  removalPolicy: RemovalPolicy;
+  /** Physical name: the approval command in the e-mails names it. */
+  readonly name: string;
+  readonly ingest: lambda.IFunction;
+  readonly compute: lambda.IFunction;
+  readonly publish: lambda.IFunction;
+  readonly topic: sns.ITopic;
+  /**
+   * `required`: automated runs stop at a preview that a person approves (the default: nothing
+   * reaches the committee unattended); `automatic`: they publish, except a correction.
+   * @default 'required'
+   */
+  readonly approval?: 'required' | 'automatic';
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
 }
 
 /** Errors that mean "try again later", never "the input is wrong". */
-const LAMBDA_TRANSIENT = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.ClientExecutionTimeoutException'];
+const LAMBDA_TRANSIENT = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.ClientExecutionTimeoutException', 'Lambda.TooManyRequestsException'];
 const AWS_THROTTLING = ['ThrottlingException', 'TooManyRequestsException', 'SlowDown'];
+/** Another run holds (or took over) the store's lock (functions/store/lock.ts): wait for it, patiently. */
+export const STORE_BUSY = ['StoreBusy', 'LockLost'];
 
 /** The error names a run ends with, for the console, the alarms and the docs. */
-export const RUN_ERRORS = { rejected: 'DeliveryRejected', failed: 'RunFailed' } as const;
+export const RUN_ERRORS = {
+  rejected: 'DeliveryRejected',
+  incomplete: 'DeliveryIncomplete',
+  notCovered: 'QuarterNotCovered',
+  failed: 'RunFailed',
+} as const;
 
 /**
- * One run: ingest → compute → publish, each a Lambda with its own retries (exponential
- * backoff, full jitter). A rejected delivery is an outcome: data staff get the file list and
- * the run ends as DeliveryRejected. Anything else that fails after its retries ends as
- * RunFailed with the error in the e-mail. Delivery-triggered runs are debounced: each waits
- * for quiet, and only the newest goes on, so a delivery of seven files runs once.
+ * One run. A person's approval (`{"action":"approve",…}`) goes straight to publish. Anything
+ * else ingests one delivery (the manifest that arrived, or the newest), computes the quarter
+ * asked for or the newest one the delivery covers, and previews or publishes it. Every stage
+ * holds the store's lock while it works, so runs never interleave their writes; a stage that
+ * finds the store busy waits and tries again. A rejected or incomplete delivery and an
+ * uncovered quarter are outcomes: data staff get an e-mail and the run ends with its own error
+ * name. A quarter already published with the same numbers ends quietly.
  */
 export class RunStateMachine extends Construct {
   readonly stateMachine: sfn.StateMachine;
 
   constructor(scope: Construct, id: string, props: RunStateMachineProps) {
     super(scope, id);
-    const ownArn = Stack.of(this).formatArn({
-      service: 'states',
-      resource: 'stateMachine',
-      resourceName: props.name,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
 
     const notifyFailed = new tasks.SnsPublish(this, 'NotifyFailed', {
       topic: props.topic,
@@ -55,7 +62,7 @@ export class RunStateMachine extends Construct {
       resultPath: sfn.JsonPath.DISCARD,
     }).next(new sfn.Fail(this, 'RunFailed', { error: RUN_ERRORS.failed, cause: 'Et trin fejlede efter sine genforsøg; se e-mailen og loggen.' }));
 
-    const stage = (name: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultPath: string, extraRetries: sfn.RetryProps[] = []) => {
+    const stage = (name: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultPath: string) => {
       const task = new tasks.LambdaInvoke(this, name, {
         lambdaFunction: fn,
         payload: sfn.TaskInput.fromObject(payload),
@@ -64,90 +71,103 @@ export class RunStateMachine extends Construct {
         resultPath,
       });
       task.addRetry({ errors: LAMBDA_TRANSIENT, interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 5, maxDelay: Duration.minutes(2), jitterStrategy: sfn.JitterType.FULL });
-      for (const retry of extraRetries) task.addRetry(retry);
+      // A crashed run's lock expires after its TTL (20 min): wait longer than that in all.
+      task.addRetry({ errors: STORE_BUSY, interval: Duration.seconds(30), backoffRate: 1.5, maxAttempts: 12, maxDelay: Duration.minutes(5), jitterStrategy: sfn.JitterType.FULL });
+      task.addRetry({ errors: AWS_THROTTLING, interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 4, maxDelay: Duration.minutes(2), jitterStrategy: sfn.JitterType.FULL });
       task.addCatch(notifyFailed, { errors: ['States.ALL'], resultPath: '$.error' });
       return task;
     };
 
-    const ingest = stage(
-      'Ingest',
-      props.ingest,
-      { run: sfn.JsonPath.objectAt('$'), startedAt: sfn.JsonPath.stringAt('$$.Execution.StartTime') },
-      '$.ingest',
-      // Ingest runs one at a time (reserved concurrency 1): a second run waits its turn.
-      [{ errors: ['Lambda.TooManyRequestsException'], interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 10, maxDelay: Duration.minutes(5), jitterStrategy: sfn.JitterType.FULL }],
-    );
+    /** An outcome for data staff: an e-mail, then the run's own error name (so alarms count it). */
+    const outcome = (name: string, subject: string, text: string, textPath: string, error: string, cause: string) => {
+      const fail = new sfn.Fail(this, name, { error, cause });
+      const notify = new tasks.SnsPublish(this, `Notify${name}`, {
+        topic: props.topic,
+        subject,
+        message: sfn.TaskInput.fromJsonPathAt(sfn.JsonPath.format(text, sfn.JsonPath.stringAt(textPath))),
+        resultPath: sfn.JsonPath.DISCARD,
+      });
+      notify.addCatch(fail, { errors: ['States.ALL'], resultPath: sfn.JsonPath.DISCARD });
+      return notify.next(fail);
+    };
+
+    const ingest = stage('Ingest', props.ingest, { run: sfn.JsonPath.objectAt('$') }, '$.ingest');
     const compute = stage(
       'Compute',
       props.compute,
       {
-        quarter: sfn.JsonPath.stringAt('$.ingest.quarter'),
+        deliveryId: sfn.JsonPath.stringAt('$.ingest.deliveryId'),
         snapshot: sfn.JsonPath.stringAt('$.ingest.snapshot'),
-        deliveredAtMs: sfn.JsonPath.numberAt('$.ingest.deliveredAtMs'),
+        quarter: sfn.JsonPath.stringAt('$.ingest.quarter'),
       },
       '$.compute',
-      [{ errors: AWS_THROTTLING, interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 4, maxDelay: Duration.minutes(2), jitterStrategy: sfn.JitterType.FULL }],
     );
-    const publish = stage('Publish', props.publish, { quarter: sfn.JsonPath.stringAt('$.compute.quarter') }, '$.publish', [
-      { errors: AWS_THROTTLING, interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 4, maxDelay: Duration.minutes(2), jitterStrategy: sfn.JitterType.FULL },
-    ]);
+    const publish = stage(
+      'Publish',
+      props.publish,
+      {
+        mode: (props.approval ?? 'required') === 'automatic' ? 'publish' : 'preview',
+        quarter: sfn.JsonPath.stringAt('$.compute.quarter'),
+        snapshot: sfn.JsonPath.stringAt('$.compute.snapshot'),
+      },
+      '$.publish',
+    );
+    const approve = stage('Approve', props.publish, { mode: 'approve', request: sfn.JsonPath.objectAt('$') }, '$.publish');
 
-    const notifyRejected = new tasks.SnsPublish(this, 'NotifyRejected', {
+    const tell = new tasks.SnsPublish(this, 'NotifyOutcome', {
       topic: props.topic,
-      subject: 'Pejlemaerke: leveringen er afvist',
-      message: sfn.TaskInput.fromJsonPathAt(
-        sfn.JsonPath.format(
-          'Leveringen til {} er afvist, og intet er udgivet. Fejlrapporterne ligger ved siden af filerne i quarantine/.\n\n{}\n\nRet filerne, læg dem i incoming/ igen, så starter en ny kørsel.',
-          sfn.JsonPath.stringAt('$.ingest.quarter'),
-          sfn.JsonPath.stringAt('$.ingest.summary'),
+      subject: sfn.JsonPath.stringAt('$.publish.subject'),
+      message: sfn.TaskInput.fromJsonPathAt('$.publish.message'),
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    // The report (or the draft) is out; a lost e-mail must not turn the run red.
+    const done = new sfn.Succeed(this, 'Done');
+    tell.addCatch(done, { errors: ['States.ALL'], resultPath: sfn.JsonPath.DISCARD });
+    const afterPublish = new sfn.Choice(this, 'Published?')
+      .when(sfn.Condition.stringEquals('$.publish.status', 'unchanged'), new sfn.Succeed(this, 'AlreadyPublished', { comment: 'The quarter is published with these numbers; nothing to do.' }))
+      .otherwise(tell.next(done));
+    publish.next(afterPublish);
+    approve.next(afterPublish);
+
+    const covered = new sfn.Choice(this, 'Covered?')
+      .when(
+        sfn.Condition.stringEquals('$.compute.status', 'not_covered'),
+        outcome('NotCovered', 'Pejlemaerke: leveringen daekker ikke kvartalet', '{}\n\nIntet er beregnet eller udgivet.', '$.compute.message', RUN_ERRORS.notCovered, 'Leveringen dækker ikke kvartalet.'),
+      )
+      .otherwise(publish);
+    const accepted = new sfn.Choice(this, 'Accepted?')
+      .when(
+        sfn.Condition.stringEquals('$.ingest.status', 'rejected'),
+        outcome(
+          'Rejected',
+          'Pejlemaerke: leveringen er afvist',
+          'Leveringen er afvist, og intet er udgivet. Fejlrapporterne ligger ved siden af filerne i quarantine/.\n\n{}\n\nRet filerne og lever igen (i en ny mappe med nyt delivery_id, manifest.json til sidst).',
+          '$.ingest.summary',
+          RUN_ERRORS.rejected,
+          'Leveringen er afvist; se quarantine/ i data-bucket’en.',
         ),
-      ),
-      resultPath: sfn.JsonPath.DISCARD,
-    });
-    notifyRejected.addCatch(new sfn.Fail(this, 'RejectedNotNotified', { error: RUN_ERRORS.rejected, cause: 'Leveringen er afvist; e-mailen kunne ikke sendes.' }));
-    const rejected = notifyRejected.next(new sfn.Fail(this, 'DeliveryRejected', { error: RUN_ERRORS.rejected, cause: 'Leveringen er afvist; se quarantine/ i data-bucket’en.' }));
+      )
+      .when(
+        sfn.Condition.stringEquals('$.ingest.status', 'incomplete'),
+        outcome(
+          'Incomplete',
+          'Pejlemaerke: leveringen er ufuldstaendig',
+          'Leveringen passer ikke med sit manifest.json og er ikke indlæst:\n\n{}\n\nLever filerne igen, så de passer med manifestet (manifestet skrives til sidst).',
+          '$.ingest.summary',
+          RUN_ERRORS.incomplete,
+          'Filerne passer ikke med manifest.json.',
+        ),
+      )
+      .otherwise(compute.next(covered));
 
-    const notifyPublished = new tasks.SnsPublish(this, 'NotifyPublished', {
-      topic: props.topic,
-      subject: 'Pejlemaerke: rapporten er udgivet',
-      message: sfn.TaskInput.fromJsonPathAt(sfn.JsonPath.format('Rapporten for {} er udgivet: {}', sfn.JsonPath.stringAt('$.publish.quarter'), sfn.JsonPath.stringAt('$.publish.url'))),
-      resultPath: sfn.JsonPath.DISCARD,
-    });
-    // The report is out; a lost e-mail must not turn the run red.
-    const published = new sfn.Succeed(this, 'Published');
-    notifyPublished.addCatch(published, { errors: ['States.ALL'], resultPath: sfn.JsonPath.DISCARD });
-
-    const pipeline = ingest.next(
-      new sfn.Choice(this, 'Accepted?')
-        .when(sfn.Condition.stringEquals('$.ingest.status', 'rejected'), rejected)
-        .otherwise(compute.next(publish).next(notifyPublished).next(published)),
-    );
-
-    const newest = new tasks.CallAwsService(this, 'NewestRun', {
-      service: 'sfn',
-      action: 'listExecutions',
-      iamAction: 'states:ListExecutions',
-      iamResources: [ownArn],
-      parameters: { StateMachineArn: ownArn, MaxResults: 1 },
-      resultSelector: { 'newest.$': '$.Executions[0].ExecutionArn', 'self.$': '$$.Execution.Id' },
-      resultPath: '$.debounce',
-    });
-    newest.addRetry({ errors: ['Sfn.SfnException', 'Sfn.ThrottlingException'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 4, jitterStrategy: sfn.JitterType.FULL });
-    newest.addCatch(notifyFailed, { errors: ['States.ALL'], resultPath: '$.error' });
-    const debounce = new sfn.Wait(this, 'QuietPeriod', { time: sfn.WaitTime.duration(props.quietPeriod) }).next(newest).next(
-      new sfn.Choice(this, 'Newest?')
-        .when(sfn.Condition.stringEqualsJsonPath('$.debounce.newest', '$.debounce.self'), pipeline)
-        .otherwise(new sfn.Succeed(this, 'Superseded', { comment: 'A newer run handles this delivery.' })),
-    );
-
-    const definition = new sfn.Choice(this, 'Trigger?')
-      .when(sfn.Condition.and(sfn.Condition.isPresent('$.trigger'), sfn.Condition.stringEquals('$.trigger', 'delivery')), debounce)
-      .otherwise(pipeline);
+    const definition = new sfn.Choice(this, 'Approval?')
+      .when(sfn.Condition.and(sfn.Condition.isPresent('$.action'), sfn.Condition.stringEquals('$.action', 'approve')), approve)
+      .otherwise(ingest.next(accepted));
 
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.removalPolicy });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: props.name,
-      comment: 'Pejlemærke: indlæs → beregn → udgiv',
+      comment: 'Pejlemærke: indlæs → beregn → udkast eller udgiv; godkend',
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       timeout: Duration.hours(2),
       tracingEnabled: true,

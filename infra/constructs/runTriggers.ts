@@ -9,19 +9,20 @@ import { Construct } from 'constructs';
 import { DATA_PREFIXES } from './dataLake.ts';
 
 export interface RunTriggersProps {
-  stateMachine: sfn.IStateMachine;
+  readonly stateMachine: sfn.IStateMachine;
   /** EventBridge Scheduler cron, e.g. `cron(0 6 15 1,4,7,10 ? *)`. */
-  cron: string;
+  readonly cron: string;
   /** IANA zone the cron is read in, so 06:00 stays 06:00 across summer time. */
-  timeZone: string;
-  scheduleEnabled: boolean;
-  /** The data bucket; a new object under incoming/ starts a (debounced) run. */
-  dataBucket?: s3.IBucket;
+  readonly timeZone: string;
+  readonly scheduleEnabled: boolean;
+  /** The data bucket; a manifest.json arriving under incoming/<delivery>/ starts a run. */
+  readonly dataBucket?: s3.IBucket;
 }
 
 /**
- * What starts a run besides a person: the quarterly schedule, and a delivery landing in
- * incoming/. Neither names a quarter; the run reports on the quarter that has just ended.
+ * What starts a run besides a person: a complete delivery (its manifest.json, which the
+ * export job writes last — never each file), and the quarterly schedule as a safety net,
+ * which runs on the newest delivery and ends quietly when its quarter is already published.
  */
 export class RunTriggers extends Construct {
   readonly schedule: scheduler.Schedule;
@@ -30,7 +31,7 @@ export class RunTriggers extends Construct {
   constructor(scope: Construct, id: string, props: RunTriggersProps) {
     super(scope, id);
     this.schedule = new scheduler.Schedule(this, 'Quarterly', {
-      description: 'Pejlemærke: kvartalsvis kørsel for det afsluttede kvartal',
+      description: 'Pejlemærke: kvartalsvis kørsel på den nyeste levering',
       schedule: scheduler.ScheduleExpression.expression(props.cron, TimeZone.of(props.timeZone)),
       enabled: props.scheduleEnabled,
       target: new schedulerTargets.StepFunctionsStartExecution(props.stateMachine, {
@@ -40,11 +41,11 @@ export class RunTriggers extends Construct {
 
     if (props.dataBucket) {
       this.deliveryRule = new events.Rule(this, 'Delivery', {
-        description: 'Pejlemærke: en ny fil i incoming/ starter en kørsel',
+        description: 'Pejlemærke: en færdig levering (manifest.json i incoming/<levering>/) starter en kørsel',
         eventPattern: {
           source: ['aws.s3'],
           detailType: ['Object Created'],
-          detail: { bucket: { name: [props.dataBucket.bucketName] }, object: { key: events.Match.prefix(DATA_PREFIXES.incoming) } },
+          detail: { bucket: { name: [props.dataBucket.bucketName] }, object: { key: events.Match.wildcard(`${DATA_PREFIXES.incoming}*/manifest.json`) } },
         },
         targets: [
           new eventTargets.SfnStateMachine(props.stateMachine, {

@@ -59,8 +59,8 @@ describe('S3Store.fromUrl', () => {
   });
 
   it('rejects what is not an s3 URL and absolute keys', () => {
-    expect(() => S3Store.fromUrl('/tmp/out')).toThrow(/Not an S3 URL/);
-    expect(() => S3Store.fromUrl('s3:///prefix')).toThrow(/Not an S3 URL/);
+    expect(() => S3Store.fromUrl('/tmp/out')).toThrow(/er ikke en S3-adresse; skriv s3:\/\/bucket/);
+    expect(() => S3Store.fromUrl('s3:///prefix')).toThrow(/er ikke en S3-adresse/);
     expect(() => S3Store.fromUrl('s3://b').objectKey('/etc/passwd')).toThrow(/relative/);
   });
 });
@@ -156,6 +156,40 @@ describe('S3Store against moto_server', () => {
     expect((await store.get('reports/latest/rapport æ 1+1.html')).toString()).toBe('<p>Kvartal</p>');
     expect(await contentType(store, 'reports/latest/rapport æ 1+1.html')).toBe('text/html; charset=utf-8');
     expect(await store.exists('reports/2024Q1/rapport æ 1+1.html')).toBe(true);
+  });
+
+  it('caches a published revision for a year, an entry point for minutes, a preview never — copies included', async () => {
+    const store = storeAt('cache');
+    const cacheControl = async (key: string) =>
+      (await store.client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: store.objectKey(key) }))).CacheControl;
+    await store.put('reports/2017Q4/r1/index.html', '<p>r1</p>');
+    await store.copy('reports/2017Q4/r1/index.html', 'reports/2017Q4/index.html');
+    await store.copy('reports/2017Q4/r1/index.html', 'reports/latest/index.html');
+    await store.put('previews/2017Q4/0123456789abcdef/index.html', '<p>udkast</p>');
+    await store.put('results/2017Q4/kpis.json', '{}');
+    expect(await cacheControl('reports/2017Q4/r1/index.html')).toBe('public, max-age=31536000, immutable');
+    expect(await cacheControl('reports/2017Q4/index.html')).toBe('public, max-age=300, must-revalidate');
+    expect(await cacheControl('reports/latest/index.html')).toBe('public, max-age=300, must-revalidate');
+    expect(await cacheControl('previews/2017Q4/0123456789abcdef/index.html')).toBe('private, no-store');
+    expect(await cacheControl('results/2017Q4/kpis.json')).toBeUndefined();
+  });
+
+  it('writes conditionally: create only if absent, replace and delete only the version read', async () => {
+    const store = storeAt('conditional');
+    const first = await store.putIfAbsent('locks/run.lock', 'a');
+    expect(first).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(await store.putIfAbsent('locks/run.lock', 'b')).toBeUndefined();
+    expect((await store.get('locks/run.lock')).toString()).toBe('a');
+    const read = await store.getVersioned('locks/run.lock');
+    expect(read).toEqual({ body: Buffer.from('a'), version: first });
+    expect(await store.replaceIfVersion('locks/run.lock', 'c', '"00000000000000000000000000000000"')).toBeUndefined();
+    const replaced = await store.replaceIfVersion('locks/run.lock', 'c', first!);
+    expect(replaced).toBeDefined();
+    expect(await store.deleteIfVersion('locks/run.lock', first!)).toBe(false);
+    expect(await store.exists('locks/run.lock')).toBe(true);
+    expect(await store.deleteIfVersion('locks/run.lock', replaced!)).toBe(true);
+    expect(await store.getVersioned('locks/run.lock')).toBeUndefined();
+    expect(await store.replaceIfVersion('locks/run.lock', 'd', replaced!)).toBeUndefined();
   });
 
   it('streams a multi-megabyte file up in parts and back down byte for byte', async () => {

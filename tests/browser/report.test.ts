@@ -4,10 +4,16 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { loadKpis } from '../../functions/compute/catalog.ts';
-import { publish } from '../../functions/publish/publish.ts';
+import type { Results } from '../../functions/compute/results.ts';
+import type { Draft } from '../../functions/publish/draft.ts';
+import { publishDraft, writePreview } from '../../functions/publish/publish.ts';
 import { LocalStore } from '../../functions/store/localStore.ts';
 import { fixtureConfig, fixtureResults } from '../fixtures/results.ts';
+
+const exec = promisify(execFile);
 
 const ARTIFACTS = join(import.meta.dirname, '../.artifacts');
 const AXE = join(import.meta.dirname, '../../node_modules/axe-core/axe.min.js');
@@ -16,12 +22,26 @@ let root: string;
 let browser: Browser;
 let reportUrl: string;
 let embedUrl: string;
+let correctedUrl: string;
+let previewUrl: string;
+let previewEmbedUrl: string;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'pejlemaerke-browser-'));
-  await publish(new LocalStore(root), { results: fixtureResults, config: fixtureConfig, kpis: await loadKpis('dashboards/kpis') });
-  reportUrl = pathToFileURL(join(root, 'reports/2017Q4/index.html')).href;
-  embedUrl = pathToFileURL(join(root, 'reports/2017Q4/embed/integration_selvforsoergende.html')).href;
+  const definitions = (await loadKpis('dashboards/kpis')).map((k) => k.definition).filter((d) => fixtureResults.kpis.some((r) => r.id === d.id));
+  const draft = (results: Results): Draft => ({ results, config: fixtureConfig, definitions, delivery: { id: 'levering', extracted_at: results.generated_at, data_until: '2017-12-31' } });
+  const store = new LocalStore(root);
+  await publishDraft(store, draft(fixtureResults));
+  reportUrl = pathToFileURL(join(root, 'reports/2017Q4/r1/index.html')).href;
+  embedUrl = pathToFileURL(join(root, 'reports/2017Q4/r1/embed/integration_selvforsoergende.html')).href;
+  // A correction (another title is enough to be other content), and a draft for the quarter after.
+  const corrected = { ...fixtureResults, snapshot: 'abcdef0123456789', kpis: fixtureResults.kpis.map((k, i) => (i === 0 ? { ...k, title: `${k.title} (rettet)` } : k)) };
+  await publishDraft(store, draft(corrected), { correction: 'Titlen på første nøgletal var forkert' });
+  correctedUrl = pathToFileURL(join(root, 'reports/2017Q4/index.html')).href;
+  const other = fixtureResults.kpis.map((k, i) => (i === 0 ? { ...k, title: `${k.title} (nyt udkast)` } : k));
+  await writePreview(store, draft({ ...fixtureResults, snapshot: '0123456789abcdef', kpis: other }));
+  previewUrl = pathToFileURL(join(root, 'previews/2017Q4/0123456789abcdef/index.html')).href;
+  previewEmbedUrl = pathToFileURL(join(root, 'previews/2017Q4/0123456789abcdef/embed/integration_selvforsoergende.html')).href;
   await mkdir(ARTIFACTS, { recursive: true });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -76,6 +96,9 @@ describe('the report in Chromium', () => {
   for (const [name, url] of [
     ['report', () => reportUrl],
     ['embed', () => embedUrl],
+    ['corrected report', () => correctedUrl],
+    ['preview', () => previewUrl],
+    ['preview embed', () => previewEmbedUrl],
   ] as const) {
     it(`has no WCAG 2.1 A/AA violations (axe-core): ${name}`, async () => {
       const { page, requests } = await openOffline(url(), true);
@@ -106,6 +129,25 @@ describe('the report in Chromium', () => {
     const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
     expect(pages).toBeGreaterThanOrEqual(fixtureResults.kpis.length + 1);
     await page.context().close();
+  });
+
+  it('marks every printed page of a preview as a draft, and shows a correction on the entry point', async () => {
+    const { page } = await openOffline(previewUrl, false);
+    await expect(page.locator('.draft-banner').textContent()).resolves.toMatch(/^Udkast – ikke godkendt\./);
+    await page.emulateMedia({ media: 'print' });
+    const pdfPath = join(root, 'preview.pdf');
+    await page.pdf({ path: pdfPath, format: 'A4', printBackground: true, preferCSSPageSize: true });
+    await page.context().close();
+    const text = (await exec('pdftotext', ['-layout', pdfPath, '-'])).stdout;
+    const pages = text.split('\f').filter((p) => p.trim() !== '');
+    expect(pages.length).toBeGreaterThan(fixtureResults.kpis.length);
+    for (const [i, p] of pages.entries()) expect(p, `page ${i + 1}`).toContain('UDKAST – IKKE GODKENDT');
+
+    const corrected = await openOffline(correctedUrl, false);
+    await expect(corrected.page.locator('.correction').textContent()).resolves.toContain('Rettet 15. januar 2018: Titlen på første nøgletal var forkert');
+    await expect(corrected.page.locator('.correction a').getAttribute('href')).resolves.toBe('r1/');
+    await corrected.page.screenshot({ path: join(ARTIFACTS, 'report-corrected.png') });
+    await corrected.page.context().close();
   });
 
   it('shows the download links’ targets when printed', async () => {

@@ -18,7 +18,10 @@ describe('deployment config', () => {
     expect(config.removalPolicy).toBe('retain');
     expect(config.bytesScannedCutoffPerQuery).toBe(1024 ** 3);
     expect(config.retention).toMatchObject({ incomingDays: 90, quarantineDays: 730, athenaResultsDays: 7 });
-    expect(config.delivery).toEqual({ runOnUpload: true, quietSeconds: 300 });
+    expect(config.delivery).toEqual({ runOnUpload: true });
+    // Nothing reaches the committee unattended unless the municipality chooses so.
+    expect(config.approval).toBe('required');
+    expect(config.reports.previewAllowedCidrs).toBeUndefined();
   });
 
   it('names every problem with its path', () => {

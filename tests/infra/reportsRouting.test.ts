@@ -7,16 +7,18 @@ interface Request {
 type Response = { statusCode: number; headers?: Record<string, { value: string }> };
 
 /** The generated CloudFront Function, run as source text exactly as CloudFront receives it. */
-function routing(allowedCidrs: string[] = []): (uri: string, ip?: string) => Request | Response {
-  const handler = new Function(`${reportsRoutingCode(allowedCidrs)}\nreturn handler;`)() as (event: unknown) => Request | Response;
+function routing(allowedCidrs: string[] = [], options: { closedWhenEmpty?: boolean } = {}): (uri: string, ip?: string) => Request | Response {
+  const handler = new Function(`${reportsRoutingCode(allowedCidrs, options)}\nreturn handler;`)() as (event: unknown) => Request | Response;
   return (uri, ip = '198.51.100.7') => handler({ request: { uri, method: 'GET', headers: {} }, viewer: { ip } });
 }
 
 describe('reports routing', () => {
   const route = routing();
 
-  it('serves index.html for /<quarter>/ and /latest/', () => {
+  it('serves index.html for /<quarter>/, its revisions and /latest/', () => {
     expect(route('/2017Q4/')).toMatchObject({ uri: '/2017Q4/index.html' });
+    expect(route('/2017Q4/r2/')).toMatchObject({ uri: '/2017Q4/r2/index.html' });
+    expect(route('/2017Q4/r2')).toMatchObject({ statusCode: 301, headers: { location: { value: '/2017Q4/r2/' } } });
     expect(route('/latest/')).toMatchObject({ uri: '/latest/index.html' });
     expect(route('/2017Q4/embed/flygtninge_job_foerste_aar/')).toMatchObject({ uri: '/2017Q4/embed/flygtninge_job_foerste_aar/index.html' });
   });
@@ -43,6 +45,16 @@ describe('reports routing', () => {
     expect(townHall('/latest/', '193.163.31.255')).toMatchObject({ statusCode: 403 });
     expect(townHall('/latest/', '2001:db8::1')).toMatchObject({ statusCode: 403 });
     expect(townHall('/', '8.8.8.8')).toMatchObject({ statusCode: 403 });
+  });
+});
+
+describe('previews routing', () => {
+  it('is closed to everyone without an allow-list, and open only inside one', () => {
+    const closed = routing([], { closedWhenEmpty: true });
+    expect(closed('/previews/2017Q4/0123456789abcdef/', '193.163.32.7')).toMatchObject({ statusCode: 403 });
+    const townHall = routing(['193.163.32.0/24'], { closedWhenEmpty: true });
+    expect(townHall('/previews/2017Q4/0123456789abcdef/', '193.163.32.7')).toMatchObject({ uri: '/previews/2017Q4/0123456789abcdef/index.html' });
+    expect(townHall('/previews/2017Q4/0123456789abcdef/', '8.8.8.8')).toMatchObject({ statusCode: 403 });
   });
 });
 

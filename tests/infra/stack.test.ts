@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import aslValidator from 'asl-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CURATED_TABLES } from '../../functions/engine/curatedSchema.ts';
 import { parseDeploymentConfig } from '../../infra/config.ts';
@@ -173,18 +174,22 @@ describe('Lambdas', () => {
     for (const [, fn] of stages) expect(fn.Properties.LoggingConfig.LogFormat).toBe('JSON');
   });
 
-  it('ingest runs one at a time, on x86_64 (DuckDB linux-x64), with scratch space', () => {
+  it('ingest reserves no concurrency (the store lock serialises runs), on x86_64 (DuckDB linux-x64), with scratch space', () => {
     const [, ingest] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('IngestFunction'))!;
-    expect(ingest.Properties.ReservedConcurrentExecutions).toBe(1);
+    // A new account's concurrency quota of 10 refuses any reservation: cdk deploy must work there.
+    for (const [, fn] of ofType('AWS::Lambda::Function')) expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    expect(ingest.Properties.Environment.Variables.LOCK_TTL_SECONDS).toBe('1200');
     expect(ingest.Properties.Architectures).toEqual(['x86_64']);
     expect(ingest.Properties.EphemeralStorage.Size).toBeGreaterThanOrEqual(2048);
     expect(ingest.Properties.Timeout).toBe(900);
   });
 
-  it('compute knows its workgroup and database, publish the site address', () => {
+  it('compute knows its workgroup and database, publish the site address and the state machine to approve with', () => {
     const env = (prefix: string) => ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix))![1].Properties.Environment.Variables;
     expect(env('ComputeFunction')).toMatchObject({ GLUE_DATABASE: 'pejlemaerke_testkommune', KPIS_DIR: '/var/task/kpis', MUNICIPALITY_CONFIG: '/var/task/municipality.yaml' });
     expect(joined(env('PublishFunction').REPORTS_URL)).toMatch(/^https:\/\/\{.*ReportsSiteDistribution.*DomainName.*\}$/);
+    expect(joined(env('PublishFunction').STATE_MACHINE_ARN)).toMatch(/:stateMachine:pejlemaerke-testkommune-run$/);
+    expect(env('PublishFunction').PREVIEWS_ON_SITE).toBe('false');
   });
 });
 
@@ -197,11 +202,11 @@ describe('IAM', () => {
     expect(starred.map((s) => s.role)).toEqual(starred.map(() => expect.stringMatching(/^RunStateMachineRole/)));
   });
 
-  it('names every action: no wildcards, and no stage may delete objects', () => {
+  it('names every action: no wildcards, and no stage may delete an object outside locks/', () => {
     for (const { statement } of statements()) {
       for (const action of asList(statement.Action) as string[]) {
         expect(action).not.toContain('*');
-        expect(action).not.toMatch(/^s3:Delete/);
+        if (/^s3:Delete/.test(action)) expect(joined(statement.Resource)).toMatch(/\/locks\/\*$/);
       }
     }
   });
@@ -212,19 +217,27 @@ describe('IAM', () => {
         .filter(({ role, statement }) => role.startsWith(rolePrefix) && asList(statement.Action).some((a: string) => /^s3:(Get|Put)Object$/.test(a)))
         .map(({ statement }) => `${asList(statement.Action).join('+')} ${joined(statement.Resource).replace(/^\{.*"(DataLake\w+?)[0-9A-F]{8}".*\}/, '$1')}`)
         .sort();
+    const lock = 's3:GetObject+s3:PutObject+s3:DeleteObject DataLakeData/locks/*';
     expect(objectAccess('IngestRole')).toEqual([
       's3:GetObject DataLakeData/incoming/*',
       's3:GetObject+s3:PutObject+s3:AbortMultipartUpload DataLakeData/curated/*',
       's3:GetObject+s3:PutObject+s3:AbortMultipartUpload DataLakeData/quarantine/*',
+      lock,
     ]);
     expect(objectAccess('ComputeRole')).toEqual([
       's3:GetObject DataLakeData/curated/*',
+      's3:GetObject DataLakeData/incoming/*',
+      's3:GetObject DataLakeData/results/*',
       's3:GetObject+s3:PutObject+s3:AbortMultipartUpload DataLakeData/athena-results/*',
-      's3:GetObject+s3:PutObject+s3:AbortMultipartUpload DataLakeData/results/*',
+      lock,
+      's3:PutObject+s3:AbortMultipartUpload DataLakeData/drafts/*',
     ]);
     expect(objectAccess('PublishRole')).toEqual([
-      's3:GetObject DataLakeData/results/*',
+      's3:GetObject DataLakeData/drafts/*',
+      's3:GetObject+s3:PutObject+s3:AbortMultipartUpload DataLakeData/results/*',
+      's3:GetObject+s3:PutObject+s3:AbortMultipartUpload DataLakeReports/previews/*',
       's3:GetObject+s3:PutObject+s3:AbortMultipartUpload DataLakeReports/reports/*',
+      lock,
     ]);
   });
 
@@ -238,6 +251,25 @@ describe('IAM', () => {
   });
 });
 
+/** The state machine definition with CloudFormation tokens replaced by values of their kind, as deployed. */
+function realisticDefinition(): Json {
+  const [, machine] = ofType('AWS::StepFunctions::StateMachine')[0]!;
+  const join = machine.Properties.DefinitionString['Fn::Join'] as [string, unknown[]];
+  const text = join[1]
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const token = JSON.stringify(part);
+      if (token.includes('AWS::Partition')) return 'aws';
+      if (token.includes('AWS::Region')) return 'eu-north-1';
+      if (token.includes('AWS::AccountId')) return '123456789012';
+      if (token.includes('Topic')) return 'arn:aws:sns:eu-north-1:123456789012:pejlemaerke';
+      if (token.includes('Function')) return 'arn:aws:lambda:eu-north-1:123456789012:function:stage';
+      throw new Error(`unknown token ${token}`);
+    })
+    .join(join[0]);
+  return JSON.parse(text) as Json;
+}
+
 describe('orchestration', () => {
   const definition = () => {
     const [, machine] = ofType('AWS::StepFunctions::StateMachine')[0]!;
@@ -250,38 +282,65 @@ describe('orchestration', () => {
     expect(machine.TracingConfiguration).toEqual({ Enabled: true });
   });
 
-  it('runs ingest → compute → publish with jittered retries and a notifying catch', () => {
+  it('is a valid Amazon States Language definition (asl-validator)', () => {
+    const definition = realisticDefinition();
+    const result = aslValidator(definition, { checkArn: true, checkPaths: true });
+    expect(result.errorsText('\n')).toBe('');
+    expect(result.isValid).toBe(true);
+  });
+
+  it('approves a preview straight to publish; anything else runs ingest → compute → publish', () => {
     const { states } = definition();
+    expect(states['Approval?'].Choices).toEqual([
+      { And: [{ Variable: '$.action', IsPresent: true }, { Variable: '$.action', StringEquals: 'approve' }], Next: 'Approve' },
+    ]);
+    expect(states['Approval?'].Default).toBe('Ingest');
+    expect(states.Approve.Parameters).toEqual({ mode: 'approve', 'request.$': '$' });
     expect(states.Ingest.Next).toBe('Accepted?');
     expect(states['Accepted?'].Default).toBe('Compute');
-    expect(states.Compute.Next).toBe('Publish');
-    for (const name of ['Ingest', 'Compute', 'Publish']) {
+    expect(states.Compute.Next).toBe('Covered?');
+    expect(states['Covered?'].Default).toBe('Publish');
+    // Approval is required by default: an automated run stops at a preview.
+    expect(states.Publish.Parameters).toEqual({ mode: 'preview', 'quarter.$': '$.compute.quarter', 'snapshot.$': '$.compute.snapshot' });
+    for (const name of ['Publish', 'Approve']) expect(states[name].Next).toBe('Published?');
+    expect(states['Published?'].Choices).toEqual([{ Variable: '$.publish.status', StringEquals: 'unchanged', Next: 'AlreadyPublished' }]);
+    expect(states['Published?'].Default).toBe('NotifyOutcome');
+    expect(states.NotifyOutcome.Parameters).toMatchObject({ 'Subject.$': '$.publish.subject', 'Message.$': '$.publish.message' });
+  });
+
+  it('retries every stage with jitter, waits for a busy store, and notifies on failure', () => {
+    const { states } = definition();
+    for (const name of ['Ingest', 'Compute', 'Publish', 'Approve']) {
       const retries = states[name].Retry as Json[];
-      expect(retries.length).toBeGreaterThanOrEqual(2);
-      for (const r of retries) {
-        expect(r.JitterStrategy).toBe('FULL');
-        expect(r.BackoffRate).toBe(2);
-      }
+      for (const r of retries) expect(r.JitterStrategy).toBe('FULL');
+      const busy = retries.find((r) => r.ErrorEquals.includes('StoreBusy'))!;
+      expect(busy.ErrorEquals).toEqual(['StoreBusy', 'LockLost']);
+      // Longer in all than a crashed stage's lock lives (20 minutes).
+      let waited = 0;
+      for (let i = 0; i < busy.MaxAttempts; i++) waited += Math.min(busy.IntervalSeconds * busy.BackoffRate ** i, busy.MaxDelaySeconds);
+      expect(waited).toBeGreaterThan(20 * 60);
       expect(states[name].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'NotifyFailed' }]);
     }
     expect(states.NotifyFailed.Next).toBe('RunFailed');
     expect(states.RunFailed).toMatchObject({ Type: 'Fail', Error: 'RunFailed' });
   });
 
-  it('ends a rejected delivery as its own failure, after telling data staff', () => {
+  it('ends a rejected or incomplete delivery and an uncovered quarter as their own failures, after telling data staff', () => {
     const { states } = definition();
-    expect(states['Accepted?'].Choices).toEqual([{ Variable: '$.ingest.status', StringEquals: 'rejected', Next: 'NotifyRejected' }]);
-    expect(states.NotifyRejected.Resource).toMatch(/sns:publish$/);
-    expect(states.NotifyRejected.Next).toBe('DeliveryRejected');
-    expect(states.DeliveryRejected).toMatchObject({ Type: 'Fail', Error: 'DeliveryRejected' });
-  });
-
-  it('debounces delivery-triggered runs: quiet period, then only the newest run goes on', () => {
-    const { states } = definition();
-    expect(states['Trigger?'].Choices[0].Next).toBe('QuietPeriod');
-    expect(states['Trigger?'].Default).toBe('Ingest');
-    expect(states.QuietPeriod).toMatchObject({ Type: 'Wait', Seconds: 300, Next: 'NewestRun' });
-    expect(states['Newest?'].Choices[0]).toEqual({ Variable: '$.debounce.newest', StringEqualsPath: '$.debounce.self', Next: 'Ingest' });
+    expect(states['Accepted?'].Choices).toEqual([
+      { Variable: '$.ingest.status', StringEquals: 'rejected', Next: 'NotifyRejected' },
+      { Variable: '$.ingest.status', StringEquals: 'incomplete', Next: 'NotifyIncomplete' },
+    ]);
+    expect(states['Covered?'].Choices).toEqual([{ Variable: '$.compute.status', StringEquals: 'not_covered', Next: 'NotifyNotCovered' }]);
+    for (const [notify, fail, error] of [
+      ['NotifyRejected', 'Rejected', 'DeliveryRejected'],
+      ['NotifyIncomplete', 'Incomplete', 'DeliveryIncomplete'],
+      ['NotifyNotCovered', 'NotCovered', 'QuarterNotCovered'],
+    ]) {
+      expect(states[notify!].Resource).toMatch(/sns:publish$/);
+      expect(states[notify!].Next).toBe(fail);
+      expect(states[fail!]).toMatchObject({ Type: 'Fail', Error: error });
+    }
   });
 
   it('schedules the quarterly run in Copenhagen time with the configured cron', () => {
@@ -293,9 +352,9 @@ describe('orchestration', () => {
     });
   });
 
-  it('starts a run when an object is created under incoming/', () => {
+  it('starts a run when a delivery is complete: its manifest.json, never each file', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: Match.objectLike({ object: { key: [{ prefix: 'incoming/' }] } }) },
+      EventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: Match.objectLike({ object: { key: [{ wildcard: 'incoming/*/manifest.json' }] } }) },
     });
   });
 });
@@ -308,10 +367,16 @@ describe('reports site', () => {
     });
     const [, distribution] = ofType('AWS::CloudFront::Distribution')[0]!;
     const d = distribution.Properties.DistributionConfig;
-    expect(d.Origins).toHaveLength(1);
-    expect(d.Origins[0].OriginAccessControlId).toBeDefined();
-    expect(d.Origins[0].S3OriginConfig.OriginAccessIdentity).toBe('');
+    expect(d.Origins).toHaveLength(2);
+    for (const origin of d.Origins) {
+      expect(origin.OriginAccessControlId).toBeDefined();
+      expect(origin.S3OriginConfig.OriginAccessIdentity).toBe('');
+    }
     expect(d.Origins[0].OriginPath).toBe('/reports');
+    // Previews: a behaviour of their own, never cached, with the closed allow-list function.
+    const previews = d.CacheBehaviors.find((b: Json) => b.PathPattern === 'previews/*');
+    expect(previews.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad');
+    expect(previews.FunctionAssociations[0].EventType).toBe('viewer-request');
     expect(d.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
     expect(d.DefaultCacheBehavior.AllowedMethods).toEqual(['GET', 'HEAD']);
     expect(d.DefaultCacheBehavior.FunctionAssociations[0].EventType).toBe('viewer-request');

@@ -66,13 +66,15 @@ describe('npx cdk synth', () => {
     expect(typeof module.handler).toBe('function');
   });
 
-  it('copies the KPI files and the municipality config into compute and publish', async () => {
+  it('copies the KPI files and the municipality config into compute; publish renders the frozen draft and needs neither', async () => {
     const kpiFiles = (await readdir(join(root, 'dashboards/kpis'))).sort();
+    const compute = assetDir('Compute');
+    expect((await readdir(join(compute, 'kpis'))).sort()).toEqual(kpiFiles);
+    expect((await loadKpis(join(compute, 'kpis'))).length).toBe(kpiFiles.filter((f) => f.endsWith('.sql')).length);
+    expect((await loadConfig(join(compute, 'municipality.yaml'))).municipality).toBe('Allerød Kommune');
+    expect(existsSync(join(assetDir('Publish'), 'kpis'))).toBe(false);
     for (const stage of ['Compute', 'Publish'] as const) {
       const dir = assetDir(stage);
-      expect((await readdir(join(dir, 'kpis'))).sort()).toEqual(kpiFiles);
-      expect((await loadKpis(join(dir, 'kpis'))).length).toBe(kpiFiles.filter((f) => f.endsWith('.sql')).length);
-      expect((await loadConfig(join(dir, 'municipality.yaml'))).municipality).toBe('Allerød Kommune');
       expect(existsSync(join(dir, 'node_modules'))).toBe(false);
       const module = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler: unknown };
       expect(typeof module.handler).toBe('function');
