@@ -287,6 +287,10 @@ describe('orchestration', () => {
     const result = aslValidator(definition, { checkArn: true, checkPaths: true });
     expect(result.errorsText('\n')).toBe('');
     expect(result.isValid).toBe(true);
+    // The validator does catch a broken definition: a transition to a state that is not there.
+    const broken = structuredClone(definition);
+    broken.States.Ingest.Next = 'Nowhere';
+    expect(aslValidator(broken, { checkArn: true, checkPaths: true }).isValid).toBe(false);
   });
 
   it('approves a preview straight to publish; anything else runs ingest → compute → publish', () => {
