@@ -48,10 +48,10 @@ interface OutcomeBase {
 
 export type PullOutcome = OutcomeBase &
   (
-    | { status: 'pulled'; deliveryId: string; folder: string; files: PulledFile[] }
-    | { status: 'already'; deliveryId: string; folder: string }
+    | { status: 'pulled'; deliveryId: string; folder: string; dataUntil: string; files: PulledFile[] }
+    | { status: 'already'; deliveryId: string; folder: string; dataUntil: string }
     | { status: 'none' }
-    | { status: 'incomplete'; deliveryId: string; folder: string; problems: DeliveryProblem[] }
+    | { status: 'incomplete'; deliveryId: string; folder: string; dataUntil: string; problems: DeliveryProblem[] }
   );
 
 /** The store holds another delivery under the same id; a delivery never changes, so we stop. */
@@ -91,9 +91,10 @@ export async function pullDelivery(options: PullOptions): Promise<PullOutcome> {
     if (!newest) return { ...base, status: 'none' };
 
     const deliveryId = newest.manifest.delivery_id;
+    const found = { deliveryId, folder: newest.folder, dataUntil: newest.manifest.data_until };
     const manifestKey = keys.delivery(deliveryId, MANIFEST_FILE);
     if (await alreadyStored(options.store, manifestKey, newest.manifestBytes)) {
-      return { ...base, status: 'already', deliveryId, folder: newest.folder };
+      return { ...base, ...found, status: 'already' };
     }
 
     const dir = stagingDir(options.workDir, deliveryId);
@@ -102,7 +103,7 @@ export async function pullDelivery(options: PullOptions): Promise<PullOutcome> {
     const actual = new Map([...staged.files].map(([name, file]) => [name, file.digest]));
     for (const name of staged.extra) actual.set(name, { sha256: '', bytes: 0, rows: 0 });
     const problems = compareWithManifest(newest.manifest, actual);
-    if (problems.length > 0) return { ...base, status: 'incomplete', deliveryId, folder: newest.folder, problems };
+    if (problems.length > 0) return { ...base, ...found, status: 'incomplete', problems };
 
     const files = await place(options.store, newest, staged.files, dir);
     // Another pull may have finished first; it then wrote the very same manifest.
@@ -111,7 +112,7 @@ export async function pullDelivery(options: PullOptions): Promise<PullOutcome> {
     }
     await rm(dir, { recursive: true, force: true });
     log?.info(`Levering ${deliveryId} hentet til ${options.store.location}/${keys.delivery(deliveryId, '')}`, { deliveryId, files: files.length });
-    return { ...base, status: 'pulled', deliveryId, folder: newest.folder, files };
+    return { ...base, ...found, status: 'pulled', files };
   } finally {
     session.close();
   }
