@@ -5,4 +5,11 @@
 export const LOG_EVENTS = {
   /** One line per rejected file: `file`, `deliveryId`, `problems` (a count, never a value). */
   deliveryRejected: 'delivery_rejected',
+  /**
+   * The pull Lambda found a delivery on the SFTP server whose files do not match its manifest:
+   * one line per delivery with `deliveryId`, `folder` and `problems` (`file` and `reason` only).
+   */
+  deliveryIncomplete: 'delivery_incomplete',
+  /** The pull Lambda skipped a folder whose manifest.json does not parse: `folder`. */
+  manifestInvalid: 'manifest_invalid',
 } as const;
