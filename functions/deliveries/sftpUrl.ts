@@ -24,6 +24,11 @@ const EXAMPLE = 'skriv fx sftp://pejlemaerke@sftp.kommune.dk/udtraek';
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const IPV6 = /^\[[0-9A-Fa-f:.]+\]$/;
 
+/** A host name, an IPv4 address or a bare IPv6 address, as a config file gives it. */
+export function isSftpHost(text: string): boolean {
+  return HOST_NAME.test(text) || IPV6.test(`[${text}]`);
+}
+
 export function parseSftpUrl(text: string): SftpLocation {
   const trimmed = text.trim();
   if (!/^sftp:\/\//i.test(trimmed)) throw new SftpUrlError(`"${text}" er ikke en sftp://-adresse: ${EXAMPLE}`);
