@@ -107,10 +107,15 @@ export async function openSftp(options: SftpConnectOptions): Promise<SftpSession
     },
   };
 
+  let ready = false;
   const connected = new Promise<void>((resolve, reject) => {
-    client.once('ready', () => resolve());
+    client.once('ready', () => {
+      ready = true;
+      resolve();
+    });
     client.on('error', (error: Error & { level?: string; code?: string }) => {
-      failure = translateConnectError(error, server, options.hostKey, seen);
+      // After login every failure is a broken line (reset, keepalive timeout): the pull resumes.
+      failure = ready ? interruptedError(server) : translateConnectError(error, server, options.hostKey, seen);
       reject(failure);
     });
     client.once('close', () => reject(failure ?? new SftpPullError('unreachable', `${where(server)} lukkede forbindelsen under login`)));
@@ -130,7 +135,11 @@ export async function openSftp(options: SftpConnectOptions): Promise<SftpSession
     client.end();
     throw new SftpPullError('server', `${where(server)} tilbyder ikke SFTP til brugeren ${server.user} (mangler "Subsystem sftp" i sshd_config?)`);
   }
-  return session(sftp, client, seen!, () => failure);
+  return session(sftp, client, seen!, () => failure ?? interruptedError(server));
+}
+
+function interruptedError(server: SftpConnectOptions['server']): SftpPullError {
+  return new SftpPullError('unreachable', `forbindelsen til ${where(server)} blev afbrudt undervejs; kør igen: hentningen fortsætter, hvor den slap`);
 }
 
 function translateConnectError(
@@ -177,11 +186,25 @@ function toEntry(name: string, stats: Stats): RemoteEntry {
   return { name, kind, size: stats.size, mtimeMs: stats.mtime * 1000 };
 }
 
-function session(sftp: SFTPWrapper, client: InstanceType<typeof Client>, hostKey: string, failure: () => SftpPullError | undefined): SftpSession {
-  /** After the connection broke, every pending request fails with the reason it broke. */
+function session(sftp: SFTPWrapper, client: InstanceType<typeof Client>, hostKey: string, interrupted: () => SftpPullError): SftpSession {
+  // ssh2 does not always answer requests that were pending when the connection broke
+  // (network, server restart): they are failed here, so a pull never hangs on a dead line.
+  const pending = new Set<(error: Error) => void>();
+  let closed = false;
+  client.on('close', () => {
+    closed = true;
+    for (const fail of pending) fail(interrupted());
+    pending.clear();
+  });
   const call = <T>(run: (done: (error: Error | undefined | null, value?: T) => void) => void): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      run((error, value) => (error ? reject(failure() ?? error) : resolve(value as T)));
+      if (closed) return reject(interrupted());
+      pending.add(reject);
+      run((error, value) => {
+        pending.delete(reject);
+        if (!error) resolve(value as T);
+        else reject(closed || /No response from server/.test(error.message) ? interrupted() : error);
+      });
     });
   const code = (error: unknown): number | undefined => (error as { code?: unknown }).code as number | undefined;
 

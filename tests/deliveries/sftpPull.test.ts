@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -245,6 +247,31 @@ describe('resuming an interrupted download', () => {
     }
   });
 
+  it('continues after the line broke mid-file: the broken pull says so, the next fetches only the rest', async () => {
+    const workDir = join(work, 'work-broken-line');
+    const store = new RecordingStore(await newStore('broken-line'));
+    const cut = await startCountingProxy(sshd.port, { cutAfterBytes: 2 * 1024 * 1024 });
+    let error: unknown;
+    try {
+      error = await pull({ ...parseSftpUrl(url()), port: cut.port }, store, { workDir }).catch((e: unknown) => e);
+    } finally {
+      await cut.close();
+    }
+    expect(error).toBeInstanceOf(SftpPullError);
+    expect((error as SftpPullError).kind).toBe('unreachable');
+    expect((error as Error).message).toMatch(/blev afbrudt undervejs; kør igen: hentningen fortsætter, hvor den slap/);
+    expect(store.writes).toEqual([]);
+    const kept = await readFile(join(workDir, 'pull', id, 'benefit_weeks.csv.part'));
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(big.length);
+    expect(kept.equals(big.subarray(0, kept.length))).toBe(true);
+
+    const outcome = await pull(url(), store, { workDir });
+    if (outcome.status !== 'pulled') throw new Error(outcome.status);
+    expect(outcome.files[0]!.transferred).toBe(big.length - kept.length);
+    expect((await store.get(`incoming/${id}/benefit_weeks.csv`)).equals(big)).toBe(true);
+  });
+
   it('fetches the whole file again when the kept prefix is not the file’s', async () => {
     const workDir = join(work, 'work-wrong-prefix');
     await mkdir(join(workDir, 'pull', id), { recursive: true });
@@ -304,6 +331,22 @@ describe('connection checks', () => {
     const error = await pull(sshd.url('findes-ikke'), await newStore('nopath')).catch((e: unknown) => e);
     expect((error as SftpPullError).kind).toBe('path');
     expect((error as Error).message).toMatch(/findes-ikke findes ikke på 127\.0\.0\.1:\d+/);
+  });
+
+  it('gives up on a server that never answers, with a clear message', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    try {
+      const from = { ...parseSftpUrl(sshd.url('deliveries')), port: (silent.address() as AddressInfo).port };
+      const error = await pull(from, await newStore('silent'), { connectTimeoutMs: 300 }).catch((e: unknown) => e);
+      expect((error as SftpPullError).kind).toBe('unreachable');
+      expect((error as Error).message).toMatch(/intet svar fra 127\.0\.0\.1:\d+ i tide/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
   });
 
   it('says the server refused the connection when nothing listens on the port', async () => {

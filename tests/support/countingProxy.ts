@@ -12,7 +12,8 @@ export interface CountingProxy {
   close(): Promise<void>;
 }
 
-export async function startCountingProxy(targetPort: number): Promise<CountingProxy> {
+/** `cutAfterBytes`: drop every connection once the server has sent this much (a broken line). */
+export async function startCountingProxy(targetPort: number, { cutAfterBytes = Infinity } = {}): Promise<CountingProxy> {
   let downstream = 0;
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
@@ -27,6 +28,10 @@ export async function startCountingProxy(targetPort: number): Promise<CountingPr
     }
     upstream.on('data', (chunk: Buffer) => {
       downstream += chunk.length;
+      if (downstream > cutAfterBytes) {
+        client.destroy();
+        upstream.destroy();
+      }
     });
     client.pipe(upstream);
     upstream.pipe(client);
