@@ -16,9 +16,11 @@ interface CliResult {
   stderr: string;
 }
 
+/** Runs the CLI; partial downloads go under the test's own folder, not the machine's tmp. */
 async function cli(args: string[]): Promise<CliResult> {
+  const withWorkDir = args.includes('--work-dir') ? args : [...args, '--work-dir', join(root, 'work')];
   try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { maxBuffer: 1 << 24 });
+    const { stdout, stderr } = await exec(process.execPath, [BIN, ...withWorkDir], { maxBuffer: 1 << 24 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
