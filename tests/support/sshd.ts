@@ -27,7 +27,7 @@ export interface Sshd {
   readonly hostKey: string;
   /** `sftp://user@127.0.0.1:port/<absolute path of served/relative>`. */
   url(relative?: string): string;
-  /** What sshd has logged so far (internal-sftp logs every file closed, with bytes read). */
+  /** What sshd has logged so far: listening, accepted and refused logins. */
   log(): string;
   stop(): Promise<void>;
 }
@@ -71,7 +71,7 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 function config(dir: string, served: string, port: number, user: string): string {
   // No ChrootDirectory: OpenSSH refuses a chroot below a world-writable folder such as /tmp.
   // Sessions start in `served` and can run nothing but SFTP.
-  const sftp = `internal-sftp -l INFO -d ${served}`;
+  const sftp = `internal-sftp -d ${served}`;
   return `${[
     `Port ${port}`,
     'ListenAddress 127.0.0.1',
