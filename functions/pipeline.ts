@@ -45,7 +45,7 @@ export type PipelineOutcome =
  * written under results/ or reports/ for a quarter the delivery does not cover.
  */
 export async function runPipeline(options: PipelineOptions): Promise<PipelineOutcome> {
-  const { store, config, log, delivery, onStage = () => {} } = options;
+  const { store, log, delivery, onStage = () => {} } = options;
   const kpis = await loadKpis(options.kpisDir);
 
   onStage('ingest', 'start');

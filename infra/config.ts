@@ -3,6 +3,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { municipalityConfigSchema, type MunicipalityConfig } from '../functions/config/municipality.ts';
+import { FINGERPRINT_HINT, parseFingerprint } from '../functions/deliveries/hostKey.ts';
+import { isSftpHost } from '../functions/deliveries/sftpUrl.ts';
 
 /** An IPv4 CIDR block such as `193.163.32.0/24`: what the reports allow-list accepts. */
 const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/([0-9]|[12]\d|3[0-2])$/;
@@ -42,6 +44,45 @@ export const deploymentConfigSchema = z
      * committee unattended); `automatic`: they publish, but a correction still needs a person.
      */
     approval: z.enum(['required', 'automatic']).default('required'),
+    /**
+     * Fetch deliveries from the municipality's SFTP server on a schedule (docs/aws.md "Levering
+     * via SFTP / pull"). The private key goes into the Secrets Manager secret the stack makes.
+     */
+    pull: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** EventBridge Scheduler cron, read in `schedule.timezone`: default every day at 06:30. */
+        cron: z.string().regex(/^cron\(.+\)$/, 'EventBridge Scheduler-cron, fx cron(30 6 * * ? *)').default('cron(30 6 * * ? *)'),
+        sftp: z
+          .object({
+            host: z.string().refine(isSftpHost, 'værtsnavn eller IP-adresse, fx sftp.kommune.dk'),
+            port: z.number().int().min(1, 'port 1–65535').max(65_535, 'port 1–65535').default(22),
+            user: z.string().min(1, 'brugernavnet på SFTP-serveren'),
+            /** The folder with one sub-folder per delivery (or one delivery), as in `pull --from`. */
+            path: z.string().min(1, 'mappen med leveringerne, fx /udtraek'),
+            /** The server's host key fingerprint, `SHA256:…`: the Lambda trusts no other key. */
+            hostKey: z
+              .string()
+              .refine((text) => parseFingerprint(text) !== undefined, FINGERPRINT_HINT)
+              .transform((text) => parseFingerprint(text)!)
+              .optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .superRefine((pull, context) => {
+        if (!pull.enabled) return;
+        if (!pull.sftp) context.addIssue({ code: 'custom', path: ['sftp'], message: 'kræves, når pull.enabled er true: host, user, path og hostKey' });
+        else if (!pull.sftp.hostKey) {
+          context.addIssue({
+            code: 'custom',
+            path: ['sftp', 'hostKey'],
+            message: `kræves, når pull.enabled er true, så den planlagte hentning aldrig stoler på en ukendt server: ${FINGERPRINT_HINT}`,
+          });
+        }
+      })
+      .prefault({}),
     /** Data staff's address for run results and alarms; AWS asks them to confirm it once. */
     alarmEmail: z.email(),
     retention: z

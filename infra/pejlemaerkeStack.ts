@@ -7,6 +7,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from './config.ts';
 import { CuratedCatalog } from './constructs/curatedCatalog.ts';
+import { DeliveryPull } from './constructs/deliveryPull.ts';
 import { DATA_PREFIXES, DataLake, PREVIEWS_PREFIX, REPORTS_PREFIX } from './constructs/dataLake.ts';
 import { Notifications } from './constructs/notifications.ts';
 import { QueryWorkgroup } from './constructs/queryWorkgroup.ts';
@@ -174,6 +175,21 @@ export class PejlemaerkeStack extends Stack {
       scheduleEnabled: config.schedule.enabled,
       dataBucket: config.delivery.runOnUpload ? lake.data : undefined,
     });
+    if (config.pull.enabled) {
+      // The config schema guarantees sftp and its host key when the pull is enabled.
+      const sftp = config.pull.sftp!;
+      new DeliveryPull(this, 'DeliveryPull', {
+        dataBucket: lake.data,
+        projectRoot,
+        sftp: { host: sftp.host, port: sftp.port, user: sftp.user, path: sftp.path, hostKey: sftp.hostKey! },
+        cron: config.pull.cron,
+        timeZone: config.schedule.timezone,
+        logRetention,
+        removalPolicy,
+        environment: commit,
+        alarms: { topic: notifications.topic, namespace: `Pejlemaerke/${slug}` },
+      });
+    }
     new RunAlarms(this, 'Alarms', {
       stateMachine: run.stateMachine,
       ingestLogGroup: ingest.logGroup,

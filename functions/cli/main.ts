@@ -5,6 +5,7 @@ import { checkCommand } from './check.ts';
 import { demoCommand } from './demo.ts';
 import { EXIT, EXIT_HELP } from './exitCodes.ts';
 import { newKpiCommand } from './newKpi.ts';
+import { pullCommand } from './pull.ts';
 import { runCommand } from './run.ts';
 
 export function program(): Command {
@@ -12,7 +13,7 @@ export function program(): Command {
     .description('Pejlemærke: kvartalsvis opfølgning på beskæftigelses- og integrationsmål')
     .version(packageJson.version)
     .addHelpText('after', EXIT_HELP);
-  for (const command of [runCommand(), approveCommand(), demoCommand(), checkCommand(), newKpiCommand()]) cli.addCommand(command);
+  for (const command of [runCommand(), approveCommand(), pullCommand(), demoCommand(), checkCommand(), newKpiCommand()]) cli.addCommand(command);
   // Usage errors become exit code 2 instead of commander's process.exit.
   for (const command of [cli, ...cli.commands]) command.exitOverride();
   return cli;

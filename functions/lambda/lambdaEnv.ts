@@ -4,7 +4,7 @@ import { z } from 'zod';
  * The environment each stage Lambda is deployed with (infra/pejlemaerkeStack.ts sets it),
  * parsed once per cold start so a misconfigured deployment fails with the variable's name.
  */
-const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/);
+export const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/);
 
 /** How long a stage's store lock holds without renewal: longer than the function's timeout. */
 const lockTtl = { LOCK_TTL_SECONDS: z.coerce.number().int().min(60).default(1200) };

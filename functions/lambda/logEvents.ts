@@ -5,6 +5,12 @@
 export const LOG_EVENTS = {
   /** One line per rejected file: `file`, `deliveryId`, `problems` (a count, never a value). */
   deliveryRejected: 'delivery_rejected',
-  /** One line per file that does not match its delivery's manifest: `deliveryId`, `file`, `reason`. */
+  /**
+   * A delivery whose files do not match its manifest: one line per file from ingest
+   * (`deliveryId`, `file`, `reason`), one line per delivery from the pull Lambda (`deliveryId`,
+   * `folder`, `problems`: `file` and `reason` only).
+   */
   deliveryIncomplete: 'delivery_incomplete',
+  /** The pull Lambda skipped a folder whose manifest.json does not parse: `folder`. */
+  manifestInvalid: 'manifest_invalid',
 } as const;

@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Log } from '../log.ts';
 
 /** One Powertools logger per stage: JSON lines with the Lambda context, what CloudWatch filters on. */
-export function stageLogger(stage: 'ingest' | 'compute' | 'publish'): Logger {
+export function stageLogger(stage: 'ingest' | 'compute' | 'publish' | 'pull'): Logger {
   return new Logger({ serviceName: 'pejlemaerke', persistentKeys: { stage } });
 }
 

@@ -21,6 +21,8 @@ export interface StageFunctionProps {
   architecture: lambda.Architecture;
   /** Packages left out of the bundle because afterBundling copies them in (native modules). */
   externalModules?: string[];
+  /** esbuild `define`: identifiers replaced at bundling, e.g. CommonJS globals an ES module lacks. */
+  define?: Record<string, string>;
   /** Shell commands run after esbuild, with the asset folder as `outputDir`. */
   afterBundling?: (inputDir: string, outputDir: string) => string[];
   reservedConcurrentExecutions?: number;
@@ -80,6 +82,7 @@ export class StageFunction extends Construct {
         // Our pinned SDK versions, not whatever the runtime ships with.
         bundleAwsSDK: true,
         externalModules: props.externalModules ?? [],
+        define: props.define,
         mainFields: ['module', 'main'],
         // Some CommonJS dependencies call require(); give the ESM bundle one.
         banner: "import { createRequire as __pejlemaerkeRequire } from 'node:module'; const require = __pejlemaerkeRequire(import.meta.url);",

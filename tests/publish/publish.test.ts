@@ -11,7 +11,7 @@ import type { Draft } from '../../functions/publish/draft.ts';
 import { formatCount, formatQuarterShort } from '../../functions/publish/format.ts';
 import { publishDraft, PublishedReportChangedError, readPreview, repairPublished, writePreview } from '../../functions/publish/publish.ts';
 import { LocalStore } from '../../functions/store/localStore.ts';
-import { fixtureConfig, fixtureResults, HEADLINE_IDS, hiddenTruths } from '../fixtures/results.ts';
+import { fixtureConfig, fixtureResults, hiddenTruths } from '../fixtures/results.ts';
 
 let kpis: Kpi[];
 let root: string;
