@@ -135,9 +135,19 @@ describe('cell, line and row rules on persons.csv', () => {
     expect(where(v.report)).toEqual(['2:1:person_id:pseudonym', '2:2:sex:enum', '2:3:birth_year:integer', '2:4:integration_group:enum', '2:5:arrival_date:date']);
   });
 
-  it('reports a blank last line (two line breaks at the end)', async () => {
-    const v = await validate('persons', `${PERSONS_HEADER}\r\npers01,M,1980,,\r\n\r\n`);
-    expect(where(v.report)).toEqual(['3:-:-:blank_line']);
+  it('ignores empty lines at the end of the file (LF, CRLF, lone CR), as Excel and Notepad leave them', async () => {
+    for (const end of ['\n\n', '\r\n\r\n', '\n\n\n', '\r\r', '\n']) {
+      const v = await validate('persons', `${PERSONS_HEADER}${end[0] === '\r' && end[1] === '\n' ? '\r\n' : end[0]}pers01,M,1980,,${end}`);
+      expect([JSON.stringify(end), where(v.report)]).toEqual([JSON.stringify(end), []]);
+      expect(v.dataLines).toBe(1);
+    }
+  });
+
+  it('still rejects a blank line in the middle, and a line of spaces at the end', async () => {
+    const middle = await validate('persons', `${PERSONS_HEADER}\r\npers01,M,1980,,\r\n\r\npers02,K,1980,,\r\n\r\n`);
+    expect(where(middle.report)).toEqual(['3:-:-:blank_line']);
+    const spaces = await validate('persons', `${PERSONS_HEADER}\npers01,M,1980,,\n   \n`);
+    expect(where(spaces.report)).toEqual(['3:-:-:cell_count']);
   });
 
   it('caps the list at 50 problems and counts them all', async () => {
