@@ -40,27 +40,42 @@ export interface ScanResult {
   totalProblems: number;
 }
 
-const isBlank = (byte: number) => byte === SPACE || byte === TAB;
+const isBlank = (byte: number | undefined) => byte === SPACE || byte === TAB;
+
+/** Bytes the scan stops at; every other byte (nearly all of them) costs one table lookup. */
+const EVENT = new Uint8Array(256);
+const [ON_LF, ON_CR, ON_NUL, ON_COMMA, ON_SEMICOLON, ON_BLANK] = [1, 2, 3, 4, 5, 6] as const;
+EVENT[LF] = ON_LF;
+EVENT[CR] = ON_CR;
+EVENT[NUL] = ON_NUL;
+EVENT[COMMA] = ON_COMMA;
+EVENT[SEMICOLON] = ON_SEMICOLON;
+EVENT[SPACE] = ON_BLANK;
+EVENT[TAB] = ON_BLANK;
 
 type Flag = 'long' | 'wide' | 'nul';
 
 export class LineScanner {
+  /** Stream offset of the current chunk's first byte. */
+  private offset = 0;
+  /** The byte before the current chunk (line-end and trim decisions look one byte back). */
+  private lastByte: number | undefined;
+  /** A CR ended the previous chunk: the next byte says whether it was CRLF or a lone CR. */
+  private crAtEnd = false;
   private line = 1;
+  private lineStart = 0;
   private lines = 0;
   private trailingEmpty = 0;
-  private lineBytes = 0;
-  private afterCr = false;
   private loneCr = false;
   private readonly header: Buffer[] = [];
   private headerBytes = 0;
   private headerCommas = 0;
   private headerSemicolons = 0;
-  /** The delimiter byte, known once the header line has ended. */
-  private delimiter = -1;
+  /** The delimiter's event, known once the header line has ended. */
+  private delimiter = 0;
   private fields = 1;
-  private fieldBytes = 0;
-  private fieldFirst = 0;
-  private fieldLast = 0;
+  private fieldStart = 0;
+  private fieldTrimmed = false;
   private trimmedFields = 0;
   /** Kinds of problem already reported on the current line. */
   private readonly flagged = new Set<Flag>();
@@ -68,69 +83,103 @@ export class LineScanner {
   private totalProblems = 0;
 
   push(chunk: Uint8Array): void {
-    let headerFrom = this.line === 1 ? 0 : -1;
-    // Hot loop: plain locals, written back at line ends and at the end of the chunk.
-    let lineBytes = this.lineBytes;
-    let fieldBytes = this.fieldBytes;
-    let fieldFirst = this.fieldFirst;
-    let fieldLast = this.fieldLast;
-    let fields = this.fields;
-    let afterCr = this.afterCr;
-    const sync = () => {
-      this.lineBytes = lineBytes;
-      this.fieldBytes = fieldBytes;
-      this.fieldFirst = fieldFirst;
-      this.fieldLast = fieldLast;
-      this.fields = fields;
-    };
-    const load = () => {
-      lineBytes = this.lineBytes;
-      fieldBytes = this.fieldBytes;
-      fields = this.fields;
-    };
-    for (let i = 0; i < chunk.length; i++) {
-      const byte = chunk[i]!;
-      if (byte === LF || byte === CR) {
-        if (byte === LF && afterCr) {
-          afterCr = false;
-          continue;
-        }
-        if (headerFrom >= 0) this.keepHeader(chunk.subarray(headerFrom, i));
-        headerFrom = -1;
-        sync();
-        this.endLine();
-        load();
-        afterCr = byte === CR;
+    if (chunk.length === 0) return;
+    const offset = this.offset;
+    let i = 0;
+    if (this.crAtEnd) {
+      this.crAtEnd = false;
+      if (chunk[0] === LF) {
+        // The LF of a CRLF split over two chunks.
+        i = 1;
+        this.lineStart = this.fieldStart = offset + 1;
+      } else this.loneCr = true;
+    }
+    // The header line, or a line begun in the previous chunk, byte by byte to its end.
+    if (this.line === 1 || offset > this.lineStart) {
+      const lf = chunk.indexOf(LF, i);
+      i = this.scan(chunk, i, lf === -1 ? chunk.length : lf + 1);
+    }
+    // Then line by line: a line with no CR, NUL, space or tab inside and shorter than
+    // MAX_COLUMNS bytes (so it cannot have too many fields) needs no look at its bytes. Nearly
+    // every line of an export is one; the rest are scanned byte by byte.
+    // (No closures in this loop: tsx's keepNames wraps each one created, per line.)
+    let cr = chunk.indexOf(CR, i);
+    let nul = chunk.indexOf(NUL, i);
+    let space = chunk.indexOf(SPACE, i);
+    let tab = chunk.indexOf(TAB, i);
+    while (i < chunk.length) {
+      const lf = chunk.indexOf(LF, i);
+      if (lf === -1) {
+        this.scan(chunk, i, chunk.length);
+        break;
+      }
+      const end = lf > i && chunk[lf - 1] === CR ? lf - 1 : lf;
+      if (cr !== -1 && cr < i) cr = chunk.indexOf(CR, i);
+      if (nul !== -1 && nul < i) nul = chunk.indexOf(NUL, i);
+      if (space !== -1 && space < i) space = chunk.indexOf(SPACE, i);
+      if (tab !== -1 && tab < i) tab = chunk.indexOf(TAB, i);
+      const plain = end - i < MAX_COLUMNS && (cr === -1 || cr >= end) && (nul === -1 || nul >= end) && (space === -1 || space >= end) && (tab === -1 || tab >= end);
+      if (!plain) {
+        i = this.scan(chunk, i, lf + 1);
         continue;
       }
-      if (afterCr) {
-        this.loneCr = true;
-        afterCr = false;
-      }
-      lineBytes++;
-      if (lineBytes === MAX_LINE_BYTES + 1) this.flag('long', 'line_too_long');
-      if (byte === NUL) this.flag('nul', 'nul_byte');
-      if (this.delimiter < 0) {
-        if (byte === COMMA) this.headerCommas++;
-        else if (byte === SEMICOLON) this.headerSemicolons++;
-      } else if (byte === this.delimiter) {
-        if (fieldBytes > 0 && (isBlank(fieldFirst) || isBlank(fieldLast))) this.trimmedFields++;
-        fieldBytes = 0;
-        if (++fields === MAX_COLUMNS + 1) this.flag('wide', 'too_many_columns');
-      } else {
-        if (fieldBytes === 0) fieldFirst = byte;
-        fieldLast = byte;
-        fieldBytes++;
+      this.trailingEmpty = end === i ? this.trailingEmpty + 1 : 0;
+      this.lines++;
+      this.line++;
+      this.lineStart = this.fieldStart = offset + lf + 1;
+      i = lf + 1;
+    }
+    if (this.line === 1) this.keepHeader(chunk.subarray(Math.max(0, this.lineStart - offset)));
+    if (offset + chunk.length - this.lineStart > MAX_LINE_BYTES) this.flag('long', 'line_too_long');
+    this.lastByte = chunk[chunk.length - 1];
+    this.offset += chunk.length;
+  }
+
+  /** chunk[from, to) byte by byte, stopping only at the bytes in EVENT; returns `to`. */
+  private scan(chunk: Uint8Array, from: number, to: number): number {
+    const offset = this.offset;
+    for (let i = from; i < to; i++) {
+      const event = EVENT[chunk[i]!]!;
+      if (event === 0) continue;
+      const at = offset + i;
+      const before = i > 0 ? chunk[i - 1] : this.lastByte;
+      switch (event) {
+        case ON_LF:
+          if (before === CR) {
+            // The LF of a CRLF: the CR has ended the line already.
+            this.lineStart = this.fieldStart = at + 1;
+            break;
+          }
+          this.endLine(chunk, i, before);
+          break;
+        case ON_CR:
+          this.endLine(chunk, i, before);
+          if (i + 1 < chunk.length) {
+            if (chunk[i + 1] !== LF) this.loneCr = true;
+          } else this.crAtEnd = true;
+          break;
+        case ON_NUL:
+          this.flag('nul', 'nul_byte');
+          break;
+        case ON_BLANK:
+          if (at === this.fieldStart) this.fieldTrimmed = true;
+          break;
+        default:
+          if (this.delimiter === 0) {
+            if (event === ON_COMMA) this.headerCommas++;
+            else this.headerSemicolons++;
+          } else if (event === this.delimiter) {
+            this.endField(at, before);
+            if (++this.fields === MAX_COLUMNS + 1) this.flag('wide', 'too_many_columns');
+          }
       }
     }
-    this.afterCr = afterCr;
-    sync();
-    if (headerFrom >= 0) this.keepHeader(chunk.subarray(headerFrom));
+    return to;
   }
 
   end(): ScanResult {
-    if (this.afterCr) this.loneCr = true;
-    if (this.lineBytes > 0) this.endLine();
+    if (this.crAtEnd) this.loneCr = true;
+    if (this.offset > this.lineStart) this.endLine(new Uint8Array(0), 0, this.lastByte);
     else if (this.line === 1) this.chooseDelimiter();
     return {
       headerBytes: Buffer.concat(this.header),
@@ -150,24 +199,38 @@ export class LineScanner {
     this.headerBytes += kept.length;
   }
 
-  private endLine(): void {
+  /** Closes the field ending at stream offset `at` (exclusive); `before` is the byte before it. */
+  private endField(at: number, before: number | undefined): void {
+    if (at > this.fieldStart && isBlank(before)) this.fieldTrimmed = true;
+    if (this.fieldTrimmed) this.trimmedFields++;
+    this.fieldTrimmed = false;
+    this.fieldStart = at + 1;
+  }
+
+  /** The line ends before chunk[i] (a CR or LF, or the end of the file). */
+  private endLine(chunk: Uint8Array, i: number, before: number | undefined): void {
+    const at = this.offset + i;
+    const length = at - this.lineStart;
+    if (length > MAX_LINE_BYTES) this.flag('long', 'line_too_long');
     if (this.line === 1) {
+      this.keepHeader(chunk.subarray(Math.max(0, this.lineStart - this.offset), i));
       this.chooseDelimiter();
-      const columns = (this.delimiter === SEMICOLON ? this.headerSemicolons : this.headerCommas) + 1;
+      const columns = (this.delimiter === ON_SEMICOLON ? this.headerSemicolons : this.headerCommas) + 1;
       if (columns > MAX_COLUMNS) this.flag('wide', 'too_many_columns');
-    } else if (this.fieldBytes > 0 && (isBlank(this.fieldFirst) || isBlank(this.fieldLast))) this.trimmedFields++;
-    this.trailingEmpty = this.lineBytes === 0 ? this.trailingEmpty + 1 : 0;
+    } else if (length > 0) this.endField(at, before);
+    this.trailingEmpty = length === 0 ? this.trailingEmpty + 1 : 0;
     this.lines++;
     this.line++;
-    this.lineBytes = 0;
+    this.lineStart = at + 1;
+    this.fieldStart = at + 1;
+    this.fieldTrimmed = false;
     this.fields = 1;
-    this.fieldBytes = 0;
     if (this.flagged.size > 0) this.flagged.clear();
   }
 
   /** The same choice as csvFile.ts `detectDelimiter` on the decoded header: `;` when it is more frequent. */
   private chooseDelimiter(): void {
-    if (this.delimiter < 0) this.delimiter = this.headerSemicolons > this.headerCommas ? SEMICOLON : COMMA;
+    if (this.delimiter === 0) this.delimiter = this.headerSemicolons > this.headerCommas ? ON_SEMICOLON : ON_COMMA;
   }
 
   /** One problem of each kind per line; the list is capped, the count is not. */

@@ -304,3 +304,61 @@ describe('CPR guard', () => {
     expect(where(v.report)).toEqual(['0:-:-:cpr_file', '3:4:value:cpr']);
   });
 });
+
+describe('hostile text in headers and cells', () => {
+  const quoteHeavy = ["'", "';--", "x'); DROP TABLE problems_persons; --", '{{from_quarter}}', '{{to_quarter}}'];
+
+  it('takes quotes, SQL and template syntax in header names and cells as plain text: a clean rejection', async () => {
+    const header = `${PERSONS_HEADER},${quoteHeavy.join(',')}`;
+    const row = (id: string, sex: string) => `${id},${sex},1980,,,${quoteHeavy.map(() => 'v').join(',')}`;
+    const v = await validate('persons', `${header}\n${row('pers01', "';--")}\n${row('pers02', '{{to_quarter}}')}\n${row("p'q'r's", 'M')}\n`);
+    expect(where(v.report)).toEqual([
+      "1:6:':unknown_column",
+      "1:7:';--:unknown_column",
+      "1:8:x'); DROP TABLE problems_persons; --:unknown_column",
+      '1:9:{{from_quarter}}:unknown_column',
+      '1:10:{{to_quarter}}:unknown_column',
+      '2:2:sex:enum',
+      '3:2:sex:enum',
+      '4:1:person_id:pseudonym',
+    ]);
+    expect(v.report.problems.find((p) => p.line === 2)!.message).toBe("Ugyldig værdi »';--«");
+    expect(v.report.problems.find((p) => p.line === 3)!.message).toBe('Ugyldig værdi »{{to_quarter}}«');
+    expect(v.report.problems[2]!.message).toBe("Kolonnen »x'); DROP TABLE problems_persons; --« hører ikke til persons.csv");
+  });
+
+  it('rejects a NUL byte in the header with its line, before any SQL sees it', async () => {
+    const v = await validate('persons', `person_id,se\0x,birth_year,integration_group,arrival_date\npers01,M,1980,,\n`);
+    expect(where(v.report)).toEqual(['1:-:-:nul_byte']);
+  });
+
+  it('shows control characters escaped, never raw, in every message', async () => {
+    const v = await validate('persons', `${PERSONS_HEADER},\x1b]0;x\x07\npers01,\x1b]0;pwned\x07\x1b[2J,1980,,,\n`);
+    const text = JSON.stringify(v.report);
+    expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expect(v.report.problems.map((p) => p.message)).toEqual(['Kolonnen »\\x1b]0;x\\x07« hører ikke til persons.csv', 'Ugyldig værdi »\\x1b]0;pwned\\x07\\x1b[2J«']);
+  });
+
+  it('rejects a CPR number written with full-width digits and never echoes it', async () => {
+    const cpr = '０１０１９０１２３４';
+    const v = await validate('persons', `${PERSONS_HEADER}\npers01,M,1980,,\n${cpr},K,1980,,\npers03,${cpr.slice(0, 6)}-${cpr.slice(6)},1980,,\n`);
+    expect(where(v.report)).toEqual(['0:-:-:cpr_file', '3:1:person_id:cpr', '3:1:person_id:pseudonym', '4:2:sex:cpr', '4:2:sex:enum']);
+    const text = JSON.stringify(v.report);
+    expect(text).not.toContain('０１０１');
+    expect(text).not.toContain('0101');
+  });
+
+  it('rejects a required extract with a header and no rows; an optional one without rows is fine', async () => {
+    const weeks = await validate('benefit_weeks', 'person_id,week,status,visitation\r\n\r\n');
+    expect(where(weeks.report)).toEqual(['0:-:-:no_rows']);
+    expect(weeks.report.problems[0]!.message).toBe('Filen har ingen rækker, kun overskriften');
+    const benchmarks = await validate('benchmarks', 'kpi_id,period,area,value\n');
+    expect(benchmarks.report.totalProblems).toBe(0);
+  });
+
+  it('trims spaces around unquoted values and header names; spaces inside quotes stay', async () => {
+    const v = await validate('persons', `person_id , sex,birth_year,integration_group,arrival_date \n pers01 ,M , 1980,,\npers02,"K ",1980,,\n`);
+    expect(where(v.report)).toEqual(['3:2:sex:enum']);
+    expect(v.csv.warnings).toEqual([expect.stringMatching(/^persons\.csv: 6 felter havde mellemrum/)]);
+  });
+});
