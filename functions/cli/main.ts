@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
+import { escapeControls, redactForDebug } from '../contract/echo.ts';
+import { UsageError } from '../usageError.ts';
 import { checkCommand } from './check.ts';
 import { demoCommand } from './demo.ts';
 import { EXIT, EXIT_HELP } from './exitCodes.ts';
@@ -10,6 +12,7 @@ export function program(): Command {
   const cli = new Command('pejlemaerke')
     .description('Pejlemærke: kvartalsvis opfølgning på beskæftigelses- og integrationsmål')
     .version(packageJson.version)
+    .option('--debug', 'vis tekniske detaljer (stakspor) ved en uventet fejl; CPR-lignende tal er altid skjult')
     .addHelpText('after', EXIT_HELP);
   for (const command of [runCommand(), demoCommand(), checkCommand(), newKpiCommand()]) cli.addCommand(command);
   // Usage errors become exit code 2 instead of commander's process.exit.
@@ -26,9 +29,35 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    process.stderr.write(`Fejl: ${(error as Error).stack ?? String(error)}\n`);
-    return EXIT.failure;
+    const debug = cli.opts<{ debug?: boolean }>().debug === true || process.env.PEJLEMAERKE_DEBUG === '1';
+    process.stderr.write(`${failureText(error, debug)}\n`);
+    return error instanceof UsageError ? EXIT.usage : EXIT.failure;
   }
   const used = cli.commands.find((c) => c.getOptionValue('exitCode') !== undefined);
   return (used?.getOptionValue('exitCode') as number | undefined) ?? EXIT.ok;
+}
+
+/**
+ * What the terminal shows for an error no command handled. A UsageError is our own Danish
+ * sentence; anything else is one Danish line naming the error's kind, as its text may quote
+ * data (an engine's message) and a stack trace helps only a developer. With --debug the stack
+ * and every cause follow, CPR-like numbers masked and control characters escaped.
+ */
+export function failureText(error: unknown, debug: boolean): string {
+  const lines =
+    error instanceof UsageError
+      ? [escapeControls(error.message).replaceAll('\\x0a', '\n')]
+      : [`Fejl: Pejlemærke stoppede uventet (${errorKind(error)}). Intet er udgivet.${debug ? ' Detaljer:' : ' Kør igen med --debug for at se detaljerne.'}`];
+  if (debug) {
+    for (let e: unknown = error, depth = 0; e !== undefined && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+      lines.push(redactForDebug(e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e)));
+    }
+  }
+  return lines.join('\n');
+}
+
+function errorKind(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  const code = (error as NodeJS.ErrnoException).code;
+  return code ? `${error.name}, ${escapeControls(String(code))}` : error.name;
 }
