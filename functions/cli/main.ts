@@ -15,9 +15,33 @@ export function program(): Command {
     .option('--debug', 'vis tekniske detaljer (stakspor) ved en uventet fejl; CPR-lignende tal er altid skjult')
     .addHelpText('after', EXIT_HELP);
   for (const command of [runCommand(), demoCommand(), checkCommand(), newKpiCommand()]) cli.addCommand(command);
-  // Usage errors become exit code 2 instead of commander's process.exit.
-  for (const command of [cli, ...cli.commands]) command.exitOverride();
+  // Usage errors become exit code 2 instead of commander's process.exit, and are said in Danish.
+  for (const command of [cli, ...cli.commands]) {
+    command.exitOverride();
+    command.configureOutput({ outputError: (text, write) => write(`${danishUsageError(text)}\n`) });
+  }
   return cli;
+}
+
+const USAGE_ERRORS: [RegExp, (...parts: string[]) => string][] = [
+  [/^error: required option '(.+)' not specified/, (option) => `tilvalget ${option} skal angives`],
+  [/^error: option '(.+)' argument missing/, (option) => `tilvalget ${option} mangler en værdi`],
+  [/^error: option '(.+)' argument '(.*)' is invalid\.\s*(.*)/s, (option, value, why) => `»${value}« er ikke en gyldig værdi for ${option}${why ? `: ${why}` : ''}`],
+  [/^error: missing required argument '(.+)'/, (name) => `argumentet <${name}> mangler`],
+  [/^error: unknown option '(.+?)'(?:\n\(Did you mean (.+)\?\))?/, (option, similar) => `ukendt tilvalg ${option}${similar ? ` (mente du ${similar.replace('one of ', 'et af ')}?)` : ''}`],
+  [/^error: unknown command '(.+?)'(?:\n\(Did you mean (.+)\?\))?/, (name, similar) => `ukendt kommando ${name}${similar ? ` (mente du ${similar.replace('one of ', 'en af ')}?)` : ''}`],
+  [/^error: too many arguments/, () => 'for mange argumenter'],
+  [/^error: (.+) cannot be used with (.+)/, (a, b) => `${a.replace(/^option /, '')} kan ikke bruges sammen med ${b.replace(/^option /, '')}`],
+];
+
+/** Commander's (English) usage error as one Danish sentence; what the user typed is shown escaped. */
+export function danishUsageError(text: string): string {
+  const message = text.trim();
+  for (const [pattern, say] of USAGE_ERRORS) {
+    const match = pattern.exec(message);
+    if (match) return escapeControls(`Fejl: ${say(...match.slice(1).map((part) => part ?? ''))}. Se pejlemaerke --help.`);
+  }
+  return escapeControls(`Fejl: ${message.replace(/^error: /, '')}. Se pejlemaerke --help.`);
 }
 
 /** Entry point for bin/pejlemaerke.js; returns the process exit code. */
