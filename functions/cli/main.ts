@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
+import { KpiQueryError } from '../compute/compute.ts';
 import { escapeControls, redactForDebug } from '../contract/echo.ts';
 import { UsageError } from '../usageError.ts';
 import { checkCommand } from './check.ts';
@@ -68,10 +69,13 @@ export async function main(argv: string[]): Promise<number> {
  * and every cause follow, CPR-like numbers masked and control characters escaped.
  */
 export function failureText(error: unknown, debug: boolean): string {
+  const more = debug ? ' Detaljer:' : ' Kør igen med --debug for at se detaljerne.';
   const lines =
     error instanceof UsageError
       ? [escapeControls(error.message).replaceAll('\\x0a', '\n')]
-      : [`Fejl: Pejlemærke stoppede uventet (${errorKind(error)}). Intet er udgivet.${debug ? ' Detaljer:' : ' Kør igen med --debug for at se detaljerne.'}`];
+      : error instanceof KpiQueryError
+        ? [`Fejl: ${escapeControls(error.summary)} Intet er udgivet.${more}`]
+        : [`Fejl: Pejlemærke stoppede uventet (${errorKind(error)}). Intet er udgivet.${more}`];
   if (debug) {
     for (let e: unknown = error, depth = 0; e !== undefined && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
       lines.push(redactForDebug(e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e)));

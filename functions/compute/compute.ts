@@ -95,12 +95,25 @@ export async function compute(engine: Engine, options: ComputeOptions): Promise<
   });
 }
 
+/**
+ * A KPI's query failed on the engine. The message carries the engine's text for logs and
+ * tests; `summary` names only the KPI file, for a terminal (the engine's text can quote data).
+ */
+export class KpiQueryError extends Error {
+  readonly summary: string;
+  constructor(kpiId: string, engineName: string, cause: unknown) {
+    super(`KPI ${kpiId}: forespørgslen ${kpiId}.sql fejlede på ${engineName}: ${(cause as Error).message}`, { cause });
+    this.name = 'KpiQueryError';
+    this.summary = `KPI’en ${kpiId} kunne ikke beregnes: forespørgslen ${kpiId}.sql fejlede på ${engineName}. Kør pejlemaerke check for at finde fejlen.`;
+  }
+}
+
 /** A failing query names its KPI file, so the analyst knows where to look. */
 async function runKpiSql(engine: Engine, kpi: Kpi, range: QuarterRange): Promise<SqlRow[]> {
   try {
     return await engine.query(renderKpiSql(kpi.sql, { fromQuarter: range.from, toQuarter: range.to }));
   } catch (error) {
-    throw new Error(`KPI ${kpi.definition.id}: forespørgslen ${kpi.definition.id}.sql fejlede på ${engine.name}: ${(error as Error).message}`, { cause: error });
+    throw new KpiQueryError(kpi.definition.id, engine.name, error);
   }
 }
 

@@ -9,12 +9,13 @@ export const TOTAL_GROUP = 'total';
 
 /**
  * Writes `results/<quarter>/kpis.json` and `kpis.csv`, the public machine-readable results.
- * The results are re-validated first, and re-checked for disclosure, so nothing that escaped
+ * The results are re-validated first, and re-checked for disclosure (over time against the
+ * `published` documents too, the same ones compute was given), so nothing that escaped
  * disclosure control can be written. Returns the keys written.
  */
-export async function writeResults(store: Store, results: Results): Promise<string[]> {
+export async function writeResults(store: Store, results: Results, published: readonly Results[] = []): Promise<string[]> {
   const checked = resultsSchema.parse(results);
-  const violations = disclosureViolations(checked);
+  const violations = disclosureViolations(checked, published);
   if (violations.length > 0) {
     throw new Error(`Resultaterne for ${checked.quarter} skrives ikke, de bryder diskretioneringen:\n  ${violations.join('\n  ')}`);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { danishUsageError, failureText } from '../../functions/cli/main.ts';
+import { KpiQueryError } from '../../functions/compute/compute.ts';
 import { ConfigError } from '../../functions/config/municipality.ts';
 
 describe('what the CLI says when it stops', () => {
@@ -20,5 +21,13 @@ describe('what the CLI says when it stops', () => {
     expect(debug).toMatch(/^Fejl: Pejlemærke stoppede uventet \(Error\)\. Intet er udgivet\. Detaljer:\nError: Invalid Input Error: line 2: "##########,M" \\x1b\[2J\n\s+at /);
     expect(debug).toMatch(/\nTypeError: inner\n/);
     expect(debug).not.toContain('0101901234');
+  });
+
+  it('names the KPI whose query failed, without the engine\'s text', () => {
+    const failed = new KpiQueryError('andel_i_job', 'duckdb', new Error('Binder Error: column "x" not found'));
+    expect(failed.message).toBe('KPI andel_i_job: forespørgslen andel_i_job.sql fejlede på duckdb: Binder Error: column "x" not found');
+    expect(failureText(failed, false)).toBe(
+      'Fejl: KPI’en andel_i_job kunne ikke beregnes: forespørgslen andel_i_job.sql fejlede på duckdb. Kør pejlemaerke check for at finde fejlen. Intet er udgivet. Kør igen med --debug for at se detaljerne.',
+    );
   });
 });

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCsvFile } from '../../functions/contract/csvFile.ts';
 import { EXTRACTS, type ExtractName } from '../../functions/contract/extracts.ts';
 import { validationReportSchema, type ValidationReport } from '../../functions/contract/problems.ts';
-import { prepareValidation, validateExtract, type ValidatedExtract } from '../../functions/contract/validate.ts';
+import { EngineReadError, prepareValidation, unreadableReport, validateExtract, type ValidatedExtract } from '../../functions/contract/validate.ts';
+import { digestBytes } from '../../functions/deliveries/digest.ts';
 
 const NOW = new Date('2024-06-01T00:00:00Z');
 let dir: string;
@@ -360,5 +361,56 @@ describe('hostile text in headers and cells', () => {
     const v = await validate('persons', `person_id , sex,birth_year,integration_group,arrival_date \n pers01 ,M , 1980,,\npers02,"K ",1980,,\n`);
     expect(where(v.report)).toEqual(['3:2:sex:enum']);
     expect(v.csv.warnings).toEqual([expect.stringMatching(/^persons\.csv: 6 felter havde mellemrum/)]);
+  });
+});
+
+describe('rows as the delivery manifest counts them (deliveries/digest.ts)', () => {
+  it('validation reads exactly the data rows digest.ts counts, whatever the line ends and encoding', async () => {
+    const body = ['pers01,M,1980,,', 'pers02,K,1990,flygtning,2016-03-01', 'pers03,K,2001,,'];
+    const variants: [string, Buffer][] = [
+      ['LF', Buffer.from(`${PERSONS_HEADER}\n${body.join('\n')}\n`)],
+      ['no final line end', Buffer.from(`${PERSONS_HEADER}\n${body.join('\n')}`)],
+      ['CRLF + empty lines', Buffer.from(`${PERSONS_HEADER}\r\n${body.join('\r\n')}\r\n\r\n\r\n`)],
+      ['lone CR + empty lines', Buffer.from(`${PERSONS_HEADER}\r${body.join('\r')}\r\r`)],
+      ['mixed', Buffer.from(`\uFEFF${PERSONS_HEADER}\r\n${body[0]}\n${body[1]}\r${body[2]}\n\n`)],
+      ['UTF-16 LE', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${PERSONS_HEADER}\r\n${body.join('\r\n')}\r\n\r\n`, 'utf16le')])],
+      ['UTF-16 BE, CR', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(`${PERSONS_HEADER}\r${body.join('\r')}\r`, 'utf16le').swap16()])],
+    ];
+    for (const [what, bytes] of variants) {
+      const spec = EXTRACTS.persons;
+      const path = join(dir, `${fileNo++}-${spec.file}`);
+      await writeFile(path, bytes);
+      const v = await validateExtract(db, spec, await readCsvFile(path, spec.file, dir), { deliveryId: 'test', now: NOW });
+      expect([what, where(v.report), v.dataLines]).toEqual([what, [], digestBytes(bytes).rows]);
+      expect(v.dataLines).toBe(3);
+    }
+  });
+});
+
+describe('an engine error on a delivered file', () => {
+  it('becomes an EngineReadError whose message quotes nothing, and an "unreadable" rejection of the file', async () => {
+    const spec = EXTRACTS.persons;
+    const path = join(dir, `${fileNo++}-${spec.file}`);
+    await writeFile(path, `${PERSONS_HEADER}\npers01,M,1980,,\n`);
+    const csv = await readCsvFile(path, spec.file, dir);
+    const failing = {
+      run: async () => {
+        throw new Error('Invalid Input Error: Maximum line size exceeded: "0101901234,M,1980"');
+      },
+      runAndReadAll: async () => {
+        throw new Error('unreachable');
+      },
+    } as unknown as DuckDBConnection;
+    const error = await validateExtract(failing, spec, csv, { deliveryId: 'test', now: NOW }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EngineReadError);
+    expect((error as Error).message).toBe('Filen kunne ikke læses af SQL-motoren');
+    const report = unreadableReport(spec, csv, 'test', NOW).report;
+    expect(report).toEqual({
+      file: 'persons.csv',
+      deliveryId: 'test',
+      totalProblems: 1,
+      problems: [expect.objectContaining({ line: 0, rule: 'unreadable', message: 'Filen kunne ikke læses som CSV-tekst' })],
+    });
+    expect(JSON.stringify(report)).not.toMatch(/0101|Invalid Input/);
   });
 });
