@@ -100,7 +100,7 @@ export async function readCsvFile(path: string, file: string, workDir: string): 
   let readPath = path;
   if (utf16) {
     readPath = copyPath;
-    warnings.push(`${file} er gemt som UTF-16 ("Unicode-tekst" i Excel) og er læst som sådan. Gem filen som "CSV UTF-8" næste gang.`);
+    if (!utf16.failed) warnings.push(`${file} er gemt som UTF-16 ("Unicode-tekst" i Excel) og er læst som sådan. Gem filen som "CSV UTF-8" næste gang.`);
   } else if (totalProblems === 0 && (encoding === 'windows-1252' || scan.loneCr)) {
     readPath = copyPath;
     await writeUtf8Copy(path, copyPath, encoding === 'windows-1252' ? 'windows-1252' : 'utf-8');
