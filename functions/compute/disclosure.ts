@@ -1,3 +1,4 @@
+import { parseQuarter } from '../calendar/quarter.ts';
 import type { About } from './kpiDefinition.ts';
 import type { Cell, GroupCell, Results } from './results.ts';
 
@@ -73,13 +74,7 @@ export function publishCell(cell: RawCell, suppressed: boolean): Cell {
 
 /** Disclosure control for one quarter of one KPI about persons, with no history: the total and every breakdown. */
 export function discloseQuarter(raw: RawQuarter, n: number): DisclosedQuarter {
-  const totalSuppressed = isPrimarySuppressed(raw.total, n);
-  const breakdowns: Record<string, GroupCell[]> = {};
-  for (const [breakdown, groups] of Object.entries(raw.breakdowns)) {
-    const suppressed = suppressedGroups(groups, totalSuppressed, n);
-    breakdowns[breakdown] = groups.map((g, i) => ({ ...publishCell(g, suppressed[i]!), group: g.group }));
-  }
-  return { total: publishCell(raw.total, totalSuppressed), breakdowns };
+  return discloseTrend([{ quarter: 0, raw }], { n, about: 'persons', yearToDate: false })[0]!;
 }
 
 export interface DisclosureRules {
@@ -106,12 +101,6 @@ export type PublishedHistory = Map<string, Map<number, PublishedCounts[]>>;
 export const TOTAL_CELL = 'total';
 export const groupCellKey = (breakdown: string, group: string) => `${breakdown}=${group}`;
 
-/** A quarter label of a results document (`2017Q4`) as a quarter index. */
-function quarterIndex(label: string): number | undefined {
-  const m = /^(\d{4})Q([1-4])$/.exec(label);
-  return m ? Number(m[1]) * 4 + Number(m[2]) - 1 : undefined;
-}
-
 /** The published cells of one KPI in results documents (a suppressed cell published nothing). */
 export function publishedHistory(documents: readonly Results[], kpiId: string): PublishedHistory {
   const history: PublishedHistory = new Map();
@@ -127,7 +116,7 @@ export function publishedHistory(documents: readonly Results[], kpiId: string): 
     for (const kpi of doc.kpis) {
       if (kpi.id !== kpiId) continue;
       for (const q of kpi.trend) {
-        const quarter = quarterIndex(q.quarter);
+        const quarter = parseQuarter(q.quarter);
         if (quarter === undefined) continue;
         add(TOTAL_CELL, quarter, q);
         for (const [breakdown, groups] of Object.entries(q.breakdowns)) for (const g of groups) add(groupCellKey(breakdown, g.group), quarter, g);
@@ -285,7 +274,7 @@ function overTimeViolations(kpi: Results['kpis'][number], n: number, published: 
   const counts = (cell: Cell): PublishedCounts | undefined =>
     cell.suppressed || cell.numerator === null ? undefined : { numerator: cell.numerator, denominator: kpi.unit === 'share' ? cell.denominator : null };
   for (const q of kpi.trend) {
-    const quarter = quarterIndex(q.quarter);
+    const quarter = parseQuarter(q.quarter);
     if (quarter === undefined) continue;
     const cells: [string, PublishedCounts | undefined][] = [[TOTAL_CELL, counts(q)]];
     for (const [breakdown, groups] of Object.entries(q.breakdowns)) {
