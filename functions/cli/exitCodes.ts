@@ -12,7 +12,7 @@ export const EXIT_HELP = `
 Exit codes:
   0  ok: rapporten er udgivet (or the check passed)
   1  uventet fejl (engine, storage, bug): intet er udgivet
-  2  forkert brug: ukendt kvartal, manglende mappe, ugyldig konfiguration
+  2  forkert brug: ukendt kvartal, manglende mappe, ugyldig konfiguration (også et mål for en KPI, der ikke findes)
   3  leveringen er afvist: filerne ligger i quarantine/ med en fejlrapport, intet er udgivet
   4  check fandt problemer i KPI-filer eller konfiguration
   5  kvartalet er allerede udgivet med andre tal: et udgivet kvartal ændres ikke`;
