@@ -1,6 +1,5 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
-import { KpiQueryError } from '../compute/compute.ts';
 import { escapeControls, redactForDebug } from '../contract/echo.ts';
 import { UsageError } from '../usageError.ts';
 import { checkCommand } from './check.ts';
@@ -64,17 +63,19 @@ export async function main(argv: string[]): Promise<number> {
 
 /**
  * What the terminal shows for an error no command handled. A UsageError is our own Danish
- * sentence; anything else is one Danish line naming the error's kind, as its text may quote
- * data (an engine's message) and a stack trace helps only a developer. With --debug the stack
- * and every cause follow, CPR-like numbers masked and control characters escaped.
+ * sentence. An error of ours that can say what failed without quoting any data carries a
+ * Danish `summary` (compute's KpiQueryError, an unreadable published document); that is shown.
+ * Anything else is one Danish line naming the error's kind, as its text may quote data (an
+ * engine's message) and a stack trace helps only a developer. With --debug the stack and
+ * every cause follow, CPR-like numbers masked and control characters escaped.
  */
 export function failureText(error: unknown, debug: boolean): string {
   const more = debug ? ' Detaljer:' : ' Kør igen med --debug for at se detaljerne.';
   const lines =
     error instanceof UsageError
       ? [escapeControls(error.message).replaceAll('\\x0a', '\n')]
-      : error instanceof KpiQueryError
-        ? [`Fejl: ${escapeControls(error.summary)} Intet er udgivet.${more}`]
+      : typeof summaryOf(error) === 'string'
+        ? [`Fejl: ${escapeControls(summaryOf(error)!)} Intet er udgivet.${more}`]
         : [`Fejl: Pejlemærke stoppede uventet (${errorKind(error)}). Intet er udgivet.${more}`];
   if (debug) {
     for (let e: unknown = error, depth = 0; e !== undefined && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
@@ -82,6 +83,11 @@ export function failureText(error: unknown, debug: boolean): string {
     }
   }
   return lines.join('\n');
+}
+
+function summaryOf(error: unknown): string | undefined {
+  const summary = error instanceof Error ? (error as { summary?: unknown }).summary : undefined;
+  return typeof summary === 'string' ? summary : undefined;
 }
 
 function errorKind(error: unknown): string {
