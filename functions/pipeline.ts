@@ -1,4 +1,5 @@
 import { loadKpis } from './compute/catalog.ts';
+import { assertConfigMatchesCatalogue } from './config/catalogue.ts';
 import { computeDraft } from './compute/computeDraft.ts';
 import { checkCoverage, newestCoveredQuarter } from './compute/coverage.ts';
 import type { MunicipalityConfig } from './config/municipality.ts';
@@ -9,6 +10,7 @@ import type { Engine } from './engine/engine.ts';
 import { ingest } from './ingest/ingest.ts';
 import type { Log } from './log.ts';
 import { publishDraft, writePreview, type PreviewOutcome, type PublishOutcome } from './publish/publish.ts';
+import { publishedResults } from './publish/revisions.ts';
 import type { Store } from './store/store.ts';
 
 export type Stage = 'ingest' | 'compute' | 'publish';
@@ -25,6 +27,8 @@ export interface PipelineOptions {
   /** The reason, when the run may publish a correction of an already published quarter. */
   correction?: string;
   config: MunicipalityConfig;
+  /** Where the config came from, for messages. */
+  configSource?: string;
   /** Folder with the KPI files (`dashboards/kpis`). */
   kpisDir: string;
   commentary?: string;
@@ -47,6 +51,8 @@ export type PipelineOutcome =
 export async function runPipeline(options: PipelineOptions): Promise<PipelineOutcome> {
   const { store, log, delivery, onStage = () => {} } = options;
   const kpis = await loadKpis(options.kpisDir);
+  // A goal for a KPI that is not in the catalogue is a mistake to fix before any work (exit 2).
+  assertConfigMatchesCatalogue(options.config, kpis.map((k) => k.definition.id), options.configSource);
 
   onStage('ingest', 'start');
   const ingested = await ingest(store, { deliveryId: delivery.id, expected: delivery.files, log });
@@ -66,7 +72,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
   if (!coverage.covered) return { status: 'not_covered', deliveryId: delivery.id, snapshot: ingested.snapshot, message: coverage.message };
 
   onStage('compute', 'start');
-  const draft = await computeDraft({ ...options, kpis, quarter: quarter!, snapshot: ingested.snapshot, manifest });
+  const draft = await computeDraft({ ...options, kpis, quarter: quarter!, snapshot: ingested.snapshot, manifest, published: await publishedResults(store) });
   onStage('compute', 'done', `${draft.results.kpis.length} KPI'er`);
 
   onStage('publish', 'start');

@@ -107,6 +107,7 @@ export class PejlemaerkeStack extends Stack {
       timeout: computeTimeout,
       environment: {
         DATA_BUCKET: lake.data.bucketName,
+        REPORTS_BUCKET: lake.reports.bucketName,
         ATHENA_WORKGROUP: workgroup.name,
         GLUE_DATABASE: catalog.databaseName,
         ...content,
@@ -132,6 +133,8 @@ export class PejlemaerkeStack extends Stack {
     grantPrefix(compute.role, lake.data, DATA_PREFIXES.results, 'read');
     grantPrefix(compute.role, lake.data, DATA_PREFIXES.drafts, 'write');
     grantPrefix(compute.role, lake.data, DATA_PREFIXES.locks, 'lock');
+    // Disclosure over time compares with every published revision.
+    grantPrefix(compute.role, lake.reports, REPORTS_PREFIX, 'read');
 
     const publishTimeout = Duration.minutes(5);
     const publish = new StageFunction(this, 'Publish', {

@@ -1,5 +1,6 @@
 import { LineCounter, parseDocument } from 'yaml';
 import type { KpiDefinition } from '../compute/kpiDefinition.ts';
+import { closestId } from '../config/catalogue.ts';
 import { municipalityConfigSchema } from '../config/municipality.ts';
 import type { Problem } from '../contract/problems.ts';
 
@@ -51,13 +52,14 @@ export function checkConfig(file: string, text: string, ids: Set<string>, defini
   const problems: Problem[] = [];
   parsed.data.goals.forEach((goal, i) => {
     if (!ids.has(goal.kpi)) {
+      const closest = closestId(goal.kpi, ids);
       problems.push({
         file,
         ...position(['goals', i, 'kpi']),
         column: `goals.${i}.kpi`,
         rule: 'goal-kpi',
         message: `målet peger på KPI’en ${goal.kpi}, som ikke findes i dashboards/kpis`,
-        hint: `Ret id’et til en KPI i kataloget (${[...ids].sort().join(', ')}), eller opret den med pejlemaerke new-kpi ${goal.kpi}.`,
+        hint: `${closest ? `Mente du ${closest}? ` : ''}Ret id’et til en KPI i kataloget (${[...ids].sort().join(', ')}), eller opret den med pejlemaerke new-kpi ${goal.kpi}.`,
       });
       return;
     }

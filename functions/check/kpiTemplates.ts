@@ -53,6 +53,9 @@ grain: quarter
 direction: higher_is_better
 # true: the number accumulates from 1 January, and goals are judged pro rata.
 year_to_date: false
+# persons (disclosure control: nothing about fewer than the minimum cell size) or companies
+# (counts of companies are published as they are).
+about: persons
 # One VARCHAR column per breakdown in the SQL.
 breakdowns: [sex]
 source: "UDKAST: planen, målet og datoen, fx Beskæftigelsesplan 2025, mål 2."

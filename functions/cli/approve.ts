@@ -6,7 +6,8 @@ import type { Store } from '../store/store.ts';
 import { EXIT } from './exitCodes.ts';
 import { exitCodeForError, reportOutcome, storeArgsText } from './outcome.ts';
 import { quarterArgument } from './run.ts';
-import { addStoreOptions, openStore, UsageError, type StoreArgs } from './storeOptions.ts';
+import { UsageError } from '../usageError.ts';
+import { addStoreOptions, openStore, type StoreArgs } from './storeOptions.ts';
 
 interface ApproveArgs extends StoreArgs {
   quarter: number;

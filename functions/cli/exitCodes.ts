@@ -15,7 +15,7 @@ export const EXIT_HELP = `
 Exit codes:
   0  ok: rapporten er udgivet, udkastet er lavet, eller kvartalet var allerede udgivet med de samme tal
   1  uventet fejl (engine, lager, fejl i programmet): intet er udgivet
-  2  forkert brug: ukendt kvartal, manglende mappe, ugyldig konfiguration
+  2  forkert brug: ukendt kvartal, manglende mappe, ugyldig konfiguration (også et mål for en KPI, der ikke findes), --out er en fil
   3  leveringen er afvist: filerne ligger i quarantine/ med en fejlrapport, intet er udgivet
   4  check fandt problemer i KPI-filer eller konfiguration
   5  kvartalet er allerede udgivet med andre tal: intet er skrevet (en rettelse kræver --correction "<begrundelse>")

@@ -10,7 +10,7 @@ import { LockLostError, StoreBusyError } from '../store/lock.ts';
 import { LocalStore } from '../store/localStore.ts';
 import { keys, type Store } from '../store/store.ts';
 import { EXIT } from './exitCodes.ts';
-import { UsageError } from './storeOptions.ts';
+import { UsageError } from '../usageError.ts';
 
 /**
  * How `run` and `approve` tell data staff what happened: one Danish line per outcome on

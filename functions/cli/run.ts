@@ -12,7 +12,8 @@ import { EXIT } from './exitCodes.ts';
 import { exitCodeForError, printIncomplete, reportOutcome, storeArgsText } from './outcome.ts';
 import { DEFAULT_KPIS_DIR } from './paths.ts';
 import { cliLog, stageProgress } from './progress.ts';
-import { addStoreOptions, openStore, UsageError, type StoreArgs } from './storeOptions.ts';
+import { UsageError } from '../usageError.ts';
+import { addStoreOptions, openStore, type StoreArgs } from './storeOptions.ts';
 
 export interface RunArgs extends StoreArgs {
   /** A local folder to deliver first; without it the run uses a delivery already in the store. */
@@ -87,6 +88,7 @@ export async function run(args: RunArgs): Promise<number> {
         mode: args.preview ? 'preview' : 'publish',
         correction: args.correction,
         config,
+        configSource: args.config,
         kpisDir: args.kpis,
         log: cliLog,
         onStage: stageProgress(),

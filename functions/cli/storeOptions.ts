@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { LocalStore } from '../store/localStore.ts';
 import { S3Store } from '../store/s3Store.ts';
 import type { Store } from '../store/store.ts';
+import { UsageError } from '../usageError.ts';
 
 /** `--out DIR | --store s3://… [--endpoint URL]`: where a command reads and writes. */
 export interface StoreArgs {
@@ -18,10 +19,6 @@ export function addStoreOptions(command: Command): Command {
     .option('--endpoint <url>', 'S3-kompatibelt endpoint (MinIO, moto) til --store');
 }
 
-/** A usage error: the command line is wrong; exit 2 with the message, never a stack trace. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 export async function openStore(args: StoreArgs): Promise<Store> {
   if (args.store) {

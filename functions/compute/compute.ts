@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { quarterLabel, quarterMonths, trendQuarters } from '../calendar/quarter.ts';
+import { assertConfigMatchesCatalogue } from '../config/catalogue.ts';
 import type { MunicipalityConfig } from '../config/municipality.ts';
 import type { Engine, SqlRow } from '../engine/engine.ts';
-import { discloseQuarter, type RawCell, type RawQuarter } from './disclosure.ts';
+import { discloseTrend, publishedHistory, type RawCell, type RawQuarter } from './disclosure.ts';
 import { BREAKDOWN_GROUPS, type Kpi, type KpiDefinition } from './kpiDefinition.ts';
 import { renderKpiSql } from './kpiSql.ts';
 import { resultsSchema, type BenchmarkPoint, type KpiResult, type QuarterCell, type Results } from './results.ts';
@@ -15,6 +16,12 @@ export interface ComputeOptions {
   snapshot: string;
   generatedAt: string;
   codeVersion: string;
+  /**
+   * Results documents already published for earlier quarters (each quarter's newest
+   * `results/<quarter>/kpis.json`). Year-to-date KPIs about persons are disclosed against the
+   * numbers in them as well as against this report's own trend (kpis.md, "Over time").
+   */
+  published?: readonly Results[];
 }
 
 export interface QuarterRange {
@@ -34,9 +41,12 @@ export interface FineCell {
 /**
  * The compute stage: every KPI's SQL once over the 8 trend quarters, rows parsed, absent cells
  * as 0/0, breakdown cells added up to totals, monthly KPIs averaged over their months, and
- * disclosure control on every cell before anything leaves this function.
+ * disclosure control on every cell (along the whole trend and against `published`) before
+ * anything leaves this function.
  */
 export async function compute(engine: Engine, options: ComputeOptions): Promise<Results> {
+  // A goal for a KPI that is not computed would vanish from the report without a word.
+  assertConfigMatchesCatalogue(options.config, options.kpis.map((k) => k.definition.id));
   const quarters = trendQuarters(options.quarter);
   const range: QuarterRange = { from: quarters[0]!, to: options.quarter };
   const kpis = [...options.kpis].sort((a, b) => (a.definition.id < b.definition.id ? -1 : a.definition.id > b.definition.id ? 1 : 0));
@@ -46,9 +56,14 @@ export async function compute(engine: Engine, options: ComputeOptions): Promise<
   for (const kpi of kpis) {
     const rows = await runKpiSql(engine, kpi, range);
     const cells = parseKpiRows(kpi.definition, rows, range);
-    const trend = quarters.map((q) => quarterCell(kpi.definition, cells, q, options.config.min_cell_size));
-    const last = trend[trend.length - 1]!;
     const d = kpi.definition;
+    const disclosed = discloseTrend(
+      quarters.map((quarter) => ({ quarter, raw: rawQuarter(d, cells, quarter) })),
+      { n: options.config.min_cell_size, about: d.about, yearToDate: d.year_to_date },
+      publishedHistory(options.published ?? [], d.id),
+    );
+    const trend: QuarterCell[] = disclosed.map((q, i) => ({ ...q.total, quarter: quarterLabel(quarters[i]!), breakdowns: q.breakdowns }));
+    const last = trend[trend.length - 1]!;
     results.push({
       value: last.value,
       numerator: last.numerator,
@@ -60,6 +75,7 @@ export async function compute(engine: Engine, options: ComputeOptions): Promise<
       grain: d.grain,
       direction: d.direction,
       year_to_date: d.year_to_date,
+      about: d.about,
       definition_hash: kpi.hash,
       breakdowns: last.breakdowns,
       trend,
@@ -79,12 +95,25 @@ export async function compute(engine: Engine, options: ComputeOptions): Promise<
   });
 }
 
+/**
+ * A KPI's query failed on the engine. The message carries the engine's text for logs and
+ * tests; `summary` names only the KPI file, for a terminal (the engine's text can quote data).
+ */
+export class KpiQueryError extends Error {
+  readonly summary: string;
+  constructor(kpiId: string, engineName: string, cause: unknown) {
+    super(`KPI ${kpiId}: forespørgslen ${kpiId}.sql fejlede på ${engineName}: ${(cause as Error).message}`, { cause });
+    this.name = 'KpiQueryError';
+    this.summary = `KPI’en ${kpiId} kunne ikke beregnes: forespørgslen ${kpiId}.sql fejlede på ${engineName}. Kør pejlemaerke check for at finde fejlen.`;
+  }
+}
+
 /** A failing query names its KPI file, so the analyst knows where to look. */
 async function runKpiSql(engine: Engine, kpi: Kpi, range: QuarterRange): Promise<SqlRow[]> {
   try {
     return await engine.query(renderKpiSql(kpi.sql, { fromQuarter: range.from, toQuarter: range.to }));
   } catch (error) {
-    throw new Error(`KPI ${kpi.definition.id}: forespørgslen ${kpi.definition.id}.sql fejlede på ${engine.name}: ${(error as Error).message}`, { cause: error });
+    throw new KpiQueryError(kpi.definition.id, engine.name, error);
   }
 }
 
@@ -134,8 +163,8 @@ function monthQuarter(month: number): number {
   return Math.floor(month / 12) * 4 + Math.floor((month % 12) / 3);
 }
 
-/** One quarter of one KPI: totals and groups added up from the finest cells, then disclosed. */
-function quarterCell(definition: KpiDefinition, cells: FineCell[], quarter: number, minCellSize: number): QuarterCell {
+/** One quarter of one KPI, true numbers: totals and groups added up from the finest cells. */
+function rawQuarter(definition: KpiDefinition, cells: FineCell[], quarter: number): RawQuarter {
   const inQuarter = cells.filter((c) => c.quarter === quarter);
   const raw: RawQuarter = { total: aggregate(definition, inQuarter, quarter), breakdowns: {} };
   for (const breakdown of definition.breakdowns) {
@@ -144,8 +173,7 @@ function quarterCell(definition: KpiDefinition, cells: FineCell[], quarter: numb
       ...aggregate(definition, inQuarter.filter((c) => c.groups[breakdown] === group), quarter),
     }));
   }
-  const disclosed = discloseQuarter(raw, minCellSize);
-  return { ...disclosed.total, quarter: quarterLabel(quarter), breakdowns: disclosed.breakdowns };
+  return raw;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Draft } from '../publish/draft.ts';
 import type { Store } from '../store/store.ts';
 import { codeVersion, generatedAt } from '../version.ts';
 import { compute } from './compute.ts';
+import type { Results } from './results.ts';
 import type { Kpi } from './kpiDefinition.ts';
 
 /** Compute for one snapshot and quarter, frozen as the draft that publish or a preview takes. */
@@ -17,6 +18,8 @@ export async function computeDraft(options: {
   manifest: Manifest;
   config: MunicipalityConfig;
   commentary?: string;
+  /** Every results document already public, for disclosure over time. */
+  published?: readonly Results[];
 }): Promise<Draft> {
   const engine = await options.openEngine(options.store);
   try {
@@ -28,6 +31,7 @@ export async function computeDraft(options: {
       snapshot: options.snapshot,
       generatedAt: generatedAt(options.manifest.extracted_at),
       codeVersion: codeVersion(),
+      published: options.published,
     });
     const used = new Set(results.kpis.map((k) => k.id));
     return {

@@ -15,6 +15,13 @@ export const BREAKDOWN_LABELS: Record<Breakdown, Record<string, string>> = {
   sex: { K: 'Kvinder', M: 'Mænd' },
 };
 
+/**
+ * Who a KPI's numbers count. Numbers about persons pass disclosure control (kpis.md); counts of
+ * companies are not about persons and are published as they are, small or not.
+ */
+export const aboutSchema = z.enum(['persons', 'companies']);
+export type About = z.infer<typeof aboutSchema>;
+
 export const kpiDefinitionSchema = z
   .object({
     id: z.string().regex(KPI_ID_PATTERN),
@@ -31,6 +38,8 @@ export const kpiDefinitionSchema = z
     direction: z.enum(['higher_is_better', 'lower_is_better']),
     /** Year-to-date KPIs accumulate from 1 January; goals are judged pro rata. */
     year_to_date: z.boolean().default(false),
+    /** `persons` (the default) or `companies`: what the numbers count, for disclosure control. */
+    about: aboutSchema.default('persons'),
     breakdowns: z.array(breakdownSchema).default([]),
     /** Where the KPI comes from: plan, page, seed file. */
     source: z.string().min(3),

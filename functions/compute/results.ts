@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { aboutSchema } from './kpiDefinition.ts';
 
 /**
  * `results/<quarter>/kpis.json`: a public interface (downloads, embeds, other tools).
@@ -37,6 +38,8 @@ export const kpiResultSchema = cellSchema.extend({
   grain: z.enum(['quarter', 'month']),
   direction: z.enum(['higher_is_better', 'lower_is_better']),
   year_to_date: z.boolean(),
+  /** What the numbers count; documents from before this field are read as `persons`, the safe side. */
+  about: aboutSchema.default('persons'),
   definition_hash: z.string(),
   breakdowns: breakdownsSchema,
   /** The quarter and the 7 before it, oldest first; the last entry equals the top-level cell. */

@@ -2,6 +2,38 @@ import { keys, type Store } from '../store/store.ts';
 import { disclosureViolations } from './disclosure.ts';
 import { resultsSchema, type Cell, type Results } from './results.ts';
 
+/** A published results document that cannot be read: disclosure over time cannot be checked against it. */
+export class UnreadablePublishedResultsError extends Error {
+  /** For the terminal (see cli/main.ts `failureText`). */
+  readonly summary: string;
+  constructor(readonly key: string, cause: unknown) {
+    super(`Det offentliggjorte resultat ${key} kan ikke læses, så diskretioneringen over tid kan ikke kontrolleres mod det.`, { cause });
+    this.name = 'UnreadablePublishedResultsError';
+    this.summary = this.message;
+  }
+}
+
+/**
+ * Every results document already published under the prefixes (`results/` by default: each
+ * quarter's `kpis.json`; add the prefix of older revisions if they stay public), parsed, for
+ * compute's and writeResults' `published` (kpis.md, disclosure over time). A document that
+ * does not parse stops the run: without it, no year-to-date number can be shown to be safe.
+ */
+export async function readPublishedResults(store: Store, prefixes: readonly string[] = ['results/']): Promise<Results[]> {
+  const documents: Results[] = [];
+  for (const prefix of prefixes) {
+    for (const { key } of await store.list(prefix)) {
+      if (!key.endsWith('/kpis.json')) continue;
+      try {
+        documents.push(resultsSchema.parse(JSON.parse((await store.get(key)).toString('utf8'))));
+      } catch (error) {
+        throw new UnreadablePublishedResultsError(key, error);
+      }
+    }
+  }
+  return documents;
+}
+
 /** The CSV's columns, in order. */
 export const RESULTS_CSV_COLUMNS = ['kpi_id', 'quarter', 'breakdown', 'group', 'value', 'numerator', 'denominator', 'suppressed'] as const;
 /** `breakdown` and `group` of the row that holds a quarter's total. */
@@ -9,12 +41,13 @@ export const TOTAL_GROUP = 'total';
 
 /**
  * Writes `results/<quarter>/kpis.json` and `kpis.csv`, the public machine-readable results.
- * The results are re-validated first, and re-checked for disclosure, so nothing that escaped
+ * The results are re-validated first, and re-checked for disclosure (over time against the
+ * `published` documents too, the same ones compute was given), so nothing that escaped
  * disclosure control can be written. Returns the keys written.
  */
-export async function writeResults(store: Store, results: Results): Promise<string[]> {
+export async function writeResults(store: Store, results: Results, published: readonly Results[] = []): Promise<string[]> {
   const checked = resultsSchema.parse(results);
-  const violations = disclosureViolations(checked);
+  const violations = disclosureViolations(checked, published);
   if (violations.length > 0) {
     throw new Error(`Resultaterne for ${checked.quarter} skrives ikke, de bryder diskretioneringen:\n  ${violations.join('\n  ')}`);
   }

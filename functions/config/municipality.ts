@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, YAMLError } from 'yaml';
+import { escapeControls } from '../contract/echo.ts';
+import { UsageError } from '../usageError.ts';
 
 /** A political goal for one KPI, with the document it comes from. */
 export const goalSchema = z
@@ -38,12 +40,40 @@ export const defaultConfig: MunicipalityConfig = municipalityConfigSchema.parse(
   committee: 'Udvalget',
 });
 
+/** A municipality config that cannot be used; the message says which file, where and why, in Danish. */
+export class ConfigError extends UsageError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and parses a config file; every failure is a ConfigError with a Danish message. */
 export async function loadConfig(path: string): Promise<MunicipalityConfig> {
-  const text = await readFile(path, 'utf8');
-  const parsed = municipalityConfigSchema.safeParse(parseYaml(text));
+  const where = `Konfigurationen ${escapeControls(path)}`;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new ConfigError(missing ? `${where} findes ikke. Angiv stien til kommunens YAML-fil med --config.` : `${where} kan ikke læses (${(error as NodeJS.ErrnoException).code ?? 'ukendt fejl'}).`, {
+      cause: error,
+    });
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (error) {
+    const line = error instanceof YAMLError ? error.linePos?.[0].line : undefined;
+    throw new ConfigError(
+      `${where} er ikke gyldig YAML${line ? ` (linje ${line})` : ''}. Ret syntaksen: indrykning, kolon efter feltnavne, anførselstegn om tekster med kolon.`,
+      { cause: error },
+    );
+  }
+  const parsed = municipalityConfigSchema.safeParse(data, { error: z.locales.da().localeError });
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(top)'}: ${i.message}`).join('\n');
-    throw new Error(`Konfigurationen ${path} er ugyldig:\n${issues}`);
+    const issues = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(hele filen)'}: ${escapeControls(i.message)}`).join('\n');
+    throw new ConfigError(`${where} er ugyldig:\n${issues}`);
   }
   return parsed.data;
 }

@@ -1,19 +1,22 @@
 import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
-import { isEchoable } from './cpr.ts';
+import { StringDecoder } from 'node:string_decoder';
+import { echoValue } from './echo.ts';
+import { LineScanner } from './csvScan.ts';
 import type { ExtractSpec } from './extracts.ts';
 import type { RawProblem } from './validateMessages.ts';
 
 /**
  * Reading a delivered CSV file per the file rules of extracts.md: UTF-8 with or without BOM,
- * else Windows-1252 (decoded to a UTF-8 copy that DuckDB reads), `,` or `;` detected from the
- * header line, LF or CRLF (DuckDB handles both).
+ * else Windows-1252; UTF-16 with a BOM (Excel's "Unicode text") is decoded too. `,` or `;` is
+ * detected from the header line; LF, CRLF and lone CR line ends are all read. Whatever the
+ * file is, DuckDB only ever reads a UTF-8 text with LF or CRLF line ends that passed the
+ * limits of csvScan.ts: the delivered file itself, or a decoded and normalised copy.
  */
-export type Encoding = 'utf-8' | 'windows-1252';
+export type Encoding = 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
 export type Delimiter = ',' | ';';
 
 export interface CsvFile {
@@ -26,51 +29,114 @@ export interface CsvFile {
   bytes: number;
   encoding: Encoding;
   delimiter: Delimiter;
-  /** Header cells as delivered (BOM and one pair of surrounding quotes removed). */
+  /** Header cells as delivered (BOM, spaces around and one pair of surrounding quotes removed). */
   header: string[];
+  /** Lines after the header, without empty lines at the end: the rows validation reads. */
+  dataRows: number;
   warnings: string[];
+  /**
+   * Problems found while reading (a line or column limit, a NUL byte, a broken encoding). A
+   * file with any is rejected as it is: nothing else reads it.
+   */
+  problems: RawProblem[];
+  totalProblems: number;
 }
 
 const CHUNK = 1 << 20;
-const MAX_HEADER_BYTES = 1 << 20;
 const UTF8_BOM = '\uFEFF';
 
 /**
- * One streaming pass: content hash, UTF-8 check and the header line. A second pass writes a
- * UTF-8 copy into workDir only when the file is not UTF-8.
+ * One streaming pass: content hash, encoding, the limits and line ends (csvScan.ts), the
+ * header line. A UTF-16 file is decoded to a UTF-8 copy in workDir in the same pass; a
+ * Windows-1252 file or one with lone CR line ends gets its UTF-8/LF copy in a second pass.
+ * Memory stays bounded by the read chunk and the header line, whatever the file holds.
  */
 export async function readCsvFile(path: string, file: string, workDir: string): Promise<CsvFile> {
   const hash = createHash('sha256');
   const utf8 = new Utf8Check();
-  const headerChunks: Buffer[] = [];
-  let headerBytes = 0;
-  let headerDone = false;
+  const scanner = new LineScanner();
+  const problems: RawProblem[] = [];
+  const copyPath = join(workDir, `${file}.utf8`);
+  let form: 'sniff' | 'bytes' | 'utf-16le' | 'utf-16be' | 'unsupported' = 'sniff';
+  let utf16: Utf16ToUtf8 | undefined;
   let bytes = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    utf8.push(chunk);
-    bytes += chunk.length;
-    if (!headerDone) {
-      const newline = chunk.indexOf(0x0a);
-      const part = newline >= 0 ? chunk.subarray(0, newline) : chunk;
-      headerChunks.push(Buffer.from(part));
-      headerBytes += part.length;
-      headerDone = newline >= 0 || headerBytes >= MAX_HEADER_BYTES;
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      if (form === 'sniff') {
+        form = sniff(chunk);
+        if (form === 'unsupported') problems.push({ line: 0, rule: 'encoding_utf32' });
+        if (form === 'utf-16le' || form === 'utf-16be') utf16 = new Utf16ToUtf8(form, createWriteStream(copyPath));
+      }
+      if (form === 'bytes') {
+        utf8.push(chunk);
+        scanner.push(chunk);
+      } else if (utf16 && !utf16.failed) {
+        const text = utf16.push(chunk);
+        if (text) {
+          scanner.push(text);
+          await utf16.write(text);
+        }
+      }
     }
+    if (utf16) {
+      const rest = utf16.end();
+      if (rest) {
+        scanner.push(rest);
+        await utf16.write(rest);
+      }
+      if (utf16.failed) problems.push({ line: 0, rule: 'encoding_utf16' });
+    }
+  } finally {
+    await utf16?.close();
   }
-  const isUtf8File = utf8.end();
-  const encoding: Encoding = isUtf8File ? 'utf-8' : 'windows-1252';
+
+  const scan = scanner.end();
+  const encoding: Encoding = form === 'utf-16le' || form === 'utf-16be' ? form : form === 'bytes' && !utf8.end() ? 'windows-1252' : 'utf-8';
+  problems.push(...scan.problems);
+  const totalProblems = problems.length - scan.problems.length + scan.totalProblems;
   const warnings: string[] = [];
   let readPath = path;
-  if (!isUtf8File) {
-    readPath = join(workDir, `${file}.utf8`);
-    await decodeWindows1252(path, readPath);
+  if (utf16) {
+    readPath = copyPath;
+    if (!utf16.failed) warnings.push(`${file} er gemt som UTF-16 ("Unicode-tekst" i Excel) og er læst som sådan. Gem filen som "CSV UTF-8" næste gang.`);
+  } else if (totalProblems === 0 && (encoding === 'windows-1252' || scan.loneCr)) {
+    readPath = copyPath;
+    await writeUtf8Copy(path, copyPath, encoding === 'windows-1252' ? 'windows-1252' : 'utf-8');
+  }
+  if (encoding === 'windows-1252') {
     warnings.push(`${file} er ikke gyldig UTF-8 og er læst som Windows-1252 (typisk en Excel-eksport). Gem filen som "CSV UTF-8" næste gang.`);
   }
-  const headerLine = stripLineEnd(decode(Buffer.concat(headerChunks), encoding));
+
+  // The scanner saw UTF-8 for a UTF-16 file (it read the decoded text), else the delivered bytes.
+  const headerLine = stripLineEnd(decode(dropUtf8Bom(scan.headerBytes), encoding === 'windows-1252' ? 'windows-1252' : 'utf-8'));
   const delimiter = detectDelimiter(headerLine);
-  const header = headerLine === '' ? [] : headerLine.split(delimiter).map(unquote);
-  return { file, path: readPath, sha256: hash.digest('hex'), bytes, encoding, delimiter, header, warnings };
+  let trimmed = scan.trimmedFields;
+  const header =
+    headerLine === ''
+      ? []
+      : headerLine.split(delimiter).map((cell) => {
+          const bare = trimBlanks(cell);
+          if (bare !== cell) trimmed++;
+          return unquote(bare);
+        });
+  if (trimmed > 0 && totalProblems === 0) {
+    warnings.push(`${file}: ${trimmed} ${trimmed === 1 ? 'felt havde' : 'felter havde'} mellemrum før eller efter værdien; mellemrummene er fjernet.`);
+  }
+  return {
+    file,
+    path: readPath,
+    sha256: hash.digest('hex'),
+    bytes,
+    encoding,
+    delimiter,
+    header,
+    dataRows: scan.dataRows,
+    warnings,
+    problems: problems.sort((a, b) => a.line - b.line),
+    totalProblems,
+  };
 }
 
 /** `;` when the header has more semicolons than commas; column names contain neither. */
@@ -84,13 +150,31 @@ export function unquote(cell: string): string {
   return cell.length >= 2 && cell.startsWith('"') && cell.endsWith('"') ? cell.slice(1, -1) : cell;
 }
 
+/** Spaces and tabs around a value are layout, not data (` M ` is `M`); the same as SQL `trim_cell`. */
+export function trimBlanks(cell: string): string {
+  return cell.replace(/^[ \t]+|[ \t]+$/g, '');
+}
+
 function stripLineEnd(line: string): string {
   const noBom = line.startsWith(UTF8_BOM) ? line.slice(1) : line;
   return noBom.endsWith('\r') ? noBom.slice(0, -1) : noBom;
 }
 
-function decode(bytes: Buffer, encoding: Encoding): string {
+function dropUtf8Bom(bytes: Buffer): Buffer {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+}
+
+function decode(bytes: Buffer, encoding: 'utf-8' | 'windows-1252'): string {
   return encoding === 'utf-8' ? bytes.toString('utf8') : windows1252.decode(bytes);
+}
+
+/** The byte order mark decides; without one the file is read as UTF-8 (or Windows-1252). */
+function sniff(first: Buffer): 'bytes' | 'utf-16le' | 'utf-16be' | 'unsupported' {
+  const [a, b, c, d] = first;
+  if ((a === 0xff && b === 0xfe && c === 0 && d === 0) || (a === 0 && b === 0 && c === 0xfe && d === 0xff)) return 'unsupported';
+  if (a === 0xff && b === 0xfe) return 'utf-16le';
+  if (a === 0xfe && b === 0xff) return 'utf-16be';
+  return 'bytes';
 }
 
 /**
@@ -110,14 +194,96 @@ const windows1252 = {
   },
 };
 
-async function decodeWindows1252(from: string, to: string): Promise<void> {
-  // Single-byte encoding: every chunk decodes on its own, no state across chunk borders.
-  const toUtf8 = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      done(null, Buffer.from(windows1252.decode(chunk), 'utf8'));
-    },
-  });
-  await pipeline(createReadStream(from, { highWaterMark: CHUNK }), toUtf8, createWriteStream(to));
+/**
+ * Line ends as DuckDB reads them: a lone CR (old Mac) becomes LF, CRLF stays CRLF. A CR at
+ * the end of one piece waits for the next, which may start with its LF.
+ */
+class LineEnds {
+  private pendingCr = false;
+
+  push(text: string): string {
+    let t = this.pendingCr ? `\r${text}` : text;
+    this.pendingCr = t.endsWith('\r');
+    if (this.pendingCr) t = t.slice(0, -1);
+    return t.replace(/\r(?!\n)/g, '\n');
+  }
+
+  end(): string {
+    return this.pendingCr ? '\n' : '';
+  }
+}
+
+/** The second pass for a Windows-1252 file or one with lone CRs: a UTF-8 copy with LF/CRLF line ends. */
+async function writeUtf8Copy(from: string, to: string, encoding: 'utf-8' | 'windows-1252'): Promise<void> {
+  const out = createWriteStream(to);
+  const lineEnds = new LineEnds();
+  // Windows-1252 is single-byte: every chunk decodes on its own. UTF-8 may split a character.
+  const utf8 = new StringDecoder('utf8');
+  try {
+    for await (const chunk of createReadStream(from, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>) {
+      const text = lineEnds.push(encoding === 'windows-1252' ? windows1252.decode(chunk) : utf8.write(chunk));
+      if (!out.write(text, 'utf8')) await once(out, 'drain');
+    }
+    out.write(lineEnds.push(encoding === 'utf-8' ? utf8.end() : '') + lineEnds.end(), 'utf8');
+  } finally {
+    out.end();
+    await once(out, 'close');
+  }
+}
+
+/**
+ * UTF-16 (LE or BE, after its BOM) to UTF-8, streaming: a code unit or a surrogate pair may
+ * straddle two chunks. Big-endian input is byte-swapped and decoded as little-endian. An
+ * invalid sequence (a lone surrogate, an odd byte at the end) marks the file as failed.
+ */
+class Utf16ToUtf8 {
+  failed = false;
+  private readonly decoder = new TextDecoder('utf-16le', { fatal: true });
+  private readonly lineEnds = new LineEnds();
+  private odd: number | undefined;
+
+  constructor(
+    private readonly form: 'utf-16le' | 'utf-16be',
+    private readonly out: WriteStream,
+  ) {}
+
+  /** The UTF-8 bytes of this chunk's complete characters, line ends as delivered (the scanner counts them). */
+  push(chunk: Buffer): Buffer | undefined {
+    let data = this.odd !== undefined ? Buffer.concat([Buffer.from([this.odd]), chunk]) : chunk;
+    const even = data.length - (data.length % 2);
+    this.odd = even < data.length ? data[even] : undefined;
+    data = data.subarray(0, even);
+    if (this.form === 'utf-16be') data = Buffer.from(data).swap16();
+    try {
+      return Buffer.from(this.decoder.decode(data, { stream: true }), 'utf8');
+    } catch {
+      this.failed = true;
+      return undefined;
+    }
+  }
+
+  end(): Buffer | undefined {
+    if (this.failed) return undefined;
+    try {
+      const rest = this.decoder.decode();
+      if (this.odd !== undefined) throw new Error('odd byte');
+      return rest ? Buffer.from(rest, 'utf8') : undefined;
+    } catch {
+      this.failed = true;
+      return undefined;
+    }
+  }
+
+  /** The work copy gets the text with lone CRs made LF, as DuckDB must read it. */
+  async write(utf8Text: Buffer): Promise<void> {
+    const text = this.lineEnds.push(utf8Text.toString('utf8'));
+    if (!this.out.write(text, 'utf8')) await once(this.out, 'drain');
+  }
+
+  async close(): Promise<void> {
+    this.out.end(this.lineEnds.end());
+    await once(this.out, 'close');
+  }
 }
 
 /** Streaming UTF-8 validation; a multi-byte character may straddle two chunks. */
@@ -151,7 +317,7 @@ function completeLength(data: Buffer): number {
 
 /** The header as a column name for messages: never a value that could carry a CPR. */
 export function headerLabel(name: string): string | undefined {
-  return isEchoable(name) ? name : undefined;
+  return echoValue(name);
 }
 
 export interface HeaderCheck {

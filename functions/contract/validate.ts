@@ -1,12 +1,11 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlString } from '../engine/duckdbEngine.ts';
 import { WEEK_SQL_MACROS } from '../ingest/weekSql.ts';
 import { CPR_SQL_MACROS, looksLikeCpr } from './cpr.ts';
 import { checkHeader, headerLabel, type CsvFile } from './csvFile.ts';
 import type { ExtractSpec } from './extracts.ts';
 import { MAX_REPORTED_PROBLEMS, type ValidationReport } from './problems.ts';
 import { checkDuplicates, checkRows } from './crossChecks.ts';
-import { cellColumn, cellsTable, checkValues, linesTable, problemsTable, valuesTable, valuesSql, VALUES_SQL_MACROS, weekKey, type RuleContext, type Sql } from './validateRules.ts';
+import { cellColumn, cellsTable, checkValues, linesTable, problemsTable, valuesTable, valuesSql, VALUES_SQL_MACROS, weekKey, type RuleContext, type Sql, type SqlParam } from './validateRules.ts';
 import { toProblem, type RawProblem, type Rule } from './validateMessages.ts';
 
 /*
@@ -25,7 +24,7 @@ export interface ValidatedExtract {
   now: Date;
   /** 1-based position in the delivered header of each contract column. */
   columnIndex: Map<string, number>;
-  /** Data lines (blank lines included), the header excluded. */
+  /** Data lines (blank lines included), the header and empty lines at the end excluded. */
   dataLines: number;
   /** The (owner, week) duplicate check is left to the caller (see ValidateOptions). */
   duplicatesDeferred: boolean;
@@ -48,12 +47,34 @@ export interface ValidateOptions {
   linesLoaded?: boolean;
 }
 
+/**
+ * The SQL engine failed on a delivered file. Its own text can quote the file's data (the
+ * start of a line, a CPR number in its first cell), so it is never shown: the file is rejected
+ * as unreadable, and the engine's error stays only in `cause`.
+ */
+export class EngineReadError extends Error {
+  constructor(cause: unknown) {
+    super('Filen kunne ikke læses af SQL-motoren', { cause });
+    this.name = 'EngineReadError';
+  }
+}
+
 /** The file as one row per line: `rowid + 1` is the line number an editor shows. */
 export async function loadLines(db: DuckDBConnection, spec: ExtractSpec, path: string): Promise<void> {
-  await db.run(
-    `CREATE OR REPLACE TABLE ${linesTable(spec)} AS SELECT * FROM read_csv(${sqlString(path)}, columns={'l': 'VARCHAR'}, header=false, ` +
-      `delim='\x01', quote='', escape='', auto_detect=false, strict_mode=false)`,
-  );
+  try {
+    await db.run(
+      `CREATE OR REPLACE TABLE ${linesTable(spec)} AS SELECT * FROM read_csv($1, columns={'l': 'VARCHAR'}, header=false, ` +
+        `delim='\x01', quote='', escape='', auto_detect=false, strict_mode=false)`,
+      [path],
+    );
+  } catch (error) {
+    throw new EngineReadError(error);
+  }
+}
+
+/** Drops a file's lines, when the file goes no further than its reading. */
+export async function forgetLines(db: DuckDBConnection, spec: ExtractSpec): Promise<void> {
+  await db.run(`DROP TABLE IF EXISTS ${linesTable(spec)}`);
 }
 
 /** Install the SQL macros validation needs; once per connection. */
@@ -61,8 +82,14 @@ export async function prepareValidation(db: DuckDBConnection): Promise<void> {
   await db.run(WEEK_SQL_MACROS + CPR_SQL_MACROS + VALUES_SQL_MACROS);
 }
 
+/**
+ * Validates a delivered file whose reading (csvFile.ts) found no problem. Every statement's
+ * engine error becomes an EngineReadError. Delivered text reaches SQL only as bound parameters
+ * or as rows of the tables it was read into; names in the SQL text come from the contract.
+ */
 export async function validateExtract(db: DuckDBConnection, spec: ExtractSpec, csv: CsvFile, options: ValidateOptions): Promise<ValidatedExtract> {
   const now = options.now ?? new Date();
+  if (csv.totalProblems > 0) return readProblemsReport(spec, csv, options.deliveryId, now);
   const header = checkHeader(csv.header, spec);
   const k = csv.header.length;
   const [lines, cells, values, problems] = [linesTable(spec), cellsTable(spec), valuesTable(spec), problemsTable(spec)];
@@ -76,15 +103,18 @@ export async function validateExtract(db: DuckDBConnection, spec: ExtractSpec, c
     if (looksLikeCpr(name)) headerProblems.push({ line: 1, columnNumber: i + 1, rule: 'cpr' });
   });
   for (const p of headerProblems) {
-    const literal = (v: string | number | undefined) => (v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : sqlString(v));
-    await run(`INSERT INTO ${problems} VALUES (${p.line}, ${literal(p.columnNumber)}, ${literal(p.column)}, ${sqlString(p.rule)}, ${literal(p.shown)}, ${literal(p.ref)})`);
+    // Header text (a name, a shown value) is delivered data: bound, never spliced into the SQL.
+    const params: SqlParam[] = [p.line, p.columnNumber ?? null, p.column ?? null, p.rule, p.shown ?? null, p.ref ?? null];
+    await run(`INSERT INTO ${problems} VALUES ($1, $2, $3, $4, $5, $6)`, params);
   }
 
   if (!options.linesLoaded) await loadLines(db, spec, csv.path);
   const named = spec.columns.map((c) => `${header.columnIndex.has(c.name) ? `p[${header.columnIndex.get(c.name)}]` : 'NULL::VARCHAR'} AS ${cellColumn(c.name)}`);
+  // Empty lines at the end of the file are not rows (csvFile.ts counts them as digest.ts does).
+  const lastLine = csv.dataRows + 1;
   await run(
     `CREATE OR REPLACE VIEW ${cells} AS SELECT line, len(p) AS n, p, ${named.join(', ')} FROM ` +
-      `(SELECT rowid + 1 AS line, split_cells(l, ${sqlString(csv.delimiter)}) AS p FROM ${lines}) WHERE line > 1`,
+      `(SELECT rowid + 1 AS line, split_cells(l, ${csv.delimiter === ';' ? "';'" : "','"}) AS p FROM ${lines}) WHERE line > 1 AND line <= ${lastLine}`,
   );
 
   let dataLines = 0;
@@ -93,6 +123,9 @@ export async function validateExtract(db: DuckDBConnection, spec: ExtractSpec, c
     await run(valuesSql(ctx));
     const [shape] = await rows(`SELECT sum(rows) AS total, min(min_n) AS lo, max(max_n) AS hi FROM ${values} WHERE col = 1`);
     dataLines = Number(shape?.total ?? 0);
+    // The engine must see the lines the streaming read counted, or line numbers would lie.
+    if (dataLines !== csv.dataRows) throw new EngineReadError(new Error(`line count ${dataLines} ≠ ${csv.dataRows}`));
+    if (dataLines === 0 && spec.requirement === 'required') await run(`INSERT INTO ${problems} VALUES (0, NULL, NULL, 'no_rows', NULL, NULL)`);
     if (Number(shape?.lo ?? k) !== k || Number(shape?.hi ?? k) !== k) {
       await run(
         `INSERT INTO ${problems} SELECT line, NULL, NULL, CASE WHEN n = 0 THEN 'blank_line' ELSE 'cell_count' END, NULL, n FROM ${cells} WHERE n <> ${k}`,
@@ -142,10 +175,29 @@ async function buildReport(sql: Sql, validated: Omit<ValidatedExtract, 'report'>
 }
 
 function sqlOn(db: DuckDBConnection): Sql {
-  return {
-    run: async (text) => void (await db.run(text)),
-    rows: async (text) => (await db.runAndReadAll(text)).getRowObjectsJS(),
+  const engine = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw new EngineReadError(error);
+    }
   };
+  return {
+    run: (text, params) => engine(async () => void (await db.run(text, params))),
+    rows: (text, params) => engine(async () => (await db.runAndReadAll(text, params)).getRowObjectsJS()),
+  };
+}
+
+/** A file stopped while reading (csvFile.ts): its report holds those problems only. */
+function readProblemsReport(spec: ExtractSpec, csv: CsvFile, deliveryId: string, now: Date): ValidatedExtract {
+  const context = { spec, headerLength: csv.header.length, now };
+  const report: ValidationReport = { file: spec.file, deliveryId, totalProblems: csv.totalProblems, problems: csv.problems.map((p) => toProblem(p, context)) };
+  return { spec, csv, deliveryId, now, columnIndex: new Map(), dataLines: csv.dataRows, duplicatesDeferred: false, report };
+}
+
+/** A file the engine could not read (EngineReadError): rejected as a whole, the engine's text not shown. */
+export function unreadableReport(spec: ExtractSpec, csv: CsvFile, deliveryId: string, now: Date): ValidatedExtract {
+  return readProblemsReport(spec, { ...csv, problems: [{ line: 0, rule: 'unreadable' }], totalProblems: 1 }, deliveryId, now);
 }
 
 function ruleContext(sql: Sql, validated: Pick<ValidatedExtract, 'spec' | 'csv' | 'columnIndex' | 'now'>, persons?: ValidatedExtract): RuleContext {

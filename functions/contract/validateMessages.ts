@@ -1,14 +1,23 @@
-import { isEchoable } from './cpr.ts';
+import { MAX_COLUMNS, MAX_LINE_BYTES } from './csvScan.ts';
+import { echoValue } from './echo.ts';
 import { MAX_TEXT_LENGTH, MAX_YEAR, MIN_YEAR, resolvedMax, type ColumnSpec, type ExtractSpec } from './extracts.ts';
 import type { Problem } from './problems.ts';
 
 /**
  * The rules a delivered file can break, and what each one says to data staff (Danish).
- * Values are echoed only through `isEchoable`, so no message can carry a CPR number.
+ * Values are echoed only through echo.ts `echoValue`, so no message can carry a CPR number
+ * or a raw control character.
  */
 export const RULES = [
   'missing_file',
   'empty_file',
+  'no_rows',
+  'encoding_utf32',
+  'encoding_utf16',
+  'unreadable',
+  'line_too_long',
+  'too_many_columns',
+  'nul_byte',
   'cpr_file',
   'header_empty_column',
   'unknown_column',
@@ -69,17 +78,54 @@ export function toProblem(raw: RawProblem, ctx: MessageContext): Problem {
   };
 }
 
+const SAVE_AS_UTF8 = 'Gem filen som "CSV UTF-8 (kommasepareret)" i Excel eller som UTF-8-tekst i kildesystemet, og lever den igen.';
+
+/** 65536 → "65.536", as Danish readers write numbers. */
+function danishInteger(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+}
+
 const QUOTE_HINT = 'Skilletegn eller anførselstegn inde i en værdi er ikke en del af kontrakten (heller ikke i anførselstegn); ingen af udtrækkets værdier har brug for dem.';
 
 function describe(raw: RawProblem, { spec, headerLength, now }: MessageContext): { message: string; hint: string } {
   const column = spec.columns.find((c) => c.name === raw.column);
-  const value = raw.shown !== undefined && isEchoable(raw.shown) ? ` »${raw.shown}«` : '';
+  const shown = raw.shown === undefined ? undefined : echoValue(raw.shown);
+  const value = shown === undefined ? '' : ` »${shown}«`;
   const columnList = spec.columns.map((c) => c.name).join(', ');
   switch (raw.rule) {
     case 'missing_file':
       return { message: `${spec.file} mangler i leverancen`, hint: `Lever ${spec.file} med kolonnerne ${columnList}.` };
     case 'empty_file':
       return { message: 'Filen er tom', hint: `Første linje skal være overskriften: ${columnList}.` };
+    case 'no_rows':
+      return {
+        message: 'Filen har ingen rækker, kun overskriften',
+        hint: `${spec.file} er et påkrævet udtræk og har altid rækker. Kontrollér, at udtrækket er kørt for hele perioden, og lever det igen.`,
+      };
+    case 'encoding_utf32':
+      return { message: 'Filen er gemt som UTF-32, som ikke kan læses', hint: SAVE_AS_UTF8 };
+    case 'encoding_utf16':
+      return { message: 'Filen er gemt som UTF-16 ("Unicode-tekst"), men indeholder ugyldige tegn', hint: SAVE_AS_UTF8 };
+    case 'unreadable':
+      return {
+        message: 'Filen kunne ikke læses som CSV-tekst',
+        hint: `${SAVE_AS_UTF8} Læserens egen fejltekst vises ikke, da den kan gengive data fra filen.`,
+      };
+    case 'line_too_long':
+      return {
+        message: `Linjen er længere end ${danishInteger(MAX_LINE_BYTES)} byte`,
+        hint: `Udtrækkets linjer er korte (under 300 tegn). En så lang linje er typisk en fil med forkerte linjeskift, en binær fil eller data, der er sat forkert sammen. ${SAVE_AS_UTF8}`,
+      };
+    case 'too_many_columns':
+      return {
+        message: `Linjen har flere end ${MAX_COLUMNS} felter`,
+        hint: `${spec.file} har ${spec.columns.length} kolonner: ${columnList}. Kontrollér skilletegnet (, eller ;) og linjeskiftene, og gem filen igen som "CSV UTF-8".`,
+      };
+    case 'nul_byte':
+      return {
+        message: 'Linjen indeholder et NUL-tegn (byte 0)',
+        hint: `En CSV-fil er tekst og har aldrig NUL-tegn. Typisk er filen gemt som UTF-16 uden byte-rækkefølgemærke, eller den er ikke en tekstfil. ${SAVE_AS_UTF8}`,
+      };
     case 'cpr_file':
       return {
         message: `Filen indeholder ${raw.ref} felt(er), der ligner CPR-numre, og er afvist i sin helhed`,

@@ -18,10 +18,13 @@ export const problemsTable = (spec: Named) => `problems_${spec.name}`;
 export const flaggedTable = (spec: Named) => `flagged_${spec.name}`;
 export const cellColumn = (name: string) => `"c_${name}"`;
 
+/** A value bound to a `$n` parameter: delivered text only ever reaches SQL this way. */
+export type SqlParam = string | number | null;
+
 /** Runs statements on the validation's DuckDB connection. */
 export interface Sql {
-  run(sql: string): Promise<void>;
-  rows(sql: string): Promise<Record<string, unknown>[]>;
+  run(sql: string, params?: SqlParam[]): Promise<void>;
+  rows(sql: string, params?: SqlParam[]): Promise<Record<string, unknown>[]>;
 }
 
 /** What a rule needs to know about the file it checks. */
@@ -41,13 +44,18 @@ export interface RuleContext {
   personsIdColumn?: number;
 }
 
-/** Excel quotes some cells: one pair of surrounding quotes is not part of the value. */
+/**
+ * Excel quotes some cells: one pair of surrounding quotes is not part of the value. Spaces
+ * and tabs around a value are layout (` M ` is `M`, csvFile.ts `trimBlanks`); inside quotes
+ * they are kept. Lines without quotes, spaces or tabs (nearly all) are only split.
+ */
 export const VALUES_SQL_MACROS = `
 CREATE OR REPLACE MACRO unquote_cell(x) AS
   CASE WHEN starts_with(x, '"') AND ends_with(x, '"') AND length(x) >= 2 THEN x[2:-2] ELSE x END;
+CREATE OR REPLACE MACRO trim_cell(x) AS trim(x, ' ' || chr(9));
 CREATE OR REPLACE MACRO split_cells(l, d) AS
   CASE WHEN l IS NULL THEN []
-       WHEN contains(l, '"') THEN list_transform(string_split(l, d), x -> unquote_cell(x))
+       WHEN contains(l, '"') OR contains(l, ' ') OR contains(l, chr(9)) THEN list_transform(string_split(l, d), x -> unquote_cell(trim_cell(x)))
        ELSE string_split(l, d) END;
 `;
 

@@ -92,7 +92,8 @@ export async function curatedSql(db: DuckDBConnection, validated: ValidatedExtra
 async function weekLookup(db: DuckDBConnection, benefitWeeks: ValidatedExtract): Promise<string> {
   const weeks = (await db.runAndReadAll(`${distinctValues(benefitWeeks, 'week', 'label, week_of_label(label) AS week')} ORDER BY label`)).getRowObjectsJS();
   if (weeks.length === 0) return 'NULL';
-  await db.run(`CREATE TYPE week_label AS ENUM (${weeks.map((w) => sqlString(String(w.label))).join(', ')})`);
+  // The labels come from the values table, never as text spliced into the SQL.
+  await db.run(`CREATE TYPE week_label AS ENUM (${distinctValues(benefitWeeks, 'week', 'label')} ORDER BY label)`);
   return `[${weeks.map((w) => Number(w.week)).join(', ')}][enum_code(CAST(${c('week')} AS week_label)) + 1]`;
 }
 

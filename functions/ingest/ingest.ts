@@ -2,10 +2,20 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { readCsvFile } from '../contract/csvFile.ts';
+import { readCsvFile, type CsvFile } from '../contract/csvFile.ts';
+import { echoFileName } from '../contract/echo.ts';
 import { CONTRACT_VERSION, EXTRACT_LIST, extractForFile, type ExtractSpec } from '../contract/extracts.ts';
 import type { ValidationReport } from '../contract/problems.ts';
-import { loadLines, prepareValidation, reportDuplicates, validateExtract, type ValidatedExtract } from '../contract/validate.ts';
+import {
+  EngineReadError,
+  forgetLines,
+  loadLines,
+  prepareValidation,
+  reportDuplicates,
+  unreadableReport,
+  validateExtract,
+  type ValidatedExtract,
+} from '../contract/validate.ts';
 import { toProblem } from '../contract/validateMessages.ts';
 import { weekKey } from '../contract/validateRules.ts';
 import { CURATED_TABLES, type CuratedTable } from '../engine/curatedSchema.ts';
@@ -75,7 +85,7 @@ export async function ingest(store: Store, options: IngestOptions): Promise<Inge
     if (problems.length > 0) return { status: 'incomplete', problems, warnings };
 
     for (const name of delivered.keys()) {
-      if (!extractForFile(name)) warn(`${name} er ikke et udtræk i kontrakten og er ikke læst (udtrækkene hedder ${EXTRACT_LIST.map((s) => s.file).join(', ')}).`);
+      if (!extractForFile(name)) warn(`${echoFileName(name)} er ikke et udtræk i kontrakten og er ikke læst (udtrækkene hedder ${EXTRACT_LIST.map((s) => s.file).join(', ')}).`);
     }
     const extracts = options.expected.filter((f) => extractForFile(f.name));
     const snapshot = snapshotId(extracts.map((f) => ({ file: f.name, sha256: f.sha256 })));
@@ -152,7 +162,10 @@ async function validateAndCurate(
           validated = { ...validated, duplicatesDeferred: false };
         }
       }
-      if (validated.duplicatesDeferred) validated = await reportDuplicates(db, validated);
+      if (validated.duplicatesDeferred) {
+        const deferred = validated;
+        validated = await engineSafe(spec, deferred.csv, deliveryId, now, () => reportDuplicates(db, deferred));
+      }
 
       const { report } = validated;
       log.info(`${spec.file}: ${validated.dataLines} linjer, ${report.totalProblems} problem(er)`, { file: spec.file, problems: report.totalProblems });
@@ -196,15 +209,35 @@ async function validateFile(
   work: string,
   context: { deliveryId: string; persons: ValidatedExtract | undefined; now: Date },
 ): Promise<ValidatedExtract> {
-  // DuckDB reads the lines while JavaScript hashes the file. DuckDB refuses a file that is not
-  // UTF-8; it then reads the decoded copy that readCsvFile writes.
+  // DuckDB reads the lines while JavaScript hashes and scans the file. DuckDB refuses a file
+  // that is not UTF-8 (and its error is never shown: it can quote the data); it then reads the
+  // copy readCsvFile writes for other encodings and lone CR line ends. A file the scan rejects
+  // (a line or column limit, a NUL byte, a broken encoding) is not read again.
   const linesRead = loadLines(db, spec, path).then(
     () => true,
     () => false,
   );
   const csv = await readCsvFile(path, spec.file, work);
-  if (!(await linesRead) || csv.path !== path) await loadLines(db, spec, csv.path);
-  return validateExtract(db, spec, csv, { deliveryId: context.deliveryId, persons: context.persons, now: context.now, deferWeekDuplicates: true, linesLoaded: true });
+  const loaded = await linesRead;
+  const options = { deliveryId: context.deliveryId, persons: context.persons, now: context.now, deferWeekDuplicates: true, linesLoaded: true };
+  if (csv.totalProblems > 0) {
+    await forgetLines(db, spec);
+    return validateExtract(db, spec, csv, options);
+  }
+  return engineSafe(spec, csv, context.deliveryId, context.now, async () => {
+    if (!loaded || csv.path !== path) await loadLines(db, spec, csv.path);
+    return validateExtract(db, spec, csv, options);
+  });
+}
+
+/** An engine error on a delivered file is a rejection of that file (its text never shown), not a crash. */
+async function engineSafe(spec: ExtractSpec, csv: CsvFile, deliveryId: string, now: Date, work: () => Promise<ValidatedExtract>): Promise<ValidatedExtract> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof EngineReadError) return unreadableReport(spec, csv, deliveryId, now);
+    throw error;
+  }
 }
 
 /** The delivered file, byte for byte, and its error report beside it; incoming/ keeps its copy. */

@@ -33,7 +33,7 @@ export const snapshotManifestSchema = z.object({
       file: z.string(),
       sha256: z.string(),
       bytes: z.number().int(),
-      encoding: z.enum(['utf-8', 'windows-1252']),
+      encoding: z.enum(['utf-8', 'windows-1252', 'utf-16le', 'utf-16be']),
       delimiter: z.enum([',', ';']),
     }),
   ),

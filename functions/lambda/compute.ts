@@ -11,11 +11,13 @@ import { readSnapshotManifest } from '../ingest/snapshot.ts';
 import type { Log } from '../log.ts';
 import { computeDraft } from '../compute/computeDraft.ts';
 import { draftJson } from '../publish/draft.ts';
+import { publishedResults } from '../publish/revisions.ts';
 import { withStoreLock } from '../store/lock.ts';
 import { S3Store } from '../store/s3Store.ts';
 import { keys, type Store } from '../store/store.ts';
 import { computeEnvSchema, parseEnv } from './lambdaEnv.ts';
 import { powertoolsLog, stageLogger } from './powertoolsLog.ts';
+import { ReportsRoutedStore } from './reportsRoutedStore.ts';
 import { computeEventSchema, type ComputeEvent, type ComputeOutput } from './stageEvents.ts';
 
 export interface ComputeDeps {
@@ -49,7 +51,8 @@ export async function runCompute(deps: ComputeDeps, event: ComputeEvent): Promis
       await deps.engine.close();
       return { status: 'not_covered', message: coverage.message };
     }
-    const draft = await computeDraft({ store, openEngine: async () => deps.engine, kpis: deps.kpis, quarter, snapshot: event.snapshot, manifest, config: deps.config });
+    const published = await publishedResults(store);
+    const draft = await computeDraft({ store, openEngine: async () => deps.engine, kpis: deps.kpis, quarter, snapshot: event.snapshot, manifest, config: deps.config, published });
     await store.put(keys.draft(quarterLabel(quarter), event.snapshot), draftJson(draft), 'application/json');
     deps.log.info(`${draft.results.kpis.length} KPI'er beregnet for ${draft.results.quarter}`, { quarter: draft.results.quarter, snapshot: event.snapshot });
     return { status: 'computed', quarter: draft.results.quarter, snapshot: event.snapshot, kpis: draft.results.kpis.length };
@@ -66,7 +69,8 @@ export async function handler(event: unknown, context: Context): Promise<Compute
   const [kpis, config] = await content;
   return runCompute(
     {
-      store: new S3Store({ bucket: env.DATA_BUCKET }),
+      // Reads the published revisions in the reports bucket (disclosure over time), writes drafts/ in the data bucket.
+      store: new ReportsRoutedStore(new S3Store({ bucket: env.DATA_BUCKET }), new S3Store({ bucket: env.REPORTS_BUCKET })),
       engine: new AthenaEngine({ workgroup: env.ATHENA_WORKGROUP, database: env.GLUE_DATABASE }),
       kpis,
       config,

@@ -18,6 +18,8 @@ export const ingestEnvSchema = z.object({
 
 export const computeEnvSchema = z.object({
   DATA_BUCKET: bucketName,
+  /** Published revisions are read from here (disclosure over time). */
+  REPORTS_BUCKET: bucketName,
   ATHENA_WORKGROUP: z.string().min(1),
   GLUE_DATABASE: z.string().regex(/^[a-z0-9_]+$/),
   /** KPI files and the municipality config, copied into the asset at bundling time. */

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { parseQuarter } from '../calendar/quarter.ts';
 import { disclosureViolations } from '../compute/disclosure.ts';
-import { resultsSchema, type Publication } from '../compute/results.ts';
+import { resultsSchema, type Publication, type Results } from '../compute/results.ts';
 import { keys, type Store } from '../store/store.ts';
 import { describeDifferences, draftJson, fingerprint, parseDraft, type Draft } from './draft.ts';
 import { formatQuarter } from './format.ts';
 import { renderPublication, type EarlierRevision, type OutFile, type RenderedPublication } from './reportFiles.ts';
-import { hasUnrecordedReport, publishedQuarters, quarterRevisions, REVISION_FILE, type RevisionRecord } from './revisions.ts';
+import { hasUnrecordedReport, publicationOf, publishedQuarters, publishedResults, quarterRevisions, REVISION_FILE, type RevisionRecord } from './revisions.ts';
 
 /**
  * The publish stage. A quarter's report is a sequence of immutable revisions under
@@ -54,7 +54,7 @@ export class PublishedFileDamagedError extends Error {
 
 /** Publishes a draft as the quarter's next revision, or recognises it as already published. */
 export async function publishDraft(store: Store, draft: Draft, options: { correction?: string } = {}): Promise<PublishOutcome> {
-  assertDisclosed(draft);
+  assertDisclosed(draft, await publishedResults(store));
   const quarter = draft.results.quarter;
   const repaired = await repairPublished(store, quarter);
   const records = await quarterRevisions(store, quarter);
@@ -106,7 +106,7 @@ export async function publishDraft(store: Store, draft: Draft, options: { correc
  * publishes. Nothing under reports/ or results/ changes.
  */
 export async function writePreview(store: Store, draft: Draft): Promise<PreviewOutcome> {
-  assertDisclosed(draft);
+  assertDisclosed(draft, await publishedResults(store));
   const quarter = draft.results.quarter;
   const snapshot = draft.results.snapshot;
   const repaired = await repairPublished(store, quarter);
@@ -174,14 +174,6 @@ export async function repairPublished(store: Store, quarter: string): Promise<st
   return repaired;
 }
 
-function publicationOf(record: RevisionRecord): Publication {
-  return {
-    status: 'published',
-    revision: record.revision,
-    ...(record.correction && { corrects: { revision: record.correction.replaces_revision, snapshot: record.correction.replaces_snapshot, reason: record.correction.reason } }),
-  };
-}
-
 /** Every key a publication writes, with its file: the revision, results/, the entry point and (when newest) latest/. */
 async function publicationOutputs(draft: Draft, publication: Publication, earlierRecords: readonly RevisionRecord[], moveLatest: boolean): Promise<Map<string, OutFile>> {
   const quarter = draft.results.quarter;
@@ -225,10 +217,13 @@ function sha256(body: string | Buffer): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
-/** Nothing that escaped disclosure control is rendered, let alone written. */
-function assertDisclosed(draft: Draft): void {
+/**
+ * Nothing that escaped disclosure control is rendered, let alone written: checked again here,
+ * over time too, against everything already public (a draft may wait while others publish).
+ */
+function assertDisclosed(draft: Draft, published: readonly Results[]): void {
   const results = resultsSchema.parse(draft.results);
-  const violations = disclosureViolations(results);
+  const violations = disclosureViolations(results, published);
   if (violations.length > 0) {
     throw new Error(`Rapporten for ${results.quarter} offentliggøres ikke, tallene bryder diskretioneringen:\n  ${violations.join('\n  ')}`);
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseQuarter } from '../calendar/quarter.ts';
+import type { Publication, Results } from '../compute/results.ts';
 import { keys, type Store } from '../store/store.ts';
 import { draftSchema } from './draft.ts';
 
@@ -47,6 +48,30 @@ export async function readRevision(store: Store, key: string): Promise<RevisionR
   const parsed = revisionRecordSchema.safeParse(JSON.parse((await store.get(key)).toString('utf8')));
   if (!parsed.success) throw new Error(`${store.location}/${key} er ikke en gyldig revisionsbeskrivelse; den må ikke ændres i hånden.`);
   return parsed.data;
+}
+
+/**
+ * Every results document that is or was public: each complete revision of each quarter, with
+ * its publication block, as its data/kpis.json shows it. Disclosure over time is judged
+ * against all of them, since an earlier revision stays public after a correction.
+ */
+export async function publishedResults(store: Store): Promise<Results[]> {
+  const documents: Results[] = [];
+  for (const object of await store.list('reports/')) {
+    if (!REVISION_MARKER.test(object.key)) continue;
+    const record = await readRevision(store, object.key);
+    documents.push({ ...record.draft.results, publication: publicationOf(record) });
+  }
+  return documents;
+}
+
+/** The publication block a revision's results carry. */
+export function publicationOf(record: RevisionRecord): Publication {
+  return {
+    status: 'published',
+    revision: record.revision,
+    ...(record.correction && { corrects: { revision: record.correction.replaces_revision, snapshot: record.correction.replaces_snapshot, reason: record.correction.reason } }),
+  };
 }
 
 /** The quarters with at least one complete revision, oldest first. */

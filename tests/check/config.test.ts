@@ -36,6 +36,7 @@ describe('checkConfig', () => {
       expect.objectContaining({ rule: 'goal-kpi', line: 7, columnNumber: 10, column: 'goals.1.kpi', message: 'målet peger på KPI’en andel_i_jobb, som ikke findes i dashboards/kpis' }),
     ]);
     expect(problems[0]!.hint).toContain('pejlemaerke new-kpi andel_i_jobb');
+    expect(problems[0]!.hint).toMatch(/^Mente du andel_i_job\?/);
   });
 
   it('a share goal written as a percentage fails', () => {

@@ -10,7 +10,8 @@ import type { DuckDbEngine } from '../../functions/engine/duckdbEngine.ts';
 import { fixtureEngine, runKpi } from '../fixtures/curated.ts';
 import { headlineFixture } from '../fixtures/headlineFixture.ts';
 import { cellsIn } from './cells.ts';
-import { counted, monthly, OCT, quarterly } from './sampleKpis.ts';
+import { UnknownKpiError } from '../../functions/config/catalogue.ts';
+import { companies, counted, monthly, OCT, quarterly, yearToDate } from './sampleKpis.ts';
 
 const Q4_2017 = 2017 * 4 + 3;
 const HEADLINE = ['flygtninge_job_foerste_aar', 'integration_selvforsoergende', 'langtid_virksomhedsrettet', 'unge_uddannelsesstart'];
@@ -123,6 +124,44 @@ describe('compute on hand-made KPI rows', () => {
     expect(strict.min_cell_size).toBe(8);
     expect(strict.kpis[0]).toMatchObject({ numerator: 12, denominator: 25, suppressed: false });
     expect(strict.kpis[0]!.breakdowns.sex!.map((g) => g.suppressed)).toEqual([true, true]);
+  });
+});
+
+describe('compute: disclosure over time and what a KPI counts', () => {
+  let engine: DuckDbEngine;
+  beforeAll(async () => {
+    engine = await fixtureEngine({});
+  });
+  afterAll(() => engine.close());
+  const counts = (r: Results, id: string) => r.kpis.find((k) => k.id === id)!.trend.slice(4).map((q) => q.numerator);
+
+  it('publishes a year-to-date series whose steps are 0 or at least n', async () => {
+    const results = await compute(engine, { quarter: Q4_2017, kpis: [yearToDate], config, ...run });
+    expect(counts(results, 'test_aar_til_dato')).toEqual([6, 11, 16, 21]);
+    expect(results.kpis[0]!.about).toBe('persons');
+  });
+
+  it('compares with the published documents: 21 is only 3 more than the 18 published for 2017Q3', async () => {
+    const before = await compute(engine, { quarter: Q4_2017 - 1, kpis: [yearToDate], config, ...run });
+    const kpi = before.kpis[0]!;
+    const q3 = { ...kpi.trend[7]!, value: 18, numerator: 18 };
+    const published: Results = { ...before, kpis: [{ ...kpi, value: 18, numerator: 18, trend: [...kpi.trend.slice(0, 7), q3] }] };
+    const results = await compute(engine, { quarter: Q4_2017, kpis: [yearToDate], config, ...run, published: [published] });
+    expect(counts(results, 'test_aar_til_dato')).toEqual([6, 11, 16, null]);
+    expect(results.kpis[0]!.suppressed).toBe(true);
+  });
+
+  it('publishes counts of companies as they are, small or not', async () => {
+    const results = await compute(engine, { quarter: Q4_2017, kpis: [companies], config, ...run });
+    expect(results.kpis[0]).toMatchObject({ about: 'companies', value: 3, numerator: 3, suppressed: false });
+    expect(results.kpis[0]!.trend[6]).toMatchObject({ numerator: 1, suppressed: false });
+  });
+
+  it('stops on a goal for a KPI that is not in the catalogue, naming the closest id', async () => {
+    const withGoal = municipalityConfigSchema.parse({ ...config, goals: [{ kpi: 'test_aar_til_datoo', target: 10, source: 'Planen' }] });
+    const failed = compute(engine, { quarter: Q4_2017, kpis: [yearToDate, companies], config: withGoal, ...run });
+    await expect(failed).rejects.toThrow(UnknownKpiError);
+    await expect(failed).rejects.toThrow('goals.0.kpi: »test_aar_til_datoo« findes ikke i KPI-kataloget. Mente du »test_aar_til_dato«?');
   });
 });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compute } from '../../functions/compute/compute.ts';
 import { resultsSchema, type Results } from '../../functions/compute/results.ts';
-import { resultsCsv, resultsJson, writeResults } from '../../functions/compute/resultsFile.ts';
+import { readPublishedResults, resultsCsv, resultsJson, UnreadablePublishedResultsError, writeResults } from '../../functions/compute/resultsFile.ts';
 import { defaultConfig } from '../../functions/config/municipality.ts';
 import { LocalStore } from '../../functions/store/localStore.ts';
 import { fixtureEngine } from '../fixtures/curated.ts';
@@ -89,6 +89,32 @@ describe('writeResults', () => {
     tamper(bad);
     await expect(writeResults(store, bad)).rejects.toThrow(message);
     expect(await store.list('results/')).toEqual([]);
+  });
+});
+
+describe('published results documents, for disclosure over time', () => {
+  it('reads every results/<quarter>/kpis.json back, and writeResults checks a year-to-date step against them', async () => {
+    const store = new LocalStore(join(dir, 'published'));
+    const q3 = { ...copy(), quarter: '2017Q3' };
+    await writeResults(store, q3);
+    await writeResults(store, results);
+    const published = await readPublishedResults(store);
+    expect(published.map((d) => d.quarter)).toEqual(['2017Q3', '2017Q4']);
+    expect(published[1]).toEqual(results);
+    // A year-to-date count of 7 in 2017Q4 after a published 5 in 2017Q3: 2 persons, hidden by the rule.
+    const earlier = structuredClone(results);
+    Object.assign(earlier, { quarter: '2017Q3' });
+    Object.assign(earlier.kpis[1]!, { year_to_date: true, trend: earlier.kpis[1]!.trend.map((q) => (q.quarter === '2017Q3' ? { ...q, value: 5, numerator: 5, suppressed: false } : q)) });
+    const now = structuredClone(results);
+    now.kpis[1]!.year_to_date = true;
+    await expect(writeResults(new LocalStore(join(dir, 'over-time')), now, [earlier])).rejects.toThrow(/test_antal 2017Q4 total: ændringen fra det senest offentliggjorte tal i året/);
+  });
+
+  it('stops on a published document that does not parse', async () => {
+    const store = new LocalStore(join(dir, 'broken-published'));
+    await store.put('results/2017Q3/kpis.json', '{"quarter": 3}');
+    await expect(readPublishedResults(store)).rejects.toThrow(UnreadablePublishedResultsError);
+    await expect(readPublishedResults(store)).rejects.toThrow('Det offentliggjorte resultat results/2017Q3/kpis.json kan ikke læses');
   });
 });
 

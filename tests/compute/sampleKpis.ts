@@ -36,3 +36,11 @@ export const monthly = kpi(
 );
 export const counted = kpi({ id: 'test_antal', unit: 'count', grain: 'quarter' }, `(8071, 7), (8069, 3)`, 'quarter, numerator');
 
+// Year to date, 2017: 6, 11, 16, 21 — every step is 5, so all four quarters are published.
+export const yearToDate = kpi(
+  { id: 'test_aar_til_dato', unit: 'count', grain: 'quarter', year_to_date: true },
+  `(8068, 6), (8069, 11), (8070, 16), (8071, 21)`,
+  'quarter, numerator',
+);
+// Counts of companies: 3 is published as it is.
+export const companies = kpi({ id: 'test_virksomheder', unit: 'count', grain: 'quarter', about: 'companies' }, `(8071, 3), (8070, 1)`, 'quarter, numerator');

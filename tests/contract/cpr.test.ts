@@ -2,7 +2,8 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { CPR_SQL_MACROS, isCprDate, isEchoable, looksLikeCpr, looksLikeCprInNumber } from '../../functions/contract/cpr.ts';
+import { CPR_SQL_MACROS, foldDigits, isCprDate, isEchoable, looksLikeCpr, looksLikeCprInNumber } from '../../functions/contract/cpr.ts';
+import { echoFileName, echoValue, escapeControls, redactForDebug } from '../../functions/contract/echo.ts';
 import { sqlString } from '../../functions/engine/duckdbEngine.ts';
 
 const HAND_CASES: [string, boolean][] = [
@@ -47,6 +48,16 @@ describe('CPR guard (TypeScript)', () => {
     expect(isCprDate('290297')).toBe(false);
   });
 
+  it('folds digits of any script and look-alike dashes before the test (NFKC and more)', () => {
+    expect(foldDigits('０１０１９０－１２３４')).toBe('010190-1234');
+    expect(foldDigits('٠١٠١٩٠١٢٣٤')).toBe('0101901234');
+    expect(foldDigits('¹²³ ① x')).toBe('123 1 x');
+    expect(foldDigits('010190–1234')).toBe('010190-1234');
+    for (const cpr of ['０１０１９０１２３４', '０１０１９０-１２３４', '010190–1234', 'p٠١٠١٩٠١٢٣٤']) expect([cpr, looksLikeCpr(cpr)]).toEqual([cpr, true]);
+    expect(isEchoable('１２３４５６')).toBe(false);
+    expect(looksLikeCprInNumber('２５１２３４５６７８,５')).toBe(true);
+  });
+
   it('echoes only short values with at most 5 digits', () => {
     expect(isEchoable('kontant')).toBe(true);
     expect(isEchoable('12345')).toBe(true);
@@ -54,6 +65,32 @@ describe('CPR guard (TypeScript)', () => {
     expect(isEchoable('123456')).toBe(false);
     expect(isEchoable('2017-W53')).toBe(false);
     expect(isEchoable('x'.repeat(41))).toBe(false);
+  });
+});
+
+describe('echoing delivered text', () => {
+  it('escapes control characters, bidi overrides and separators, never passing them raw', () => {
+    expect(escapeControls('a\x1b]0;x\x07\x1b[2Jb')).toBe('a\\x1b]0;x\\x07\\x1b[2Jb');
+    expect(escapeControls('\0\t\r\n\x7f\x9b')).toBe('\\x00\\x09\\x0d\\x0a\\x7f\\x9b');
+    expect(escapeControls('abc\u202egnp.exe\u2028')).toBe('abc\\u202egnp.exe\\u2028');
+    expect(escapeControls('københavn – 5 €')).toBe('københavn – 5 €');
+  });
+
+  it('echoes a value only when it cannot carry a CPR number, escaped', () => {
+    expect(echoValue('kontant\x1b[0m')).toBe('kontant\\x1b[0m');
+    expect(echoValue('０１０１９０１２３４')).toBeUndefined();
+    expect(echoValue('x'.repeat(41))).toBeUndefined();
+  });
+
+  it('keeps dates in file names but never a CPR number', () => {
+    expect(echoFileName('udtraek_20180108.csv')).toBe('udtraek_20180108.csv');
+    expect(echoFileName('0101901234.csv')).not.toMatch(/0101|1234/);
+    expect(echoFileName('a\x1bb.csv')).toBe('a\\x1bb.csv');
+  });
+
+  it('masks CPR-like runs in debug text and keeps other numbers and line breaks', () => {
+    expect(redactForDebug('Error at line 12: "0101901234,M"\n  at x (file.ts:3:4)\x1b[2J')).toBe('Error at line 12: "##########,M"\n  at x (file.ts:3:4)\\x1b[2J');
+    expect(redactForDebug('０１０１９０-１２３４')).toBe('######-####');
   });
 });
 
@@ -78,6 +115,10 @@ describe('CPR guard (DuckDB macros agree with TypeScript)', () => {
       () => '.',
       () => ',',
       () => 'x',
+      // Look-alikes the guard folds: full-width and Arabic-Indic digits, an en dash.
+      () => String.fromCharCode(0xff10 + int(0, 9)),
+      () => String.fromCharCode(0x0660 + int(0, 9)),
+      () => '–',
     ];
     const out: string[] = [];
     for (let i = 0; i < count; i++) {

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCsvFile } from '../../functions/contract/csvFile.ts';
 import { EXTRACTS, type ExtractName } from '../../functions/contract/extracts.ts';
 import { validationReportSchema, type ValidationReport } from '../../functions/contract/problems.ts';
-import { prepareValidation, validateExtract, type ValidatedExtract } from '../../functions/contract/validate.ts';
+import { EngineReadError, prepareValidation, unreadableReport, validateExtract, type ValidatedExtract } from '../../functions/contract/validate.ts';
+import { digestBytes } from '../../functions/deliveries/digest.ts';
 
 const NOW = new Date('2024-06-01T00:00:00Z');
 let dir: string;
@@ -135,9 +136,19 @@ describe('cell, line and row rules on persons.csv', () => {
     expect(where(v.report)).toEqual(['2:1:person_id:pseudonym', '2:2:sex:enum', '2:3:birth_year:integer', '2:4:integration_group:enum', '2:5:arrival_date:date']);
   });
 
-  it('reports a blank last line (two line breaks at the end)', async () => {
-    const v = await validate('persons', `${PERSONS_HEADER}\r\npers01,M,1980,,\r\n\r\n`);
-    expect(where(v.report)).toEqual(['3:-:-:blank_line']);
+  it('ignores empty lines at the end of the file (LF, CRLF, lone CR), as Excel and Notepad leave them', async () => {
+    for (const end of ['\n\n', '\r\n\r\n', '\n\n\n', '\r\r', '\n']) {
+      const v = await validate('persons', `${PERSONS_HEADER}${end[0] === '\r' && end[1] === '\n' ? '\r\n' : end[0]}pers01,M,1980,,${end}`);
+      expect([JSON.stringify(end), where(v.report)]).toEqual([JSON.stringify(end), []]);
+      expect(v.dataLines).toBe(1);
+    }
+  });
+
+  it('still rejects a blank line in the middle, and a line of spaces at the end', async () => {
+    const middle = await validate('persons', `${PERSONS_HEADER}\r\npers01,M,1980,,\r\n\r\npers02,K,1980,,\r\n\r\n`);
+    expect(where(middle.report)).toEqual(['3:-:-:blank_line']);
+    const spaces = await validate('persons', `${PERSONS_HEADER}\npers01,M,1980,,\n   \n`);
+    expect(where(spaces.report)).toEqual(['3:-:-:cell_count']);
   });
 
   it('caps the list at 50 problems and counts them all', async () => {
@@ -292,5 +303,114 @@ describe('CPR guard', () => {
   it('checks a number column on its integer part only', async () => {
     const v = await validate('benchmarks', 'kpi_id,period,area,value\nintegration_jobparate,2017Q4,hele_landet,0.2512345678\nintegration_jobparate,2017Q3,hele_landet,2512345678\n');
     expect(where(v.report)).toEqual(['0:-:-:cpr_file', '3:4:value:cpr']);
+  });
+});
+
+describe('hostile text in headers and cells', () => {
+  const quoteHeavy = ["'", "';--", "x'); DROP TABLE problems_persons; --", '{{from_quarter}}', '{{to_quarter}}'];
+
+  it('takes quotes, SQL and template syntax in header names and cells as plain text: a clean rejection', async () => {
+    const header = `${PERSONS_HEADER},${quoteHeavy.join(',')}`;
+    const row = (id: string, sex: string) => `${id},${sex},1980,,,${quoteHeavy.map(() => 'v').join(',')}`;
+    const v = await validate('persons', `${header}\n${row('pers01', "';--")}\n${row('pers02', '{{to_quarter}}')}\n${row("p'q'r's", 'M')}\n`);
+    expect(where(v.report)).toEqual([
+      "1:6:':unknown_column",
+      "1:7:';--:unknown_column",
+      "1:8:x'); DROP TABLE problems_persons; --:unknown_column",
+      '1:9:{{from_quarter}}:unknown_column',
+      '1:10:{{to_quarter}}:unknown_column',
+      '2:2:sex:enum',
+      '3:2:sex:enum',
+      '4:1:person_id:pseudonym',
+    ]);
+    expect(v.report.problems.find((p) => p.line === 2)!.message).toBe("Ugyldig værdi »';--«");
+    expect(v.report.problems.find((p) => p.line === 3)!.message).toBe('Ugyldig værdi »{{to_quarter}}«');
+    expect(v.report.problems[2]!.message).toBe("Kolonnen »x'); DROP TABLE problems_persons; --« hører ikke til persons.csv");
+  });
+
+  it('rejects a NUL byte in the header with its line, before any SQL sees it', async () => {
+    const v = await validate('persons', `person_id,se\0x,birth_year,integration_group,arrival_date\npers01,M,1980,,\n`);
+    expect(where(v.report)).toEqual(['1:-:-:nul_byte']);
+  });
+
+  it('shows control characters escaped, never raw, in every message', async () => {
+    const v = await validate('persons', `${PERSONS_HEADER},\x1b]0;x\x07\npers01,\x1b]0;pwned\x07\x1b[2J,1980,,,\n`);
+    const text = JSON.stringify(v.report);
+    expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expect(v.report.problems.map((p) => p.message)).toEqual(['Kolonnen »\\x1b]0;x\\x07« hører ikke til persons.csv', 'Ugyldig værdi »\\x1b]0;pwned\\x07\\x1b[2J«']);
+  });
+
+  it('rejects a CPR number written with full-width digits and never echoes it', async () => {
+    const cpr = '０１０１９０１２３４';
+    const v = await validate('persons', `${PERSONS_HEADER}\npers01,M,1980,,\n${cpr},K,1980,,\npers03,${cpr.slice(0, 6)}-${cpr.slice(6)},1980,,\n`);
+    expect(where(v.report)).toEqual(['0:-:-:cpr_file', '3:1:person_id:cpr', '3:1:person_id:pseudonym', '4:2:sex:cpr', '4:2:sex:enum']);
+    const text = JSON.stringify(v.report);
+    expect(text).not.toContain('０１０１');
+    expect(text).not.toContain('0101');
+  });
+
+  it('rejects a required extract with a header and no rows; an optional one without rows is fine', async () => {
+    const weeks = await validate('benefit_weeks', 'person_id,week,status,visitation\r\n\r\n');
+    expect(where(weeks.report)).toEqual(['0:-:-:no_rows']);
+    expect(weeks.report.problems[0]!.message).toBe('Filen har ingen rækker, kun overskriften');
+    const benchmarks = await validate('benchmarks', 'kpi_id,period,area,value\n');
+    expect(benchmarks.report.totalProblems).toBe(0);
+  });
+
+  it('trims spaces around unquoted values and header names; spaces inside quotes stay', async () => {
+    const v = await validate('persons', `person_id , sex,birth_year,integration_group,arrival_date \n pers01 ,M , 1980,,\npers02,"K ",1980,,\n`);
+    expect(where(v.report)).toEqual(['3:2:sex:enum']);
+    expect(v.csv.warnings).toEqual([expect.stringMatching(/^persons\.csv: 6 felter havde mellemrum/)]);
+  });
+});
+
+describe('rows as the delivery manifest counts them (deliveries/digest.ts)', () => {
+  it('validation reads exactly the data rows digest.ts counts, whatever the line ends and encoding', async () => {
+    const body = ['pers01,M,1980,,', 'pers02,K,1990,flygtning,2016-03-01', 'pers03,K,2001,,'];
+    const variants: [string, Buffer][] = [
+      ['LF', Buffer.from(`${PERSONS_HEADER}\n${body.join('\n')}\n`)],
+      ['no final line end', Buffer.from(`${PERSONS_HEADER}\n${body.join('\n')}`)],
+      ['CRLF + empty lines', Buffer.from(`${PERSONS_HEADER}\r\n${body.join('\r\n')}\r\n\r\n\r\n`)],
+      ['lone CR + empty lines', Buffer.from(`${PERSONS_HEADER}\r${body.join('\r')}\r\r`)],
+      ['mixed', Buffer.from(`\uFEFF${PERSONS_HEADER}\r\n${body[0]}\n${body[1]}\r${body[2]}\n\n`)],
+      ['UTF-16 LE', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${PERSONS_HEADER}\r\n${body.join('\r\n')}\r\n\r\n`, 'utf16le')])],
+      ['UTF-16 BE, CR', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(`${PERSONS_HEADER}\r${body.join('\r')}\r`, 'utf16le').swap16()])],
+    ];
+    for (const [what, bytes] of variants) {
+      const spec = EXTRACTS.persons;
+      const path = join(dir, `${fileNo++}-${spec.file}`);
+      await writeFile(path, bytes);
+      const v = await validateExtract(db, spec, await readCsvFile(path, spec.file, dir), { deliveryId: 'test', now: NOW });
+      expect([what, where(v.report), v.dataLines]).toEqual([what, [], digestBytes(bytes).rows]);
+      expect(v.dataLines).toBe(3);
+    }
+  });
+});
+
+describe('an engine error on a delivered file', () => {
+  it('becomes an EngineReadError whose message quotes nothing, and an "unreadable" rejection of the file', async () => {
+    const spec = EXTRACTS.persons;
+    const path = join(dir, `${fileNo++}-${spec.file}`);
+    await writeFile(path, `${PERSONS_HEADER}\npers01,M,1980,,\n`);
+    const csv = await readCsvFile(path, spec.file, dir);
+    const failing = {
+      run: async () => {
+        throw new Error('Invalid Input Error: Maximum line size exceeded: "0101901234,M,1980"');
+      },
+      runAndReadAll: async () => {
+        throw new Error('unreachable');
+      },
+    } as unknown as DuckDBConnection;
+    const error = await validateExtract(failing, spec, csv, { deliveryId: 'test', now: NOW }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EngineReadError);
+    expect((error as Error).message).toBe('Filen kunne ikke læses af SQL-motoren');
+    const report = unreadableReport(spec, csv, 'test', NOW).report;
+    expect(report).toEqual({
+      file: 'persons.csv',
+      deliveryId: 'test',
+      totalProblems: 1,
+      problems: [expect.objectContaining({ line: 0, rule: 'unreadable', message: 'Filen kunne ikke læses som CSV-tekst' })],
+    });
+    expect(JSON.stringify(report)).not.toMatch(/0101|Invalid Input/);
   });
 });

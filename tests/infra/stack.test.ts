@@ -228,6 +228,7 @@ describe('IAM', () => {
       's3:GetObject DataLakeData/curated/*',
       's3:GetObject DataLakeData/incoming/*',
       's3:GetObject DataLakeData/results/*',
+      's3:GetObject DataLakeReports/reports/*',
       's3:GetObject+s3:PutObject+s3:AbortMultipartUpload DataLakeData/athena-results/*',
       lock,
       's3:PutObject+s3:AbortMultipartUpload DataLakeData/drafts/*',

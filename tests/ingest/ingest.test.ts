@@ -397,7 +397,7 @@ describe('row order', () => {
     const weeks = Array.from({ length: weekCount }, (_, w) => ({ label: weekLabel(2014, w), index: weekOfMonday(2013, 12, 30) + w }));
     const lines: string[] = ['week,status,person_id,visitation'];
     for (const w of weeks) for (const id of ids) lines.push(`${w.label},igu,${id},`);
-    const files = { ...DELIVERY, 'persons.csv': Buffer.from(`${persons}\n`), 'benefit_weeks.csv': Buffer.from(`${lines.join('\n')}\n`), 'offers.csv': Buffer.from('person_id,offer_type,start_date,end_date\n') };
+    const files = { ...DELIVERY, 'persons.csv': Buffer.from(`${persons}\n`), 'benefit_weeks.csv': Buffer.from(`${lines.join('\n')}\n`), 'offers.csv': Buffer.from(`person_id,offer_type,start_date,end_date\n${ids[0]},mentor,2014-01-06,\n`) };
     const store = await deliver(files);
     const result = accepted((await run(store)).result);
     const other = await deliver(files);

@@ -93,11 +93,14 @@ describe('the summary sentences', () => {
 
   it('a suppressed quarter gives no number and no status', () => {
     const results = asOfQ3();
-    const partnerships = results.kpis.find((k) => k.id === 'partnerskabsaftaler_nye')!;
-    const q1 = { ...results, quarter: '2017Q1', kpis: [{ ...partnerships, ...partnerships.trend[4]!, trend: partnerships.trend.slice(0, 5) }] };
-    const v = views(q1).get('partnerskabsaftaler_nye')!;
+    // Afgang 2017Q2: 9 of 58, only 3 more than the published 2017Q1, so hidden over time.
+    const afgang = results.kpis.find((k) => k.id === 'integration_afgang_job_uddannelse')!;
+    const q2 = { ...results, quarter: '2017Q2', kpis: [{ ...afgang, ...afgang.trend[5]!, trend: afgang.trend.slice(0, 6) }] };
+    const v = views(q2).get('integration_afgang_job_uddannelse')!;
     expect(v.valueText).toBe('under 5');
-    expect(v.sentences[0]).toBe('Fra årets start til udgangen af 1. kvartal 2017 var der under 5 nye partnerskabsaftaler.');
+    expect(v.sentences[0]).toBe(
+      'Andelen af flygtninge og familiesammenførte, der er gået i job eller uddannelse siden årets start, ved udgangen af 2. kvartal 2017 (år til dato) vises ikke: den bygger på så få, at den ikke kan offentliggøres af hensyn til diskretion.',
+    );
     expect(v.status).toBe('unknown');
   });
 
