@@ -1,5 +1,6 @@
 import { formatQuarter } from '../format.ts';
-import type { ReportView } from '../model.ts';
+import { goalOverview, type ReportView } from '../model.ts';
+import { CommentaryBox } from './Commentary.tsx';
 import { Footer } from './Footer.tsx';
 import { KpiSection, type KpiCharts } from './KpiSection.tsx';
 import { Page } from './Page.tsx';
@@ -25,10 +26,17 @@ export function Report(props: { report: ReportView; charts: ReadonlyMap<string, 
         </p>
       </header>
       <main id="indhold">
+        {report.commentary?.summary && (
+          <section aria-labelledby="sammenfatning">
+            <h2 id="sammenfatning">Sammenfatning</h2>
+            <CommentaryBox section={report.commentary.summary} id="forvaltningens-sammenfatning" title="Forvaltningens sammenfatning" level={3} />
+          </section>
+        )}
         <section aria-labelledby="overblik">
           <h2 id="overblik">Overblik</h2>
+          <p class="lead">{goalOverview(report).sentence}</p>
           <SummaryTable report={report} />
-          <StatusLegend minCellSize={report.minCellSize} />
+          <StatusLegend minCellSize={report.minCellSize} changes={report.kpis.some((k) => k.changes)} />
         </section>
         {report.kpis.map((k) => (
           <KpiSection key={k.id} view={k} charts={props.charts.get(k.id)!} level={2} />
