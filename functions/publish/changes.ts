@@ -53,7 +53,7 @@ export interface Change {
   reason?: NoChangeReason;
   /** Sentence fragment: "steget 2,3 procentpoint siden 3. kvartal 2017", "uændret siden …"; empty without a difference. */
   phrase: string;
-  /** One line of the overview's change column: "3. kv. 2017: op 2,3 pct.-point", "2. kv. 2016: tallet vises ikke". */
+  /** The overview's cell: "op 2,3 pct.-point", "4 færre", "uændret", "tallet vises ikke", "sammenlignes ikke". */
   cell: string;
 }
 
@@ -62,8 +62,6 @@ export interface KpiChanges {
   lastYear: Change;
   /** The sentences for the KPI's summary, after the value sentence. */
   sentences: string[];
-  /** The overview cell, one line per comparison shown (a year-to-date KPI has one). */
-  cells: string[];
 }
 
 /** What `kpiChanges` needs of a KPI result. */
@@ -110,8 +108,7 @@ function movedCell(unit: Unit, delta: number): string {
  * `now`/`then` undefined means the quarter is not in the results.
  */
 export function compareCells(unit: Unit, basis: ChangeBasis, from: string, now: Cell | undefined, then: Cell | undefined): Change {
-  const label = formatQuarterShort(from);
-  const without = (reason: NoChangeReason): Change => ({ basis, from, reason, phrase: '', cell: `${label}: ${CELL_REASON[reason]}` });
+  const without = (reason: NoChangeReason): Change => ({ basis, from, reason, phrase: '', cell: CELL_REASON[reason] });
   // This quarter first: when it is hidden, nothing is said about the earlier one either.
   if (!now) return without('missing_now');
   if (now.suppressed) return without('suppressed_now');
@@ -126,7 +123,7 @@ export function compareCells(unit: Unit, basis: ChangeBasis, from: string, now: 
     delta,
     direction: delta > 0 ? 'up' : delta < 0 ? 'down' : 'unchanged',
     phrase: `${movedPhrase(unit, delta)} siden ${formatQuarter(from)}`,
-    cell: `${label}: ${movedCell(unit, delta)}`,
+    cell: movedCell(unit, delta),
   };
 }
 
@@ -178,7 +175,7 @@ export function kpiChanges(subject: ChangeSubject, quarter: string): KpiChanges 
   const previousLabel = quarterLabel(index - 1);
   const lastYearLabel = quarterLabel(index - 4);
   const previous: Change = subject.year_to_date
-    ? { basis: 'previous_quarter', from: previousLabel, reason: 'year_to_date', phrase: '', cell: `${formatQuarterShort(previousLabel)}: ${CELL_REASON.year_to_date}` }
+    ? { basis: 'previous_quarter', from: previousLabel, reason: 'year_to_date', phrase: '', cell: CELL_REASON.year_to_date }
     : compareCells(subject.unit, 'previous_quarter', previousLabel, now, cellAt(subject, index - 1));
   const lastYear = compareCells(subject.unit, 'same_quarter_last_year', lastYearLabel, now, cellAt(subject, index - 4));
 
@@ -193,5 +190,12 @@ export function kpiChanges(subject: ChangeSubject, quarter: string): KpiChanges 
     const quarters = same.map((c) => formatQuarter(c.from)).join(' og ');
     sentences.push(`${capitalise(`ændringen siden ${quarters} kan ikke opgøres, ${because(reason, same.length > 1, quarter)}`)}.`);
   }
-  return { previous, lastYear, sentences, cells: compared.map((c) => c.cell) };
+  return { previous, lastYear, sentences };
+}
+
+/** The overview's two change columns for a report quarter: "Ændring siden 3. kv. 2017", "Ændring siden 4. kv. 2016". */
+export function changeHeaders(quarter: string): [string, string] {
+  const index = parseQuarter(quarter);
+  if (index === undefined) throw new Error(`Ukendt kvartal: ${quarter}`);
+  return [`Ændring siden ${formatQuarterShort(quarterLabel(index - 1))}`, `Ændring siden ${formatQuarterShort(quarterLabel(index - 4))}`];
 }

@@ -2,9 +2,10 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKpis } from '../../functions/compute/catalog.ts';
+import { launchBrowser } from '../../functions/publish/browser.ts';
 import { publish } from '../../functions/publish/publish.ts';
 import { LocalStore } from '../../functions/store/localStore.ts';
 import { fixtureConfig, fixtureResults } from '../fixtures/results.ts';
@@ -23,10 +24,8 @@ beforeAll(async () => {
   reportUrl = pathToFileURL(join(root, 'reports/2017Q4/index.html')).href;
   embedUrl = pathToFileURL(join(root, 'reports/2017Q4/embed/integration_selvforsoergende.html')).href;
   await mkdir(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  // The system chromium when there is one, else the build in @sparticuz/chromium (browser.ts).
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {

@@ -1,6 +1,13 @@
 import { formatQuarter } from '../format.ts';
+import { changeHeaders } from '../changes.ts';
 import type { ReportView } from '../model.ts';
 import { Status } from './Status.tsx';
+
+/** A change cell that may wrap between words, but never inside "pct.-point" (at its hyphen). */
+function ChangeCell(props: { text: string }) {
+  const [before, after] = props.text.split('pct.-point');
+  return <td class="text change">{after === undefined ? props.text : <>{before}<span class="unit">pct.-point</span>{after}</>}</td>;
+}
 
 /** Every KPI on one table: goal, result, status, change. The KPI names link to their sections. */
 export function SummaryTable(props: { report: ReportView }) {
@@ -15,7 +22,11 @@ export function SummaryTable(props: { report: ReportView }) {
           <th scope="col">Mål</th>
           <th scope="col" class="num">Resultat</th>
           <th scope="col">Status</th>
-          {withChanges && <th scope="col">Ændring siden</th>}
+          {withChanges && changeHeaders(props.report.quarter).map((text) => (
+            <th scope="col" key={text}>
+              {text}
+            </th>
+          ))}
         </tr>
       </thead>
       <tbody>
@@ -29,13 +40,8 @@ export function SummaryTable(props: { report: ReportView }) {
             <td class="text">
               <Status status={k.status} label={k.statusLabel} symbol={k.statusSymbol} />
             </td>
-            {withChanges && (
-              <td class="text change">
-                {(k.changes?.cells ?? []).map((line) => (
-                  <span key={line}>{line}</span>
-                ))}
-              </td>
-            )}
+            {withChanges && <ChangeCell text={k.changes?.previous.cell ?? '–'} />}
+            {withChanges && <ChangeCell text={k.changes?.lastYear.cell ?? '–'} />}
           </tr>
         ))}
       </tbody>

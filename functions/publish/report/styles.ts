@@ -51,7 +51,7 @@ dl.definition dt { font-weight: 600; margin-top: .5rem; }
 dl.definition dd { margin: 0; }
 ul.goals { padding-left: 1.25rem; }
 ul.goals li { margin: .35rem 0; }
-.overview td.change span { display: block; white-space: nowrap; }
+.overview td.change .unit { white-space: nowrap; }
 .commentary { margin: 1rem 0; padding: .6rem 1rem .4rem; border: 1px solid var(--line); border-left: 4px solid var(--muted); }
 .commentary > h2, .commentary > h3 { margin: 0 0 .15rem; font-size: 1.05rem; color: var(--ink); }
 .commentary .byline { margin: 0 0 .5rem; font-size: .85rem; color: var(--muted); }
@@ -72,6 +72,9 @@ footer h2 { font-size: 1.1rem; margin-top: .5rem; }
   h2, h3 { break-after: avoid; }
   figure, table, .keyfigures, tr { break-inside: avoid; }
   p, li { orphans: 3; widows: 3; }
+  /* The overview may continue on the next page (its header row repeats); its rows never split. */
+  table.overview { break-inside: auto; font-size: .9em; }
+  .overview th, .overview td { padding: .3rem .3rem; }
   .commentary { break-inside: avoid; }
   .commentary > h2, .commentary > h3 { break-after: avoid; }
   .udkast, .status { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
