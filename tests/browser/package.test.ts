@@ -7,6 +7,7 @@ import { renderToString } from 'preact-render-to-string';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../../functions/publish/browser.ts';
+import { buildCommitteePackage } from '../../functions/publish/committeePackage.ts';
 import { quartersIndexView } from '../../functions/publish/quartersIndex.ts';
 import { QuartersIndex } from '../../functions/publish/report/QuartersIndex.tsx';
 import { PUBLISHED } from '../fixtures/published.ts';
@@ -17,12 +18,13 @@ const AXE = join(import.meta.dirname, '../../node_modules/axe-core/axe.min.js');
 
 let browser: Browser;
 let dir: string;
+let files: Awaited<ReturnType<typeof reportFiles>>;
 const urls: Record<'report' | 'embed' | 'index', string> = { report: '', embed: '', index: '' };
 
 beforeAll(async () => {
   browser = await launchBrowser();
   dir = await mkdtemp(join(tmpdir(), 'pejlemaerke-package-'));
-  const files = await reportFiles({ commentary: fixtureCommentary(), html: (html) => html.replace('<body>', '<body><p class="udkast">Udkast – ikke godkendt</p>') });
+  files = await reportFiles({ commentary: fixtureCommentary(), html: (html) => html.replace('<body>', '<body><p class="udkast">Udkast – ikke godkendt</p>') });
   const write = async (name: string, body: string) => {
     await writeFile(join(dir, name), body);
     return pathToFileURL(join(dir, name)).href;
@@ -113,5 +115,14 @@ describe('the committee package in Chromium', () => {
     ]);
     await page.screenshot({ path: join(ARTIFACTS, 'quarters-index.png'), fullPage: true });
     await page.context().close();
+  });
+
+  it('builds the PDF and the note in one call, the same bytes twice', async () => {
+    const input = { report: files.report, html: files.html, charts: files.charts, reportUrl: 'https://rapporter.alleroed.dk/2017Q4/', draftNotice: 'Udkast – ikke godkendt', browser };
+    const first = await buildCommitteePackage(input);
+    expect(first.pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(first.note.subarray(0, 2).toString()).toBe('PK');
+    const again = await buildCommitteePackage(input);
+    expect(again.pdf.equals(first.pdf) && again.note.equals(first.note)).toBe(true);
   });
 });

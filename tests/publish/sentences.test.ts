@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadKpis } from '../../functions/compute/catalog.ts';
 import type { Kpi } from '../../functions/compute/kpiDefinition.ts';
 import type { Results } from '../../functions/compute/results.ts';
-import { reportView, type KpiView } from '../../functions/publish/model.ts';
+import { goalOverview, reportView, type KpiView } from '../../functions/publish/model.ts';
 import { fixtureConfig, fixtureResults } from '../fixtures/results.ts';
 
 let kpis: Kpi[];
@@ -132,5 +132,19 @@ describe('the summary sentences', () => {
       'integration_afgang_job_uddannelse',
       'integration_jobparate',
     ]);
+  });
+
+  it('counts the goals at a glance, without judging a hidden number', () => {
+    const all = [...views().values()];
+    expect(goalOverview({ quarter: '2017Q4', kpis: all }).sentence).toBe('5 af 7 mål er nået eller på vej. 2 er ikke nået. 1 nøgletal har ikke et mål for 2017.');
+    const hidden = all.map((k) => (k.id === 'virksomheder_nye' ? { ...k, status: 'unknown' as const } : k));
+    expect(goalOverview({ quarter: '2017Q4', kpis: hidden })).toMatchObject({
+      total: 7,
+      met: 4,
+      unknown: 1,
+      sentence: '4 af 7 mål er nået eller på vej. 2 er ikke nået. 1 kan ikke vurderes, fordi tallet ikke vises af hensyn til diskretion. 1 nøgletal har ikke et mål for 2017.',
+    });
+    const noGoals = all.map((k) => ({ ...k, status: 'no_goal' as const }));
+    expect(goalOverview({ quarter: '2017Q4', kpis: noGoals }).sentence).toBe('Ingen af nøgletallene har et mål for 2017.');
   });
 });

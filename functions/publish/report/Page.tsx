@@ -6,14 +6,19 @@ import { REPORT_CSS } from './styles.ts';
  * scripts. The stylesheet goes in raw because a `<style>` text child would be HTML-escaped
  * (`"` → `&quot;`) and break the CSS; it is a constant of this codebase, never data.
  */
-export function Page(props: { title: string; children: ComponentChildren }) {
+export function Page(props: {
+  title: string;
+  children: ComponentChildren;
+  /** More of this codebase's CSS, for one kind of page only (the quarters index). */
+  css?: string;
+}) {
   return (
     <html lang="da">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title}</title>
-        <style dangerouslySetInnerHTML={{ __html: REPORT_CSS }} />
+        <style dangerouslySetInnerHTML={{ __html: REPORT_CSS + (props.css ?? '') }} />
       </head>
       <body>{props.children}</body>
     </html>

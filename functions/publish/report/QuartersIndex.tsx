@@ -1,5 +1,6 @@
 import type { QuarterEntry, QuartersIndexView } from '../quartersIndex.ts';
 import { Page } from './Page.tsx';
+import { INDEX_CSS } from './styles.ts';
 
 /** Words a screen reader needs to tell the links of one quarter from another's, hidden on screen. */
 function Hidden(props: { text: string }) {
@@ -71,7 +72,7 @@ function Quarter(props: { entry: QuarterEntry; newest: boolean }) {
 export function QuartersIndex(props: { view: QuartersIndexView }) {
   const { view } = props;
   return (
-    <Page title={`Kvartalsopfølgninger – ${view.municipality}`}>
+    <Page title={`Kvartalsopfølgninger – ${view.municipality}`} css={INDEX_CSS}>
       <a class="skip" href="#indhold">
         Gå til indholdet
       </a>

@@ -61,11 +61,6 @@ ul.goals li { margin: .35rem 0; }
 .commentary-text ul, .commentary-text ol { padding-left: 1.25rem; }
 .commentary-text blockquote { margin: .5rem 0; padding-left: .75rem; border-left: 2px solid var(--line); }
 .udkast { margin: 1rem auto; max-width: 50rem; padding: .5rem 1rem; border: 3px solid var(--not-met); color: var(--not-met); font-weight: 700; }
-.visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
-.quarter h2 { display: flex; align-items: baseline; gap: .75rem; }
-.tag { font-size: .8rem; font-weight: 600; color: #fff; background: var(--accent); padding: .1rem .5rem; border-radius: .25rem; }
-ul.downloads, ul.revisions { padding-left: 1.25rem; }
-ul.downloads li, ul.revisions li { margin: .25rem 0; }
 .legend { padding-left: 1.25rem; font-size: .9rem; color: var(--muted); }
 footer { margin-top: 3rem; padding-top: 1rem; padding-bottom: 2rem; border-top: 1px solid var(--line); font-size: .95rem; }
 footer h2 { font-size: 1.1rem; margin-top: .5rem; }
@@ -87,4 +82,13 @@ footer h2 { font-size: 1.1rem; margin-top: .5rem; }
   a { color: var(--ink); text-decoration: none; }
   a.download::after, a.external::after { content: " (" attr(href) ")"; font-size: .9em; }
 }
+`;
+
+/** What only the quarters index needs, added to its page alone so the report stays small. */
+export const INDEX_CSS = `
+.visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+.quarter h2 { display: flex; align-items: baseline; gap: .75rem; }
+.tag { font-size: .8rem; font-weight: 600; color: #fff; background: var(--accent); padding: .1rem .5rem; border-radius: .25rem; }
+ul.downloads, ul.revisions { padding-left: 1.25rem; }
+ul.downloads li, ul.revisions li { margin: .25rem 0; }
 `;
