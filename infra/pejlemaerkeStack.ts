@@ -16,6 +16,7 @@ import { RunAlarms } from './constructs/runAlarms.ts';
 import { RunStateMachine } from './constructs/runStateMachine.ts';
 import { RunTriggers } from './constructs/runTriggers.ts';
 import { StageFunction } from './constructs/stageFunction.ts';
+import { copyPackages, packageClosure } from './packageClosure.ts';
 import { grantPrefix } from './prefixGrants.ts';
 
 export interface PejlemaerkeStackProps extends StackProps {
@@ -26,6 +27,13 @@ export interface PejlemaerkeStackProps extends StackProps {
 
 /** The DuckDB packages the ingest Lambda carries as files (a native module cannot be bundled). */
 export const DUCKDB_PACKAGES = ['@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-linux-x64'] as const;
+
+/**
+ * What publish carries as files for the PDF and the note: the browser (@sparticuz/chromium
+ * unpacks its own Chromium from files beside its code), playwright-core (finds its own files at
+ * run time) and resvg (a native module). Their dependencies come along (infra/packageClosure.ts).
+ */
+export const PUBLISH_PACKAGES = ['@sparticuz/chromium', 'playwright-core', '@resvg/resvg-js'] as const;
 
 /** Where the compute and publish assets hold the declarative content (copied at bundling). */
 const TASK_ROOT = '/var/task';
@@ -137,13 +145,19 @@ export class PejlemaerkeStack extends Stack {
     grantPrefix(compute.role, lake.reports, REPORTS_PREFIX, 'read');
 
     const publishTimeout = Duration.minutes(5);
+    const publishPackages = packageClosure(projectRoot, PUBLISH_PACKAGES);
     const publish = new StageFunction(this, 'Publish', {
       ...common,
       entry: join(projectRoot, 'functions/lambda/publish.ts'),
-      description: 'Pejlemærke: udkast eller revision af rapporten til rapport-bucket’en',
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 1536,
+      description: 'Pejlemærke: udkast eller revision af rapporten, PDF og notat til rapport-bucket’en',
+      // The bundled Chromium and resvg's installed build are linux-x64.
+      architecture: lambda.Architecture.X86_64,
+      // Headless Chromium prints the PDF; it unpacks itself into /tmp (about 200 MB).
+      memorySize: 2048,
+      ephemeralStorageMiB: 1024,
       timeout: publishTimeout,
+      externalModules: publishPackages,
+      afterBundling: (_inputDir, outputDir) => copyPackages(projectRoot, publishPackages, outputDir),
       environment: {
         DATA_BUCKET: lake.data.bucketName,
         REPORTS_BUCKET: lake.reports.bucketName,

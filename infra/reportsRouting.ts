@@ -1,7 +1,7 @@
 /**
  * The CloudFront Function in front of the reports (viewer request, cloudfront-js-2.0):
  * a folder (`/<quarter>/`, `/<quarter>/r2/`, `/latest/`) serves its index.html, `/2017Q4`
- * gains its slash so relative links work, `/` goes to the latest report, and an optional IPv4
+ * gains its slash so relative links work, `/` is the list of every quarter, and an optional IPv4
  * allow-list answers 403 to everyone else. The previews' behaviour uses the same function with
  * `closedWhenEmpty`: no allow-list there means nobody. Generated as source text because
  * CloudFront runs it, not Node; the tests run the same text.
@@ -40,7 +40,8 @@ function handler(event) {
   }
   var uri = request.uri;
   if (uri === '/') {
-    return { statusCode: 302, statusDescription: 'Found', headers: { location: { value: '/latest/' } } };
+    request.uri = '/index.html';
+    return request;
   }
   if (uri.endsWith('/')) {
     request.uri = uri + 'index.html';

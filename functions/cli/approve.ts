@@ -5,7 +5,7 @@ import { withStoreLock } from '../store/lock.ts';
 import type { Store } from '../store/store.ts';
 import { EXIT } from './exitCodes.ts';
 import { exitCodeForError, reportOutcome, storeArgsText } from './outcome.ts';
-import { quarterArgument } from './run.ts';
+import { quarterArgument, readCommentary } from './run.ts';
 import { UsageError } from '../usageError.ts';
 import { addStoreOptions, openStore, type StoreArgs } from './storeOptions.ts';
 
@@ -13,6 +13,7 @@ interface ApproveArgs extends StoreArgs {
   quarter: number;
   snapshot?: string;
   correction?: string;
+  commentary?: string;
 }
 
 /**
@@ -25,7 +26,8 @@ export function approveCommand(): Command {
     .description('godkend et udkast (fra run --preview) og udgiv det som kvartalets rapport')
     .requiredOption('--quarter <kvartal>', 'kvartalet, fx 2017Q4 eller 2017K4', quarterArgument)
     .option('--snapshot <id>', 'udkastets datasæt (standard: udkastet fra den nyeste levering)')
-    .option('--correction <begrundelse>', 'kvartalet er udgivet før: udgiv udkastet som rettelse med denne begrundelse');
+    .option('--correction <begrundelse>', 'kvartalet er udgivet før: udgiv udkastet som rettelse med denne begrundelse')
+    .option('--commentary <fil>', 'forvaltningens bemærkninger (Markdown) til udgivelsen; erstatter udkastets');
   return addStoreOptions(command).action(async (args: ApproveArgs, cmd: Command) => {
     cmd.setOptionValue('exitCode', await approve(args));
   });
@@ -44,7 +46,10 @@ export async function approve(args: ApproveArgs): Promise<number> {
   const quarter = quarterLabel(args.quarter);
   try {
     return await withStoreLock(store, { purpose: `approve ${quarter}` }, async () => {
-      const draft = await readPreview(store, quarter, args.snapshot);
+      const preview = await readPreview(store, quarter, args.snapshot);
+      // The administration's words often come after the numbers were seen: they join the draft here.
+      const commentary = args.commentary ? await readCommentary(args.commentary, preview.results.kpis.map((k) => k.id)) : undefined;
+      const draft = commentary === undefined ? preview : { ...preview, commentary };
       const outcome = await publishDraft(store, draft, { correction: args.correction });
       return reportOutcome(store, outcome, storeArgsText(args));
     });

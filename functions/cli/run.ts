@@ -1,11 +1,14 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { parseQuarter, quarterLabel } from '../calendar/quarter.ts';
 import { defaultConfig, loadConfig, type MunicipalityConfig } from '../config/municipality.ts';
 import { deliverFolder, type DeliveryToRun } from '../deliveries/localDelivery.ts';
 import { newestDelivery, readDelivery } from '../deliveries/storedDeliveries.ts';
 import { DuckDbEngine } from '../engine/duckdbEngine.ts';
+import { loadKpis } from '../compute/catalog.ts';
 import { runPipeline } from '../pipeline.ts';
+import { CommentaryError, parseCommentary } from '../publish/commentary.ts';
 import { withStoreLock } from '../store/lock.ts';
 import type { Store } from '../store/store.ts';
 import { EXIT } from './exitCodes.ts';
@@ -24,6 +27,8 @@ export interface RunArgs extends StoreArgs {
   kpis: string;
   preview?: boolean;
   correction?: string;
+  /** The administration's Markdown commentary (`## sammenfatning`, `## <kpi_id>`). */
+  commentary?: string;
 }
 
 export function quarterArgument(text: string): number {
@@ -39,7 +44,8 @@ export function runCommand(): Command {
     .option('--delivery <id>', 'brug denne levering i lageret (incoming/<id>/) i stedet for den nyeste')
     .option('--quarter <kvartal>', 'kvartalet, fx 2017Q4 eller 2017K4 (standard: det nyeste kvartal, leveringen dækker)', quarterArgument)
     .option('--preview', 'lav et udkast under previews/ til godkendelse i stedet for at udgive')
-    .option('--correction <begrundelse>', 'udgiv en rettelse af et allerede udgivet kvartal som ny revision, med denne begrundelse synligt i rapporten');
+    .option('--correction <begrundelse>', 'udgiv en rettelse af et allerede udgivet kvartal som ny revision, med denne begrundelse synligt i rapporten')
+    .option('--commentary <fil>', 'forvaltningens bemærkninger (Markdown: ## sammenfatning og ## <kpi_id>), vist ved tallene i rapporten, PDF’en og notatet');
   return addStoreOptions(command)
     .option('--config <file>', 'kommunens konfiguration (YAML); uden den: mindste cellestørrelse 5 og ingen mål')
     .option('--kpis <dir>', 'mappe med KPI-filer', DEFAULT_KPIS_DIR)
@@ -52,11 +58,13 @@ export function runCommand(): Command {
 export async function run(args: RunArgs): Promise<number> {
   let config: MunicipalityConfig = defaultConfig;
   let store: Store;
+  let commentary: string | undefined;
   try {
     if (args.input && args.delivery) throw new UsageError('Brug enten --input eller --delivery, ikke begge.');
     if (args.correction !== undefined && !args.correction.trim()) throw new UsageError('--correction skal have en begrundelse, fx --correction "Ledighedsydelse manglede i leveringen"');
     if (args.config) config = await loadConfig(args.config);
     if (args.input) await assertFolder(args.input);
+    if (args.commentary) commentary = await readCommentary(args.commentary, (await loadKpis(args.kpis)).map((k) => k.definition.id));
     store = await openStore(args);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
@@ -89,6 +97,7 @@ export async function run(args: RunArgs): Promise<number> {
         correction: args.correction,
         config,
         configSource: args.config,
+        commentary,
         kpisDir: args.kpis,
         log: cliLog,
         onStage: stageProgress(),
@@ -101,6 +110,20 @@ export async function run(args: RunArgs): Promise<number> {
     process.stderr.write(`\n${(error as Error).message}\n`);
     return code;
   }
+}
+
+/** The commentary file's text, checked now (every problem with its line, exit 2) so a run never fails on it later. */
+export async function readCommentary(path: string, kpiIds: readonly string[]): Promise<string> {
+  const text = await readFile(path, 'utf8').catch(() => {
+    throw new UsageError(`--commentary ${path} kan ikke læses`);
+  });
+  try {
+    parseCommentary(text, { kpiIds, source: basename(path) });
+  } catch (error) {
+    if (error instanceof CommentaryError) throw new UsageError(`${error.message}\nRet bemærkningerne og kør igen.`);
+    throw error;
+  }
+  return text;
 }
 
 async function assertFolder(path: string): Promise<void> {

@@ -30,6 +30,8 @@ export const municipalityConfigSchema = z
     /** Benchmark areas (benchmarks.csv `area`) drawn beside the municipality, with Danish names. */
     benchmark_areas: z.record(z.string(), z.string()).default({}),
     goals: z.array(goalSchema).default([]),
+    /** Where the committee opens the reports (`https://…`), for the link in the follow-up note; on AWS the site's address. */
+    reports_url: z.url({ protocol: /^https?$/ }).optional(),
   })
   .strict();
 export type MunicipalityConfig = z.infer<typeof municipalityConfigSchema>;

@@ -54,7 +54,7 @@ export async function runPublish(deps: PublishDeps, event: PublishEvent): Promis
     const reportUrl = `${base}/${quarter}/`;
 
     if (event.mode === 'preview') {
-      const previewed = await writePreview(store, draft);
+      const previewed = await writePreview(store, draft, { reportsUrl: base });
       if (previewed.status === 'unchanged') return { status: 'unchanged', quarter, url: reportUrl };
       const text =
         previewed.wouldCorrect === undefined
@@ -64,7 +64,7 @@ export async function runPublish(deps: PublishDeps, event: PublishEvent): Promis
       return { status: 'previewed', quarter, url: previewLinks(quarter, snapshot).siteUrl ?? previewLinks(quarter, snapshot).s3Uri, ...text };
     }
     try {
-      const outcome = await publishDraft(store, draft, { correction });
+      const outcome = await publishDraft(store, draft, { correction, reportsUrl: base });
       if (outcome.status === 'unchanged') {
         deps.log.info(`${quarter} er allerede udgivet med de samme tal`, { quarter, revision: outcome.revision, repaired: outcome.repaired.length });
         return { status: 'unchanged', quarter, url: reportUrl };
@@ -73,7 +73,7 @@ export async function runPublish(deps: PublishDeps, event: PublishEvent): Promis
       return { status: 'published', quarter, url: reportUrl, ...publishedMessage(quarter, outcome.revision, reportUrl, outcome.corrected) };
     } catch (error) {
       if (!(error instanceof PublishedReportChangedError) || event.mode === 'approve') throw error;
-      await writePreview(store, draft);
+      await writePreview(store, draft, { reportsUrl: base });
       return { status: 'needs_correction', quarter, url: reportUrl, ...correctionMessage(quarter, snapshot, error.revision, previewLinks(quarter, snapshot), deps.stateMachineArn) };
     }
   });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { kpiDefinitionSchema } from '../compute/kpiDefinition.ts';
 import { resultsSchema } from '../compute/results.ts';
 import { municipalityConfigSchema } from '../config/municipality.ts';
+import { commentaryFingerprintInput, parseCommentary } from './commentary.ts';
 
 /**
  * Everything a publication is made of, frozen when compute has run: the disclosure-controlled
@@ -42,7 +43,9 @@ export function parseDraft(bytes: Buffer, where: string): Draft {
  */
 export function publicationContent(draft: Draft): unknown {
   const { generated_at: _time, code_version: _code, snapshot: _snapshot, publication: _publication, ...results } = draft.results;
-  return { results, config: draft.config, definitions: draft.definitions, commentary: draft.commentary ?? null };
+  // The commentary by its content, not its layout: line endings, order and empty sections do not count.
+  const commentary = commentaryFingerprintInput(draft.commentary === undefined ? undefined : parseCommentary(draft.commentary, { kpiIds: draft.results.kpis.map((k) => k.id) }));
+  return { results, config: draft.config, definitions: draft.definitions, commentary };
 }
 
 export function fingerprint(draft: Draft): string {
@@ -69,6 +72,7 @@ export function describeDifferences(before: Draft, after: Draft): string[] {
   if (removed.length > 0) out.push(`nøgletal, der ikke er med længere: ${removed.join(', ')}`);
   if (canonicalJson(before.config) !== canonicalJson(after.config)) out.push('ændret konfiguration (mål, udvalg eller cellestørrelse)');
   if (canonicalJson(before.definitions) !== canonicalJson(after.definitions)) out.push('ændrede definitioner');
-  if ((before.commentary ?? null) !== (after.commentary ?? null)) out.push('ændrede bemærkninger fra forvaltningen');
+  const commentaryOf = (draft: Draft) => (publicationContent(draft) as { commentary: string }).commentary;
+  if (commentaryOf(before) !== commentaryOf(after)) out.push('ændrede bemærkninger fra forvaltningen');
   return out;
 }

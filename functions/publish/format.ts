@@ -12,6 +12,7 @@ const integerDigits = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0,
 const percentOneDecimal = new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1, useGrouping: true });
 const percentUpToTwoDecimals = new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 0, maximumFractionDigits: 2, useGrouping: true });
 const percentExact = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 6, useGrouping: false });
+const oneDecimal = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1, useGrouping: true });
 
 /** "1,234.5" (en-US) → "1.234,5". */
 function danishSeparators(text: string): string {
@@ -40,6 +41,11 @@ export function formatCount(count: number): string {
 /** A published number replaced by disclosure control: "under 5". */
 export function formatSuppressed(minCellSize: number): string {
   return `under ${minCellSize}`;
+}
+
+/** A size of a change in percentage points, always one decimal as shares are printed: "2,3". */
+export function formatPoints(points: number): string {
+  return danishSeparators(oneDecimal.format(points));
 }
 
 export function formatValue(unit: 'share' | 'count', value: number): string {
@@ -91,11 +97,6 @@ const copenhagenParts = new Intl.DateTimeFormat('en-US', {
 });
 
 /** An ISO instant as Danish local time: "15. januar 2018 kl. 11.05". */
-/** "15. januar 2018", the day in Copenhagen. */
-export function formatDate(iso: string): string {
-  return formatDateTime(iso).replace(/ kl\. .*$/, '');
-}
-
 export function formatDateTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) throw new Error(`Ugyldigt tidspunkt: ${iso}`);
@@ -103,6 +104,14 @@ export function formatDateTime(iso: string): string {
   const minute = String(part('minute')).padStart(2, '0');
   const hour = String(part('hour')).padStart(2, '0');
   return `${part('day')}. ${MONTHS[part('month') - 1]} ${part('year')} kl. ${hour}.${minute}`;
+}
+
+/** An ISO date or instant as a Danish date in Copenhagen: "3. februar 2018". */
+export function formatDate(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) throw new Error(`Ugyldig dato: ${iso}`);
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(copenhagenParts.formatToParts(date).find((p) => p.type === type)?.value);
+  return `${part('day')}. ${MONTHS[part('month') - 1]} ${part('year')}`;
 }
 
 /** "a", "a og b", "a, b og c". */

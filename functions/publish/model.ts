@@ -1,9 +1,11 @@
-import { parseQuarter } from '../calendar/quarter.ts';
+import { parseQuarter, quarterYear } from '../calendar/quarter.ts';
 import type { Goal, MunicipalityConfig } from '../config/municipality.ts';
 import { BREAKDOWN_LABELS, type Breakdown, type KpiDefinition } from '../compute/kpiDefinition.ts';
 import type { Cell, KpiResult, Results } from '../compute/results.ts';
 import { formatCount, formatQuarterShort, formatSuppressed, formatValue, formatGoalValue } from './format.ts';
 import { assessGoal, comparisonOf, goalForYear, goalsOf, STATUS_TEXT, thresholdFor, type Assessment, type Comparison, type GoalStatus } from './goals.ts';
+import { kpiChanges, type KpiChanges } from './changes.ts';
+import type { Commentary, CommentarySection } from './commentary.ts';
 import { benchmarkSentence, goalCellText, goalLineLabel, goalSentences, trendDescription, valueSentence, type SeriesPoint } from './sentences.ts';
 
 /**
@@ -80,6 +82,10 @@ export interface KpiView {
   breakdowns: BreakdownView[];
   chartTitle: string;
   chartDescription: string;
+  /** Against the previous quarter and the same quarter last year (changes.ts); its sentences are in `sentences`. */
+  changes?: KpiChanges;
+  /** The administration's words about this KPI, when the commentary has a section for it. */
+  commentary?: CommentarySection;
 }
 
 /** Where a page stands in the quarter's life: a draft, or a published (perhaps corrected) revision. */
@@ -104,6 +110,12 @@ export interface ReportView {
   generatedAt: string;
   kpis: KpiView[];
   publication?: PublicationView;
+  /** The administration's commentary file, parsed (commentary.ts); its KPI sections are also on each KpiView. */
+  commentary?: Commentary;
+}
+
+export interface ReportViewOptions {
+  commentary?: Commentary;
 }
 
 function cellText(unit: 'share' | 'count', cell: Cell, n: number): string {
@@ -162,7 +174,8 @@ export function kpiView(result: KpiResult, definition: KpiDefinition, config: Mu
     points: result.benchmarks.filter((b) => b.area === area).map((b) => ({ quarter: b.quarter, value: b.value })),
   }));
 
-  const sentences = [valueSentence(subject, results.quarter, result.value, result.suppressed, n)];
+  const changes = kpiChanges(result, results.quarter);
+  const sentences = [valueSentence(subject, results.quarter, result.value, result.suppressed, n), ...changes.sentences];
   const comparable = benchmarks.flatMap((b) => b.points.filter((p) => p.quarter === results.quarter).map((p) => ({ name: b.name, value: p.value })));
   if (comparable.length > 0 && !result.suppressed && result.value !== null) sentences.push(benchmarkSentence(result.unit, result.value, comparable));
   sentences.push(...goalSentences(subject, assessment, goals, compare, quarter));
@@ -219,6 +232,7 @@ export function kpiView(result: KpiResult, definition: KpiDefinition, config: Mu
       hiddenQuarters,
       minCellSize: n,
     }),
+    changes,
   };
 }
 
@@ -226,7 +240,7 @@ export function kpiView(result: KpiResult, definition: KpiDefinition, config: Mu
  * The report's KPIs in the plan's order: KPIs with goals in the order the config lists them
  * (the order of the committee's plan), then the rest as the results list them.
  */
-export function reportView(results: Results, definitions: ReadonlyMap<string, KpiDefinition>, config: MunicipalityConfig): ReportView {
+export function reportView(results: Results, definitions: ReadonlyMap<string, KpiDefinition>, config: MunicipalityConfig, options: ReportViewOptions = {}): ReportView {
   const planOrder = [...new Set(config.goals.map((g) => g.kpi))];
   const rank = (id: string) => (planOrder.includes(id) ? planOrder.indexOf(id) : planOrder.length);
   const ordered = results.kpis.map((k, i) => ({ k, i })).sort((a, b) => rank(a.k.id) - rank(b.k.id) || a.i - b.i);
@@ -241,7 +255,41 @@ export function reportView(results: Results, definitions: ReadonlyMap<string, Kp
     kpis: ordered.map(({ k }) => {
       const definition = definitions.get(k.id);
       if (!definition) throw new Error(`Resultaterne har nøgletallet ${k.id}, men der er ingen definition af det i KPI-kataloget`);
-      return kpiView(k, definition, config, results);
+      const view = kpiView(k, definition, config, results);
+      const commentary = options.commentary?.kpis.get(k.id);
+      return commentary ? { ...view, commentary } : view;
     }),
+    ...(options.commentary ? { commentary: options.commentary } : {}),
   };
+}
+
+export interface GoalOverview {
+  /** KPIs with a goal this year. */
+  total: number;
+  met: number;
+  onTrack: number;
+  notMet: number;
+  unknown: number;
+  /** KPIs without a goal this year. */
+  noGoal: number;
+  /** "5 af 7 mål er nået eller på vej. 2 er ikke nået. …" */
+  sentence: string;
+}
+
+/** The report's goals at a glance, for the top of the report and the note. */
+export function goalOverview(report: Pick<ReportView, 'quarter' | 'kpis'>): GoalOverview {
+  const count = (status: GoalStatus) => report.kpis.filter((k) => k.status === status).length;
+  const [met, onTrack, notMet, unknown, noGoal] = (['met', 'on_track', 'not_met', 'unknown', 'no_goal'] as const).map(count) as [number, number, number, number, number];
+  const total = met + onTrack + notMet + unknown;
+  const year = quarterYear(quarterIndex(report.quarter));
+  const parts =
+    total === 0
+      ? [`Ingen af nøgletallene har et mål for ${year}.`]
+      : [
+          `${met + onTrack} af ${total} mål er nået eller på vej.`,
+          ...(notMet > 0 ? [`${notMet} er ikke nået.`] : []),
+          ...(unknown > 0 ? [`${unknown} kan ikke vurderes, fordi tallet ikke vises af hensyn til diskretion.`] : []),
+          ...(noGoal > 0 ? [`${noGoal} nøgletal har ikke et mål for ${year}.`] : []),
+        ];
+  return { total, met, onTrack, notMet, unknown, noGoal, sentence: parts.join(' ') };
 }

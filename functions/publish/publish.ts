@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
+import { h } from 'preact';
+import { renderToString } from 'preact-render-to-string';
 import { parseQuarter } from '../calendar/quarter.ts';
 import { disclosureViolations } from '../compute/disclosure.ts';
 import { resultsSchema, type Publication, type Results } from '../compute/results.ts';
 import { keys, type Store } from '../store/store.ts';
 import { describeDifferences, draftJson, fingerprint, parseDraft, type Draft } from './draft.ts';
 import { formatQuarter } from './format.ts';
+import { quartersIndexView, type PublishedQuarter } from './quartersIndex.ts';
+import { QuartersIndex } from './report/QuartersIndex.tsx';
 import { renderPublication, type EarlierRevision, type OutFile, type RenderedPublication } from './reportFiles.ts';
 import { hasUnrecordedReport, publicationOf, publishedQuarters, publishedResults, quarterRevisions, REVISION_FILE, type RevisionRecord } from './revisions.ts';
 
@@ -53,7 +57,14 @@ export class PublishedFileDamagedError extends Error {
 }
 
 /** Publishes a draft as the quarter's next revision, or recognises it as already published. */
-export async function publishDraft(store: Store, draft: Draft, options: { correction?: string } = {}): Promise<PublishOutcome> {
+export interface PublishOptions {
+  /** The reason, when this may correct an already published quarter. */
+  correction?: string;
+  /** The report site's address (`https://…`), for the note's link. */
+  reportsUrl?: string;
+}
+
+export async function publishDraft(store: Store, draft: Draft, options: PublishOptions = {}): Promise<PublishOutcome> {
   assertDisclosed(draft, await publishedResults(store));
   const quarter = draft.results.quarter;
   const repaired = await repairPublished(store, quarter);
@@ -76,7 +87,8 @@ export async function publishDraft(store: Store, draft: Draft, options: { correc
     ...(correction && { corrects: { revision: correction.replaces_revision, snapshot: correction.replaces_snapshot, reason: correction.reason } }),
   };
   const isNewest = await isNewestQuarter(store, quarter);
-  const outputs = await publicationOutputs(draft, publication, records, isNewest);
+  const reportsUrl = options.reportsUrl ?? draft.config.reports_url ?? null;
+  const outputs = await publicationOutputs(draft, publication, records, isNewest, reportsUrl);
   const record: RevisionRecord = {
     quarter,
     revision,
@@ -85,6 +97,7 @@ export async function publishDraft(store: Store, draft: Draft, options: { correc
     fingerprint: fingerprint(draft),
     code_version: draft.results.code_version,
     correction,
+    reports_url: reportsUrl,
     outputs: Object.fromEntries([...outputs].map(([key, file]) => [key, sha256(file.body)])),
     draft,
   };
@@ -93,10 +106,12 @@ export async function publishDraft(store: Store, draft: Draft, options: { correc
   // reader follows (results/, the entry point, latest/) move to it, each index.html last.
   const written: string[] = [];
   for (const [key, file] of ordered(outputs, keys.revision(quarter, revision, ''))) written.push(await put(store, key, file));
-  written.push(await put(store, keys.revision(quarter, revision, REVISION_FILE), { name: REVISION_FILE, body: `${JSON.stringify(record, null, 2)}\n`, contentType: 'application/json' }));
+  written.push(await put(store, keys.revision(quarter, revision, REVISION_FILE), { body: `${JSON.stringify(record, null, 2)}\n`, contentType: 'application/json' }));
   for (const prefix of [keys.results(quarter, ''), keys.report(quarter, ''), keys.latest('')]) {
     for (const [key, file] of ordered(outputs, prefix)) written.push(await put(store, key, file));
   }
+  const index = await writeQuartersIndex(store);
+  if (index) written.push(index);
   return { status: 'published', quarter, revision, written, corrected: correction !== null };
 }
 
@@ -105,7 +120,7 @@ export async function publishDraft(store: Store, draft: Draft, options: { correc
  * "Udkast – ikke godkendt" on every page; `draft.json` (written last) is what `approve`
  * publishes. Nothing under reports/ or results/ changes.
  */
-export async function writePreview(store: Store, draft: Draft): Promise<PreviewOutcome> {
+export async function writePreview(store: Store, draft: Draft, options: { reportsUrl?: string } = {}): Promise<PreviewOutcome> {
   assertDisclosed(draft, await publishedResults(store));
   const quarter = draft.results.quarter;
   const snapshot = draft.results.snapshot;
@@ -113,10 +128,11 @@ export async function writePreview(store: Store, draft: Draft): Promise<PreviewO
   const newest = (await quarterRevisions(store, quarter)).at(-1);
   if (newest && newest.fingerprint === fingerprint(draft)) return { status: 'unchanged', quarter, revision: newest.revision, repaired };
   const wouldCorrect = newest ? newest.revision + 1 : undefined;
-  const rendered = await renderPublication(draft, { status: 'draft' }, { earlier: [], wouldCorrect });
+  const reportsUrl = options.reportsUrl ?? draft.config.reports_url;
+  const rendered = await renderPublication(draft, { status: 'draft' }, { earlier: [], wouldCorrect, ...(reportsUrl && { reportsUrl }) });
   const written: string[] = [];
   for (const file of [...rendered.files, rendered.index('preview')]) written.push(await put(store, keys.preview(quarter, snapshot, file.name), file));
-  written.push(await put(store, keys.preview(quarter, snapshot, DRAFT_FILE), { name: DRAFT_FILE, body: draftJson(draft), contentType: 'application/json' }));
+  written.push(await put(store, keys.preview(quarter, snapshot, DRAFT_FILE), { body: draftJson(draft), contentType: 'application/json' }));
   return { status: 'previewed', quarter, snapshot, written, ...(wouldCorrect !== undefined && { wouldCorrect }) };
 }
 
@@ -163,22 +179,55 @@ export async function repairPublished(store: Store, quarter: string): Promise<st
     const stored = await store.tryGet(key);
     if (!stored || sha256(stored) !== expected) damaged.push(key);
   }
-  if (damaged.length === 0) return [];
-  const outputs = await publicationOutputs(newest.draft, publicationOf(newest), records.slice(0, -1), moveLatest);
   const repaired: string[] = [];
-  for (const key of damaged.sort(byIndexLast)) {
-    const file = outputs.get(key);
-    if (!file || sha256(file.body) !== newest.outputs[key]) throw new PublishedFileDamagedError(`${store.location}/${key}`, newest.code_version);
-    repaired.push(await put(store, key, file));
+  if (damaged.length > 0) {
+    const outputs = await publicationOutputs(newest.draft, publicationOf(newest), records.slice(0, -1), moveLatest, newest.reports_url);
+    for (const key of damaged.sort(byIndexLast)) {
+      const file = outputs.get(key);
+      if (!file || sha256(file.body) !== newest.outputs[key]) throw new PublishedFileDamagedError(`${store.location}/${key}`, newest.code_version);
+      repaired.push(await put(store, key, file));
+    }
   }
-  return repaired;
+  const index = await writeQuartersIndex(store);
+  return index ? [...repaired, index] : repaired;
+}
+
+/**
+ * `reports/index.html`: every published quarter and revision, newest first, with the report,
+ * the PDF, the note and the data of each. Made from the revisions' records, so it is always
+ * whole; written only when it changes, so a run with nothing new writes nothing.
+ */
+async function writeQuartersIndex(store: Store): Promise<string | undefined> {
+  const quarters: PublishedQuarter[] = [];
+  let newest: RevisionRecord | undefined;
+  for (const quarter of (await publishedQuarters(store)).reverse()) {
+    const records = await quarterRevisions(store, quarter);
+    newest ??= records.at(-1);
+    quarters.push({
+      quarter,
+      revisions: records.reverse().map((r) => ({ number: r.revision, date: r.draft.results.generated_at, snapshot: r.snapshot, ...(r.correction && { reason: r.correction.reason }) })),
+    });
+  }
+  if (!newest) return undefined;
+  const view = quartersIndexView(quarters, { municipality: newest.draft.config.municipality, committee: newest.draft.config.committee, directoryIndex: 'index.html' });
+  const body = `<!DOCTYPE html>\n${renderToString(h(QuartersIndex, { view }))}`;
+  const key = keys.reportsIndex();
+  if ((await store.tryGet(key))?.equals(Buffer.from(body))) return undefined;
+  await store.put(key, body, 'text/html; charset=utf-8');
+  return key;
 }
 
 /** Every key a publication writes, with its file: the revision, results/, the entry point and (when newest) latest/. */
-async function publicationOutputs(draft: Draft, publication: Publication, earlierRecords: readonly RevisionRecord[], moveLatest: boolean): Promise<Map<string, OutFile>> {
+async function publicationOutputs(
+  draft: Draft,
+  publication: Publication,
+  earlierRecords: readonly RevisionRecord[],
+  moveLatest: boolean,
+  reportsUrl: string | null,
+): Promise<Map<string, OutFile>> {
   const quarter = draft.results.quarter;
   const earlier: EarlierRevision[] = earlierRecords.map((r) => ({ revision: r.revision, generatedAt: r.draft.results.generated_at }));
-  const rendered: RenderedPublication = await renderPublication(draft, publication, { earlier });
+  const rendered: RenderedPublication = await renderPublication(draft, publication, { earlier, ...(reportsUrl && { reportsUrl }) });
   const outputs = new Map<string, OutFile>();
   const place = (keyOf: (name: string) => string, location: 'revision' | 'entry' | 'latest') => {
     for (const file of [...rendered.files, rendered.index(location)]) outputs.set(keyOf(file.name), file);
@@ -208,7 +257,7 @@ async function isNewestQuarter(store: Store, quarter: string): Promise<boolean> 
   return newest === undefined || parseQuarter(quarter)! >= parseQuarter(newest)!;
 }
 
-async function put(store: Store, key: string, file: OutFile): Promise<string> {
+async function put(store: Store, key: string, file: Pick<OutFile, 'body' | 'contentType'>): Promise<string> {
   await store.put(key, file.body, file.contentType);
   return key;
 }

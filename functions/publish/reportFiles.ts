@@ -6,6 +6,8 @@ import { groupChartSpec, trendChartSpec, trendLegend } from './charts.ts';
 import type { Draft } from './draft.ts';
 import { formatDate, joinDanish } from './format.ts';
 import { reportView, type KpiView, type PublicationView, type ReportView } from './model.ts';
+import { parseCommentary, type Commentary } from './commentary.ts';
+import { buildCommitteePackage } from './committeePackage.ts';
 import { renderChart, svgMarkup } from './render.ts';
 import { Embed } from './report/Embed.tsx';
 import type { KpiCharts } from './report/KpiSection.tsx';
@@ -20,7 +22,7 @@ import { Report } from './report/Report.tsx';
 export interface OutFile {
   /** Path inside the report folder, e.g. `embed/samarbejdsgrad.html`. */
   name: string;
-  body: string;
+  body: string | Buffer;
   contentType: string;
 }
 
@@ -47,14 +49,23 @@ const HTML = 'text/html; charset=utf-8';
 const SVG = 'image/svg+xml';
 const DOCTYPE = '<!DOCTYPE html>\n';
 
-export async function renderPublication(
-  draft: Draft,
-  publication: Publication,
-  context: { earlier: readonly EarlierRevision[]; wouldCorrect?: number },
-): Promise<RenderedPublication> {
+export interface RenderContext {
+  earlier: readonly EarlierRevision[];
+  wouldCorrect?: number;
+  /** The report site's address (`https://…`), for the note's link; without it the link is relative. */
+  reportsUrl?: string;
+}
+
+/**
+ * The whole committee package of one publication: the report and its embeds, charts and data,
+ * and — printed from that same report — `rapport.pdf` for the agenda system and the follow-up
+ * note `opfoelgningsnotat.docx` for the administration to finish.
+ */
+export async function renderPublication(draft: Draft, publication: Publication, context: RenderContext): Promise<RenderedPublication> {
   const results: Results = { ...draft.results, publication };
   const definitions = new Map(draft.definitions.map((d) => [d.id, d]));
-  const base = reportView(results, definitions, draft.config);
+  const commentary = draftCommentary(draft);
+  const base = reportView(results, definitions, draft.config, commentary ? { commentary } : {});
   const isDraft = publication.status === 'draft';
   const viewAt = (location: Location): ReportView => ({ ...base, publication: publicationView(results, publication, context, location) });
 
@@ -70,11 +81,29 @@ export async function renderPublication(
   }
   files.push({ name: 'data/kpis.json', body: resultsJson(results), contentType: 'application/json; charset=utf-8' });
   files.push({ name: 'data/kpis.csv', body: resultsCsv(results), contentType: 'text/csv; charset=utf-8' });
-  return {
-    files,
-    results,
-    index: (location) => ({ name: 'index.html', body: DOCTYPE + renderToString(h(Report, { report: viewAt(location), charts })), contentType: HTML }),
-  };
+  const index = (location: Location): OutFile => ({ name: 'index.html', body: DOCTYPE + renderToString(h(Report, { report: viewAt(location), charts })), contentType: HTML });
+
+  // Printed once, from the report as its own revision folder shows it, and copied wherever it goes.
+  const printed = isDraft ? 'preview' : 'revision';
+  const reportUrl = context.reportsUrl ? `${context.reportsUrl.replace(/\/+$/, '')}/${results.quarter}/` : 'index.html';
+  const committee = await buildCommitteePackage({
+    report: viewAt(printed),
+    html: String(index(printed).body),
+    charts,
+    reportUrl,
+    ...(isDraft ? { draftNotice: DRAFT_LABEL } : {}),
+  });
+  files.push({ name: 'rapport.pdf', body: committee.pdf, contentType: 'application/pdf' });
+  files.push({ name: 'opfoelgningsnotat.docx', body: committee.note, contentType: DOCX });
+  return { files, results, index };
+}
+
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+/** The administration's commentary, parsed against the KPIs of the draft (checked when it was given). */
+export function draftCommentary(draft: Draft): Commentary | undefined {
+  if (draft.commentary === undefined) return undefined;
+  return parseCommentary(draft.commentary, { kpiIds: draft.results.kpis.map((k) => k.id) });
 }
 
 function publicationView(results: Results, publication: Publication, context: { earlier: readonly EarlierRevision[]; wouldCorrect?: number }, location: Location): PublicationView {
@@ -95,15 +124,18 @@ function publicationView(results: Results, publication: Publication, context: { 
   };
 }
 
-/** A link from a page at `location` to revision `revision` of `quarter`, relative so it works offline too. */
+/**
+ * A link from a page at `location` to revision `revision` of `quarter`: relative, and to the
+ * file itself, so it works from a local folder as well as on the report site.
+ */
 export function revisionHref(quarter: string, revision: number, location: Location): string {
   switch (location) {
     case 'revision':
-      return `../r${revision}/`;
+      return `../r${revision}/index.html`;
     case 'entry':
-      return `r${revision}/`;
+      return `r${revision}/index.html`;
     case 'latest':
-      return `../${quarter}/r${revision}/`;
+      return `../${quarter}/r${revision}/index.html`;
     case 'preview':
       throw new Error('Et udkast linker ikke til udgivne revisioner');
   }

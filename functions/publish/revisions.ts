@@ -28,6 +28,8 @@ export const revisionRecordSchema = z.object({
       replaces_snapshot: z.string(),
     })
     .nullable(),
+  /** The report site's address the note links to (null: a relative link), so a repair renders the same bytes. */
+  reports_url: z.string().nullable().default(null),
   /** Store key → SHA-256 of every file the publication wrote. */
   outputs: z.record(z.string(), z.string()),
   draft: draftSchema,

@@ -34,6 +34,8 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json',
   '.csv': 'text/csv; charset=utf-8',
   '.parquet': 'application/vnd.apache.parquet',
+  '.pdf': 'application/pdf',
+  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
 };
 
 export function contentTypeOf(key: string): string {

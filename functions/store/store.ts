@@ -63,6 +63,8 @@ export const keys = {
   /** The quarter's entry point: the newest revision's files. */
   report: (quarter: string, file: string) => `reports/${quarter}/${file}`,
   latest: (file: string) => `reports/latest/${file}`,
+  /** Every published quarter and revision: the site's front page. */
+  reportsIndex: () => 'reports/index.html',
   /** The one lock per store that serialises runs. */
   lock: () => 'locks/run.lock',
 } as const;

@@ -32,7 +32,7 @@ export class ReportsSite extends Construct {
     super(scope, id);
     const allowList = props.allowedCidrs ?? [];
     const routing = new cloudfront.Function(this, 'Routing', {
-      comment: 'Pejlemærke: /<kvartal>/ → index.html, / → /latest/, valgfri IP-liste',
+      comment: 'Pejlemærke: /<kvartal>/ → index.html, / → kvartalsoversigten, valgfri IP-liste',
       runtime: cloudfront.FunctionRuntime.JS_2_0,
       code: cloudfront.FunctionCode.fromInline(reportsRoutingCode(allowList)),
     });

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -10,6 +10,7 @@ import { loadKpis } from '../../functions/compute/catalog.ts';
 import type { Results } from '../../functions/compute/results.ts';
 import type { Draft } from '../../functions/publish/draft.ts';
 import { publishDraft, writePreview } from '../../functions/publish/publish.ts';
+import { launchBrowser } from '../../functions/publish/browser.ts';
 import { LocalStore } from '../../functions/store/localStore.ts';
 import { fixtureConfig, fixtureResults } from '../fixtures/results.ts';
 
@@ -43,10 +44,8 @@ beforeAll(async () => {
   previewUrl = pathToFileURL(join(root, 'previews/2017Q4/0123456789abcdef/index.html')).href;
   previewEmbedUrl = pathToFileURL(join(root, 'previews/2017Q4/0123456789abcdef/embed/integration_selvforsoergende.html')).href;
   await mkdir(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  // The system chromium when there is one, else the build in @sparticuz/chromium (browser.ts).
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
@@ -145,7 +144,7 @@ describe('the report in Chromium', () => {
 
     const corrected = await openOffline(correctedUrl, false);
     await expect(corrected.page.locator('.correction').textContent()).resolves.toContain('Rettet 15. januar 2018: Titlen på første nøgletal var forkert');
-    await expect(corrected.page.locator('.correction a').getAttribute('href')).resolves.toBe('r1/');
+    await expect(corrected.page.locator('.correction a').getAttribute('href')).resolves.toBe('r1/index.html');
     await corrected.page.screenshot({ path: join(ARTIFACTS, 'report-corrected.png') });
     await corrected.page.context().close();
   });

@@ -173,7 +173,7 @@ describe('corrections', () => {
     for (const [file, hash] of Object.entries(before.reports)) if (file.startsWith('2017Q4/r1/')) expect(after.reports[file], file).toBe(hash);
     const entry = await readFile(join(out, 'reports/2017Q4/index.html'), 'utf8');
     expect(entry).toContain('<strong>Rettet 8. februar 2018:</strong> Seks virksomhedskontakter fra november manglede');
-    expect(entry).toContain('<a href="r1/">revision 1 (15. januar 2018)</a>');
+    expect(entry).toContain('<a href="r1/index.html">revision 1 (15. januar 2018)</a>');
     const results = resultsSchema.parse(JSON.parse(await readFile(join(out, 'results/2017Q4/kpis.json'), 'utf8')));
     expect(results.publication).toMatchObject({ status: 'published', revision: 2, corrects: { revision: 1, reason: 'Seks virksomhedskontakter fra november manglede' } });
     expect(results.publication?.corrects?.snapshot).toMatch(/^[0-9a-f]{16}$/);

@@ -27,8 +27,8 @@ describe('reports routing', () => {
     expect(route('/2017Q4')).toEqual({ statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/2017Q4/' } } });
   });
 
-  it('sends the site root to the latest report', () => {
-    expect(route('/')).toMatchObject({ statusCode: 302, headers: { location: { value: '/latest/' } } });
+  it('shows every published quarter at the site root', () => {
+    expect(route('/')).toMatchObject({ uri: '/index.html' });
   });
 
   it('leaves files alone', () => {

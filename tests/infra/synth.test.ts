@@ -73,11 +73,22 @@ describe('npx cdk synth', () => {
     expect((await loadKpis(join(compute, 'kpis'))).length).toBe(kpiFiles.filter((f) => f.endsWith('.sql')).length);
     expect((await loadConfig(join(compute, 'municipality.yaml'))).municipality).toBe('Allerød Kommune');
     expect(existsSync(join(assetDir('Publish'), 'kpis'))).toBe(false);
+    expect(existsSync(join(compute, 'node_modules'))).toBe(false);
     for (const stage of ['Compute', 'Publish'] as const) {
-      const dir = assetDir(stage);
-      expect(existsSync(join(dir, 'node_modules'))).toBe(false);
-      const module = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler: unknown };
+      const module = (await import(pathToFileURL(join(assetDir(stage), 'index.mjs')).href)) as { handler: unknown };
       expect(typeof module.handler).toBe('function');
     }
+  });
+
+  it('ships the browser, playwright and resvg beside the publish bundle, within Lambda’s 250 MB', async () => {
+    const dir = assetDir('Publish');
+    expect(existsSync(join(dir, 'node_modules/@sparticuz/chromium/bin/chromium.br'))).toBe(true);
+    expect(existsSync(join(dir, 'node_modules/playwright-core/package.json'))).toBe(true);
+    expect(existsSync(join(dir, 'node_modules/@resvg/resvg-js-linux-x64-gnu/resvgjs.linux-x64-gnu.node'))).toBe(true);
+    const { stdout } = await exec('du', ['-sb', dir]);
+    expect(Number(stdout.split('\t')[0])).toBeLessThan(250 * 1024 * 1024);
+    // In a plain Node process, as Lambda loads it (no test runner supplying globals).
+    const loaded = await exec(process.execPath, ['-e', `import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)}).then((m) => console.log(typeof m.handler))`]);
+    expect(loaded.stdout.trim()).toBe('function');
   });
 });

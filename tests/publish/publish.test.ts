@@ -87,7 +87,7 @@ describe('publish', () => {
   it('writes revision 1 whole, then the results, the quarter’s entry point and latest/, each index.html last', async () => {
     const written = await publish(store, options());
     const ids = fixtureResults.kpis.map((k) => k.id);
-    const quarterFiles = ['data/kpis.csv', 'data/kpis.json', ...ids.flatMap((id) => [`charts/${id}.svg`, `embed/${id}.html`]), 'index.html'];
+    const quarterFiles = ['data/kpis.csv', 'data/kpis.json', 'opfoelgningsnotat.docx', 'rapport.pdf', ...ids.flatMap((id) => [`charts/${id}.svg`, `embed/${id}.html`]), 'index.html'];
     const inOrder = (prefix: string) => [...quarterFiles.filter((f) => f !== 'index.html').map((f) => `${prefix}${f}`).sort(), `${prefix}index.html`];
     expect(written).toEqual([
       ...inOrder('reports/2017Q4/r1/'),
@@ -96,6 +96,7 @@ describe('publish', () => {
       'results/2017Q4/kpis.json',
       ...inOrder('reports/2017Q4/'),
       ...inOrder('reports/latest/'),
+      'reports/index.html',
     ]);
     // A first revision has no earlier one to link to: every copy is the same.
     for (const file of quarterFiles) {
@@ -209,9 +210,9 @@ describe('publish', () => {
 
     const notice = '<strong>Rettet 8. februar 2018:</strong> Kontakter fra december manglede i leveringen';
     for (const [key, link] of [
-      ['reports/2017Q4/index.html', 'r1/'],
-      ['reports/2017Q4/r2/index.html', '../r1/'],
-      ['reports/latest/index.html', '../2017Q4/r1/'],
+      ['reports/2017Q4/index.html', 'r1/index.html'],
+      ['reports/2017Q4/r2/index.html', '../r1/index.html'],
+      ['reports/latest/index.html', '../2017Q4/r1/index.html'],
     ] as const) {
       const html = await text(key);
       expect(html, key).toContain(notice);
@@ -228,6 +229,8 @@ describe('publish', () => {
 
   it('repairs files a crash left torn or missing, to exactly the published bytes', async () => {
     await publish(store, options());
+    const pdf = await store.get('reports/2017Q4/rapport.pdf');
+    await rm(join(root, 'reports/2017Q4/rapport.pdf'));
     const index = await text('reports/2017Q4/index.html');
     const embed = await text('reports/2017Q4/r1/embed/integration_selvforsoergende.html');
     await writeFile(join(root, 'reports/2017Q4/index.html'), index.slice(0, 1000));
@@ -235,7 +238,13 @@ describe('publish', () => {
     await rm(join(root, 'results/2017Q4/kpis.csv'));
     const again = await publishDraft(store, options());
     expect(again.status).toBe('unchanged');
-    expect(again.status === 'unchanged' && again.repaired.sort()).toEqual(['reports/2017Q4/index.html', 'reports/2017Q4/r1/embed/integration_selvforsoergende.html', 'results/2017Q4/kpis.csv']);
+    expect(again.status === 'unchanged' && again.repaired.sort()).toEqual([
+      'reports/2017Q4/index.html',
+      'reports/2017Q4/r1/embed/integration_selvforsoergende.html',
+      'reports/2017Q4/rapport.pdf',
+      'results/2017Q4/kpis.csv',
+    ]);
+    expect((await store.get('reports/2017Q4/rapport.pdf')).equals(pdf)).toBe(true);
     expect(await text('reports/2017Q4/index.html')).toBe(index);
     expect(await text('reports/2017Q4/r1/embed/integration_selvforsoergende.html')).toBe(embed);
     expect(await repairPublished(store, '2017Q4')).toEqual([]);

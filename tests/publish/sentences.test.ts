@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadKpis } from '../../functions/compute/catalog.ts';
 import type { Kpi } from '../../functions/compute/kpiDefinition.ts';
 import type { Results } from '../../functions/compute/results.ts';
-import { reportView, type KpiView } from '../../functions/publish/model.ts';
+import { goalOverview, reportView, type KpiView } from '../../functions/publish/model.ts';
 import { fixtureConfig, fixtureResults } from '../fixtures/results.ts';
 
 let kpis: Kpi[];
@@ -34,6 +34,8 @@ describe('the summary sentences', () => {
     // 43 / 110 = 0.3909…; benchmarks 37,2 and 36,1 pct. are below it.
     expect(v.sentences).toEqual([
       'Andelen af borgere i integrationsprogrammet, der er selvforsørgende, var 39,1 pct. i 4. kvartal 2017.',
+      // 40 / 111 = 36,0 and 30 / 107 = 28,0 pct.: the differences of the printed numbers.
+      'Andelen er steget 3,1 procentpoint siden 3. kvartal 2017 og 11,1 procentpoint siden 4. kvartal 2016.',
       'Kommunen ligger over niveauet for Hele landet (37,2 pct.) og over niveauet for Region Hovedstaden (36,1 pct.).',
       'Målet for 2017 er mindst 33 pct., så målet er nået.',
       'Målet for 2020 er mindst 50 pct.',
@@ -47,7 +49,9 @@ describe('the summary sentences', () => {
     const v = views().get('langtid_virksomhedsrettet')!;
     // (43/99 + 42/98 + 43/100) / 3 = 0.43097…
     expect(v.sentences[0]).toBe('Andelen af langtidsforsørgede i virksomhedsrettet tilbud var i gennemsnit 43,1 pct. pr. måned i 4. kvartal 2017.');
-    expect(v.sentences[1]).toBe('Målet for 2017 er mindst 45 pct., så målet er ikke nået.');
+    // 3. kv. 2017: (43/102 + 44/101 + 44/102) / 3 = 43,0 pct.; 4. kv. 2016: 41,3 pct.
+    expect(v.sentences[1]).toBe('Andelen er steget 0,1 procentpoint siden 3. kvartal 2017 og 1,8 procentpoint siden 4. kvartal 2016.');
+    expect(v.sentences[2]).toBe('Målet for 2017 er mindst 45 pct., så målet er ikke nået.');
     expect(v.status).toBe('not_met');
   });
 
@@ -56,6 +60,7 @@ describe('the summary sentences', () => {
     // 28 companies; 45 × 3 / 4 = 33.75, i.e. 34 companies.
     expect(v.sentences).toEqual([
       'Fra årets start til udgangen af 3. kvartal 2017 var der 28 nye virksomheder i samarbejde med jobcenteret.',
+      'Antallet er faldet med 2 siden 3. kvartal 2016 (samme tidspunkt året før).',
       'Årets mål er 45, og efter 3. kvartal svarer det til 34; målet er ikke nået endnu.',
     ]);
     expect(v.goalText).toBe('45 i 2017 (34 efter 3. kvartal)');
@@ -64,7 +69,8 @@ describe('the summary sentences', () => {
 
   it('the same KPI in the 4th quarter is judged on the whole year', () => {
     const v = views().get('virksomheder_nye')!;
-    expect(v.sentences[1]).toBe('Årets mål er 45, så målet er nået.');
+    expect(v.sentences[1]).toBe('Antallet er steget med 6 siden 4. kvartal 2016 (samme tidspunkt året før).');
+    expect(v.sentences[2]).toBe('Årets mål er 45, så målet er nået.');
     expect(v.trendRows.map((r) => r.goal)).toEqual(['–', '–', '–', '–', '12', '23', '34', '45']);
   });
 
@@ -73,11 +79,12 @@ describe('the summary sentences', () => {
     // 12 / 58 = 20,7 pct.; 18 pct. × 3 / 4 = 13,5 pct.; the year's 18 pct. is already reached.
     expect(q3.sentences).toEqual([
       'Andelen af flygtninge og familiesammenførte, der er gået i job eller uddannelse siden årets start, var 20,7 pct. ved udgangen af 3. kvartal 2017 (år til dato).',
+      'Andelen er steget 3,0 procentpoint siden 3. kvartal 2016 (samme tidspunkt året før).',
       'Årets mål er mindst 18 pct., og efter 3. kvartal svarer det til 13,5 pct.; målet er allerede nået.',
     ]);
     expect(q3.goalText).toBe('mindst 18 pct. (13,5 pct. efter 3. kvartal)');
     expect(q3.trendRows.map((r) => r.goal)).toEqual(['4,5 pct.', '9 pct.', '13,5 pct.', '18 pct.', '4,5 pct.', '9 pct.', '13,5 pct.']);
-    expect(views().get('integration_afgang_job_uddannelse')!.sentences[1]).toBe('Årets mål er mindst 18 pct., så målet er nået.');
+    expect(views().get('integration_afgang_job_uddannelse')!.sentences[2]).toBe('Årets mål er mindst 18 pct., så målet er nået.');
   });
 
   it('a KPI without goals says so and compares with the national average', () => {
@@ -85,6 +92,7 @@ describe('the summary sentences', () => {
     // 33 / 87 = 0.3793…; national 32,1 pct.
     expect(v.sentences).toEqual([
       'Andelen af borgere på integrationsydelse, der er visiteret jobparate, var 37,9 pct. i 4. kvartal 2017.',
+      'Andelen er steget 1,9 procentpoint siden 3. kvartal 2017 og 5,0 procentpoint siden 4. kvartal 2016.',
       'Kommunen ligger over niveauet for Hele landet (32,1 pct.).',
       'Der er ikke fastsat et politisk mål for dette nøgletal.',
     ]);
@@ -127,5 +135,19 @@ describe('the summary sentences', () => {
       'integration_afgang_job_uddannelse',
       'integration_jobparate',
     ]);
+  });
+
+  it('counts the goals at a glance, without judging a hidden number', () => {
+    const all = [...views().values()];
+    expect(goalOverview({ quarter: '2017Q4', kpis: all }).sentence).toBe('5 af 7 mål er nået eller på vej. 2 er ikke nået. 1 nøgletal har ikke et mål for 2017.');
+    const hidden = all.map((k) => (k.id === 'virksomheder_nye' ? { ...k, status: 'unknown' as const } : k));
+    expect(goalOverview({ quarter: '2017Q4', kpis: hidden })).toMatchObject({
+      total: 7,
+      met: 4,
+      unknown: 1,
+      sentence: '4 af 7 mål er nået eller på vej. 2 er ikke nået. 1 kan ikke vurderes, fordi tallet ikke vises af hensyn til diskretion. 1 nøgletal har ikke et mål for 2017.',
+    });
+    const noGoals = all.map((k) => ({ ...k, status: 'no_goal' as const }));
+    expect(goalOverview({ quarter: '2017Q4', kpis: noGoals }).sentence).toBe('Ingen af nøgletallene har et mål for 2017.');
   });
 });

@@ -2,7 +2,7 @@ import { formatDateTime } from '../format.ts';
 import type { ReportView } from '../model.ts';
 
 /** Where the numbers come from and how to get them: snapshot, time, version, downloads. */
-export function Footer(props: { report: ReportView; dataPath: string; reportLink?: string }) {
+export function Footer(props: { report: ReportView; dataPath: string; reportLink?: string; packagePath?: string }) {
   const { report, dataPath } = props;
   return (
     <footer>
@@ -23,6 +23,19 @@ export function Footer(props: { report: ReportView; dataPath: string; reportLink
         </a>
         .
       </p>
+      {props.packagePath !== undefined && (
+        <p>
+          Til dagsordenen:{' '}
+          <a class="download" href={`${props.packagePath}rapport.pdf`}>
+            rapporten som PDF
+          </a>{' '}
+          og{' '}
+          <a class="download" href={`${props.packagePath}opfoelgningsnotat.docx`}>
+            opfølgningsnotatet som Word
+          </a>
+          .
+        </p>
+      )}
       {props.reportLink && (
         <p>
           <a class="download" href={props.reportLink}>

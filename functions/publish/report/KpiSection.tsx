@@ -2,6 +2,7 @@ import { formatQuarter, formatSuppressed } from '../format.ts';
 import type { BreakdownView, KpiView } from '../model.ts';
 import { goalPhrase, sentence } from '../sentences.ts';
 import { Chart } from './Chart.tsx';
+import { CommentaryBox } from './Commentary.tsx';
 import { Status } from './Status.tsx';
 
 /** The SVG markup of one KPI's charts, ready to inline. */
@@ -156,6 +157,7 @@ export function KpiSection(props: { view: KpiView; charts: KpiCharts; level: Lev
         </div>
       </dl>
       <p class="summary">{view.sentences.join(' ')}</p>
+      {view.commentary && <CommentaryBox section={view.commentary} id={`bemaerkninger-${view.id}`} title="Forvaltningens bemærkninger" level={level === 1 ? 2 : 3} />}
 
       <SubHeading level={level} text="Udviklingen over to år" />
       <Chart svg={charts.trend} caption={charts.trendCaption} />

@@ -1,8 +1,10 @@
 import { formatQuarter } from '../format.ts';
-import type { ReportView } from '../model.ts';
+import { goalOverview, type ReportView } from '../model.ts';
+import { CommentaryBox } from './Commentary.tsx';
 import { Footer } from './Footer.tsx';
 import { KpiSection, type KpiCharts } from './KpiSection.tsx';
 import { Page } from './Page.tsx';
+import { DRAFT_CSS } from './styles.ts';
 import { DRAFT_LABEL, PublicationNotice } from './PublicationNotice.tsx';
 import { StatusLegend, SummaryTable } from './SummaryTable.tsx';
 
@@ -11,7 +13,7 @@ export function Report(props: { report: ReportView; charts: ReadonlyMap<string, 
   const { report } = props;
   const quarter = formatQuarter(report.quarter);
   return (
-    <Page title={`${report.publication?.status === 'draft' ? `${DRAFT_LABEL}: ` : ''}Kvartalsopfølgning ${quarter} – ${report.municipality}`} draft={report.publication?.status === 'draft'}>
+    <Page title={`${report.publication?.status === 'draft' ? `${DRAFT_LABEL}: ` : ''}Kvartalsopfølgning ${quarter} – ${report.municipality}`} css={report.publication?.status === 'draft' ? DRAFT_CSS : undefined}>
       <a class="skip" href="#indhold">
         Gå til indholdet
       </a>
@@ -27,16 +29,23 @@ export function Report(props: { report: ReportView; charts: ReadonlyMap<string, 
         </p>
       </header>
       <main id="indhold">
+        {report.commentary?.summary && (
+          <section aria-labelledby="sammenfatning">
+            <h2 id="sammenfatning">Sammenfatning</h2>
+            <CommentaryBox section={report.commentary.summary} id="forvaltningens-sammenfatning" title="Forvaltningens sammenfatning" level={3} />
+          </section>
+        )}
         <section aria-labelledby="overblik">
           <h2 id="overblik">Overblik</h2>
+          <p class="lead">{goalOverview(report).sentence}</p>
           <SummaryTable report={report} />
-          <StatusLegend minCellSize={report.minCellSize} />
+          <StatusLegend minCellSize={report.minCellSize} changes={report.kpis.some((k) => k.changes)} />
         </section>
         {report.kpis.map((k) => (
           <KpiSection key={k.id} view={k} charts={props.charts.get(k.id)!} level={2} />
         ))}
       </main>
-      <Footer report={report} dataPath="data/" />
+      <Footer report={report} dataPath="data/" packagePath="" />
     </Page>
   );
 }

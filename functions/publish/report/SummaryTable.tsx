@@ -1,19 +1,32 @@
 import { formatQuarter } from '../format.ts';
+import { changeHeaders } from '../changes.ts';
 import type { ReportView } from '../model.ts';
 import { Status } from './Status.tsx';
 
-/** Every KPI on one table: goal, result, status. The KPI names link to their sections. */
+/** A change cell that may wrap between words, but never inside "pct.-point" (at its hyphen). */
+function ChangeCell(props: { text: string }) {
+  const [before, after] = props.text.split('pct.-point');
+  return <td class="text change">{after === undefined ? props.text : <>{before}<span class="unit">pct.-point</span>{after}</>}</td>;
+}
+
+/** Every KPI on one table: goal, result, status, change. The KPI names link to their sections. */
 export function SummaryTable(props: { report: ReportView }) {
   const quarter = formatQuarter(props.report.quarter);
+  const withChanges = props.report.kpis.some((k) => k.changes);
   return (
     <table class="overview">
-      <caption>Mål, resultat og status for hvert nøgletal i {quarter}</caption>
+      <caption>Mål, resultat, status og ændring for hvert nøgletal i {quarter}</caption>
       <thead>
         <tr>
           <th scope="col">Nøgletal</th>
           <th scope="col">Mål</th>
           <th scope="col" class="num">Resultat</th>
           <th scope="col">Status</th>
+          {withChanges && changeHeaders(props.report.quarter).map((text) => (
+            <th scope="col" key={text}>
+              {text}
+            </th>
+          ))}
         </tr>
       </thead>
       <tbody>
@@ -27,6 +40,8 @@ export function SummaryTable(props: { report: ReportView }) {
             <td class="text">
               <Status status={k.status} label={k.statusLabel} symbol={k.statusSymbol} />
             </td>
+            {withChanges && <ChangeCell text={k.changes?.previous.cell ?? '–'} />}
+            {withChanges && <ChangeCell text={k.changes?.lastYear.cell ?? '–'} />}
           </tr>
         ))}
       </tbody>
@@ -34,8 +49,8 @@ export function SummaryTable(props: { report: ReportView }) {
   );
 }
 
-/** What the statuses mean, so no reader has to guess "På vej". */
-export function StatusLegend(props: { minCellSize: number }) {
+/** What the statuses mean, so no reader has to guess "På vej"; and how changes are read. */
+export function StatusLegend(props: { minCellSize: number; changes?: boolean }) {
   return (
     <ul class="legend">
       <li>
@@ -54,6 +69,12 @@ export function StatusLegend(props: { minCellSize: number }) {
       <li>
         <Status status="unknown" label="Kan ikke vurderes" symbol="?" />: tallet vises ikke, fordi det bygger på under {props.minCellSize} personer.
       </li>
+      {props.changes && (
+        <li>
+          Ændring: forskellen mellem de viste tal (for andele i procentpoint, «pct.-point»). Et nøgletal, der opgøres år til dato, sammenlignes kun
+          med samme kvartal året før. Er et af tallene skjult af hensyn til diskretion, vises ingen ændring.
+        </li>
+      )}
     </ul>
   );
 }

@@ -51,6 +51,16 @@ dl.definition dt { font-weight: 600; margin-top: .5rem; }
 dl.definition dd { margin: 0; }
 ul.goals { padding-left: 1.25rem; }
 ul.goals li { margin: .35rem 0; }
+.overview { font-size: .9rem; }
+.overview th, .overview td { padding: .3rem .3rem; }
+.overview td.change .unit { white-space: nowrap; }
+.commentary { margin: 1rem 0; padding: .6rem 1rem .4rem; border: 1px solid var(--line); border-left: 4px solid var(--muted); }
+.commentary > h2, .commentary > h3 { margin: 0 0 .15rem; font-size: 1.05rem; color: var(--ink); }
+.commentary .byline { margin: 0 0 .5rem; font-size: .85rem; color: var(--muted); }
+.commentary-text h3, .commentary-text h4, .commentary-text h5, .commentary-text h6 { font-size: 1rem; margin: .75rem 0 .25rem; }
+.commentary-text ul, .commentary-text ol { padding-left: 1.25rem; }
+.commentary-text blockquote { margin: .5rem 0; padding-left: .75rem; border-left: 2px solid var(--line); }
+.udkast { margin: 1rem auto; max-width: 50rem; padding: .5rem 1rem; border: 3px solid var(--not-met); color: var(--not-met); font-weight: 700; }
 .legend { padding-left: 1.25rem; font-size: .9rem; color: var(--muted); }
 footer { margin-top: 3rem; padding-top: 1rem; padding-bottom: 2rem; border-top: 1px solid var(--line); font-size: .95rem; }
 footer h2 { font-size: 1.1rem; margin-top: .5rem; }
@@ -67,6 +77,12 @@ footer h2 { font-size: 1.1rem; margin-top: .5rem; }
   .kpi { break-before: page; }
   h2, h3 { break-after: avoid; }
   figure, table, .keyfigures, tr { break-inside: avoid; }
+  p, li { orphans: 3; widows: 3; }
+  /* The overview may continue on the next page (its header row repeats); its rows never split. */
+  table.overview { break-inside: auto; font-size: .9em; }
+  .commentary { break-inside: avoid; }
+  .commentary > h2, .commentary > h3 { break-after: avoid; }
+  .udkast, .status { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   a { color: var(--ink); text-decoration: none; }
   a.download::after, a.external::after { content: " (" attr(href) ")"; font-size: .9em; }
   .draft-banner, .correction { max-width: none; margin: 0 0 1rem; }
@@ -77,4 +93,13 @@ footer h2 { font-size: 1.1rem; margin-top: .5rem; }
 /** A draft says so on every printed page too, in the page margin where no content can hide it. */
 export const DRAFT_CSS = `
 @page { @top-center { content: "UDKAST – IKKE GODKENDT"; color: #a4262c; font: 700 11pt system-ui, sans-serif; } }
+`;
+
+/** What only the quarters index needs, added to its page alone so the report stays small. */
+export const INDEX_CSS = `
+.visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+.quarter h2 { display: flex; align-items: baseline; gap: .75rem; }
+.tag { font-size: .8rem; font-weight: 600; color: #fff; background: var(--accent); padding: .1rem .5rem; border-radius: .25rem; }
+ul.downloads, ul.revisions { padding-left: 1.25rem; }
+ul.downloads li, ul.revisions li { margin: .25rem 0; }
 `;
