@@ -103,10 +103,10 @@ describe('changes since the previous quarter and the same quarter last year', ()
   });
 
   it('a year-to-date KPI whose comparison quarter is hidden says why and gives no number', () => {
-    // A year-to-date KPI with 2016Q1 and 2017Q1 hidden (as a person count under 5 would be).
+    // A year-to-date KPI with 2016Q1, 2016Q2 and 2017Q1 hidden (as person counts under 5 would be).
     const hidden = { value: null, numerator: null, denominator: null, suppressed: true };
     const source = fixtureResults.kpis.find((k) => k.id === 'partnerskabsaftaler_nye')!;
-    const partnerships = { ...source, trend: source.trend.map((q, i) => (i === 0 || i === 4 ? { ...q, ...hidden } : q)) };
+    const partnerships = { ...source, trend: source.trend.map((q, i) => (i === 0 || i === 1 || i === 4 ? { ...q, ...hidden } : q)) };
     const q1 = { ...partnerships, trend: partnerships.trend.slice(0, 5) };
     expect(kpiChanges(q1, '2017Q1').sentences).toEqual(['Ændringen siden 1. kvartal 2016 kan ikke opgøres, fordi kvartalets tal ikke vises af hensyn til diskretion.']);
     const q2 = { ...partnerships, trend: partnerships.trend.slice(0, 6) };
