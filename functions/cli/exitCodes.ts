@@ -6,6 +6,7 @@ export const EXIT = {
   rejected: 3,
   checkFailed: 4,
   alreadyPublished: 5,
+  benchmarksFailed: 6,
 } as const;
 
 export const EXIT_HELP = `
@@ -15,4 +16,5 @@ Exit codes:
   2  forkert brug: ukendt kvartal, manglende mappe, ugyldig konfiguration
   3  leveringen er afvist: filerne ligger i quarantine/ med en fejlrapport, intet er udgivet
   4  check fandt problemer i KPI-filer eller konfiguration
-  5  kvartalet er allerede udgivet med andre tal: et udgivet kvartal ændres ikke`;
+  5  kvartalet er allerede udgivet med andre tal: et udgivet kvartal ændres ikke
+  6  benchmarks pull: intet hentet fra Jobindsats; de tidligere benchmarks bruges fortsat`;

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
+import { benchmarksCommand } from './benchmarks.ts';
 import { checkCommand } from './check.ts';
 import { demoCommand } from './demo.ts';
 import { EXIT, EXIT_HELP } from './exitCodes.ts';
@@ -11,7 +12,7 @@ export function program(): Command {
     .description('Pejlemærke: kvartalsvis opfølgning på beskæftigelses- og integrationsmål')
     .version(packageJson.version)
     .addHelpText('after', EXIT_HELP);
-  for (const command of [runCommand(), demoCommand(), checkCommand(), newKpiCommand()]) cli.addCommand(command);
+  for (const command of [runCommand(), demoCommand(), checkCommand(), newKpiCommand(), benchmarksCommand()]) cli.addCommand(command);
   // Usage errors become exit code 2 instead of commander's process.exit.
   for (const command of [cli, ...cli.commands]) command.exitOverride();
   return cli;
