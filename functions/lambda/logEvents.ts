@@ -5,4 +5,6 @@
 export const LOG_EVENTS = {
   /** One line per rejected file: `file`, `deliveryId`, `problems` (a count, never a value). */
   deliveryRejected: 'delivery_rejected',
+  /** One line per failed benchmarks pull: `code` (auth, rate_limited, shape, …), `kpi`, `previousPullId`; never the key. */
+  benchmarksPullFailed: 'benchmarks_pull_failed',
 } as const;
