@@ -156,7 +156,7 @@ export class JobindsatsClient {
       const chunk = periods.slice(i, i + chunkSize);
       const page = await this.getParsed(path, dataParams(selection, chunk), dataResponseSchema);
       if (columns && columns.join('\u0000') !== page.columns.join('\u0000')) {
-        throw new JobindsatsError('shape', `Jobindsats' svar på ${path} skiftede kolonner mellem to dele af samme forespørgsel (${columns.join(', ')} / ${page.columns.join(', ')}).`);
+        throw new JobindsatsError('shape', `Jobindsats’ svar på ${path} skiftede kolonner mellem to dele af samme forespørgsel (${columns.join(', ')} / ${page.columns.join(', ')}).`);
       }
       columns = page.columns;
       rows.push(...page.rows);
@@ -171,7 +171,7 @@ export class JobindsatsClient {
     try {
       json = JSON.parse(text);
     } catch {
-      throw new JobindsatsError('shape', `Jobindsats' svar på ${path} er ikke JSON (det begynder med »${this.scrub(text.slice(0, 60))}«). Intet er gemt.`);
+      throw new JobindsatsError('shape', `Jobindsats’ svar på ${path} er ikke JSON (det begynder med »${this.scrub(text.slice(0, 60))}«). Intet er gemt.`);
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
@@ -181,7 +181,7 @@ export class JobindsatsClient {
         .join('; ');
       throw new JobindsatsError(
         'shape',
-        `Jobindsats' svar på ${path} har ikke den forventede form (${this.scrub(issues)}). Intet er gemt; se docs/jobindsats.md og ret functions/benchmarks/jobindsatsSchemas.ts, hvis STAR har ændret API'et.`,
+        `Jobindsats’ svar på ${path} har ikke den forventede form (${this.scrub(issues)}). Intet er gemt; se docs/jobindsats.md og ret functions/benchmarks/jobindsatsSchemas.ts, hvis STAR har ændret API’et.`,
       );
     }
     return parsed.data;
@@ -198,7 +198,7 @@ export class JobindsatsClient {
       if (result.retryAfterMs !== undefined && result.retryAfterMs > this.maxRetryAfterMs) {
         throw new JobindsatsError(
           error.code,
-          `${error.message} Jobindsats bad os vente ${Math.ceil(result.retryAfterMs / 1000)} sekunder (Retry-After), længere end de ${Math.round(this.maxRetryAfterMs / 1000)}, vi venter. Prøv igen senere.`,
+          `${error.message} Jobindsats bad os vente ${Math.ceil(result.retryAfterMs / 1000)} sekunder (Retry-After), længere end de ${seconds(this.maxRetryAfterMs)}, vi venter. Prøv igen senere.`,
           error.status,
         );
       }
@@ -233,7 +233,7 @@ export class JobindsatsClient {
         return {
           ok: false,
           retryable: true,
-          error: new JobindsatsError('timeout', `Jobindsats svarede ikke inden for ${Math.round(this.timeoutMs / 1000)} sekunder på ${path}.`),
+          error: new JobindsatsError('timeout', `Jobindsats svarede ikke inden for ${seconds(this.timeoutMs)} sekunder på ${path}.`),
         };
       }
       const code = networkCode(error);
@@ -293,6 +293,11 @@ export class JobindsatsClient {
   private scrub(text: string): string {
     return text.replaceAll(this.token, HIDDEN).replace(/Bearer\s+[\x21-\x7e]+/gi, `Bearer ${HIDDEN}`);
   }
+}
+
+/** 150 → "0,15", 60000 → "60": seconds the Danish way. */
+function seconds(ms: number): string {
+  return String(ms / 1000).replace('.', ',');
 }
 
 function checkedTableId(tableId: string): string {
