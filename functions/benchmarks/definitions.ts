@@ -12,7 +12,9 @@ import { KPI_ID_PATTERN } from '../compute/kpiDefinition.ts';
  * TypeScript lists benchmarks; the pull reads every file here.
  */
 
-const hierarchyId = z.string().regex(/^_[A-Za-z0-9_]{1,40}$/, 'et hierarki-id fra Jobindsats begynder med _, fx _nykom');
+const HIERARCHY_ID = /^_[A-Za-z0-9_]{1,40}$/;
+const HIERARCHY_MESSAGE = 'et hierarki-id fra Jobindsats begynder med _, fx _nykom';
+const hierarchyId = z.string().regex(HIERARCHY_ID, HIERARCHY_MESSAGE);
 
 export const jobindsatsSeriesSchema = z
   .object({
@@ -32,7 +34,10 @@ export const jobindsatsSeriesSchema = z
     /** The area hierarchy the municipalities and the whole country (`/`) are chosen in. */
     area_hierarchy: hierarchyId.default('_nykom'),
     /** Every other dimension fixed to one value, so each period gives exactly one row. */
-    filters: z.record(hierarchyId, z.string().min(1)).default({}),
+    filters: z
+      .record(z.string(), z.string().min(1))
+      .refine((f) => Object.keys(f).every((k) => HIERARCHY_ID.test(k)), { message: HIERARCHY_MESSAGE })
+      .default({}),
     period: z
       .object({
         type: z.enum(['M', 'Q', 'QMAT']),
