@@ -1,7 +1,8 @@
 import { parseQuarter } from '../calendar/quarter.ts';
 import type { Comparison } from '../config/municipality.ts';
 import { formatDateTime, formatQuarter, formatValue, joinDanish, shownNumber } from '../publish/format.ts';
-import { COMPARABLE_AVERAGE_AREA, NATIONAL_AREA } from './areas.ts';
+import { sentence } from '../publish/sentences.ts';
+import { areaKey, COMPARABLE_AVERAGE_AREA, municipalityName, NATIONAL_AREA } from './areas.ts';
 import type { BenchmarkPull, BenchmarkRow } from './benchmarkPull.ts';
 import type { BenchmarkDefinition } from './definitions.ts';
 
@@ -93,7 +94,8 @@ export function benchmarkReport(input: BenchmarkReportInput): BenchmarkReport {
   }
 
   const national = input.comparison.national ? seriesOf(rows, NATIONAL_AREA) : undefined;
-  const members = input.pull.areas.filter((a) => a.kind === 'municipality');
+  // The config decides who is compared; a member the pull has no figures for counts as missing.
+  const members = input.comparison.municipalities.map((m) => ({ area: areaKey(m.name), area_name: municipalityName(m.name) }));
   const municipalities = members.map((m) => ({ key: m.area, name: m.area_name, points: seriesOf(rows, m.area)?.points ?? [] }));
   const average = averageSeries(municipalities, [...quarters]);
 
@@ -161,7 +163,7 @@ function comparisonSentence(
       latestNational ? `${unit === 'share' ? 'landsgennemsnittet' : 'tallet for hele landet'} var ${formatValue(unit, latestNational.value)}` : undefined,
       latestAverage ? `gennemsnittet for ${groupPhrase(latestAverage, memberCount)} var ${formatValue(unit, latestAverage.value)}` : undefined,
     ].filter((p): p is string => p !== undefined);
-    return `Jobindsats har endnu ikke offentliggjort tal for ${formatQuarter(q)}; senest ${formatQuarter(latest.quarter)}, hvor ${joinDanish(parts)}.`;
+    return sentence(`Jobindsats har endnu ikke offentliggjort tal for ${formatQuarter(q)}; senest ${formatQuarter(latest.quarter)}, hvor ${joinDanish(parts)}`);
   }
 
   const own = input.trend.find((p) => p.quarter === q);
@@ -172,7 +174,7 @@ function comparisonSentence(
       nationalNow ? `${unit === 'share' ? 'landsgennemsnittet' : 'tallet for hele landet'} ${formatValue(unit, nationalNow.value)}` : undefined,
       averageNow ? `gennemsnittet for ${groupPhrase(averageNow, memberCount)} ${formatValue(unit, averageNow.value)}` : undefined,
     ].filter((p): p is string => p !== undefined);
-    return `I ${formatQuarter(q)} var ${joinDanish(parts)}.`;
+    return sentence(`I ${formatQuarter(q)} var ${joinDanish(parts)}`);
   }
 
   const ours = shownNumber(unit, ownValue);
@@ -186,13 +188,13 @@ function comparisonSentence(
     const now = municipalities.flatMap((m) => m.points.filter((p) => p.quarter === q));
     if (now.length > 0) {
       const above = now.filter((p) => shownNumber(unit, p.value) < ours).length;
-      const of = now.length === memberCount ? `de ${memberCount}` : `de ${now.length} af ${memberCount}, der har et tal`;
-      parts.push(`over ${above} af ${of} sammenlignelige kommuner`);
+      const missing = memberCount - now.length;
+      parts.push(`over ${above} af de ${now.length} sammenlignelige kommuner${missing > 0 ? ` med et tal (${missing} mangler)` : ''}`);
     }
   } else if (averageNow) {
     parts.push(`${relation(averageNow.value)} gennemsnittet for ${groupPhrase(averageNow, memberCount)} på ${formatValue(unit, averageNow.value)}`);
   }
-  return `I ${formatQuarter(q)} ligger ${input.municipality} ${joinDanish(parts)}.`;
+  return sentence(`I ${formatQuarter(q)} ligger ${input.municipality} ${joinDanish(parts)}`);
 }
 
 /** "de 5 sammenlignelige kommuner", or "4 af de 5 sammenlignelige kommuner" when one has no figure. */
