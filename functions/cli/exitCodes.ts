@@ -9,6 +9,7 @@ export const EXIT = {
   deliveryIncomplete: 6,
   notCovered: 7,
   busy: 8,
+  benchmarksFailed: 9,
 } as const;
 
 export const EXIT_HELP = `
@@ -21,4 +22,5 @@ Exit codes:
   5  kvartalet er allerede udgivet med andre tal: intet er skrevet (en rettelse kræver --correction "<begrundelse>")
   6  leveringen er ufuldstændig: filerne passer ikke med manifest.json; intet er indlæst
   7  leveringen dækker ikke kvartalet: data når ikke kvartalets sidste uge; intet er beregnet
-  8  en anden kørsel er i gang i samme lager: prøv igen, når den er færdig`;
+  8  en anden kørsel er i gang i samme lager: prøv igen, når den er færdig
+  9  benchmarks pull: intet hentet fra Jobindsats; de tidligere benchmarks bruges fortsat`;

@@ -3,6 +3,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { escapeControls, redactForDebug } from '../contract/echo.ts';
 import { UsageError } from '../usageError.ts';
 import { approveCommand } from './approve.ts';
+import { benchmarksCommand } from './benchmarks.ts';
 import { checkCommand } from './check.ts';
 import { demoCommand } from './demo.ts';
 import { EXIT, EXIT_HELP } from './exitCodes.ts';
@@ -16,7 +17,7 @@ export function program(): Command {
     .version(packageJson.version)
     .option('--debug', 'vis tekniske detaljer (stakspor) ved en uventet fejl; CPR-lignende tal er altid skjult')
     .addHelpText('after', EXIT_HELP);
-  for (const command of [runCommand(), approveCommand(), pullCommand(), demoCommand(), checkCommand(), newKpiCommand()]) cli.addCommand(command);
+  for (const command of [runCommand(), approveCommand(), pullCommand(), demoCommand(), checkCommand(), newKpiCommand(), benchmarksCommand()]) cli.addCommand(command);
   // Usage errors become exit code 2 instead of commander's process.exit, and are said in Danish.
   for (const command of [cli, ...cli.commands]) {
     command.exitOverride();

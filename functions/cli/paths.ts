@@ -4,3 +4,4 @@ import { fileURLToPath } from 'node:url';
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DEFAULT_KPIS_DIR = fileURLToPath(new URL('../../dashboards/kpis/', import.meta.url));
 export const DEMO_CONFIG = fileURLToPath(new URL('../../dashboards/municipalities/allerod-demo.yaml', import.meta.url));
+export const DEFAULT_BENCHMARKS_DIR = fileURLToPath(new URL('../../dashboards/benchmarks/', import.meta.url));

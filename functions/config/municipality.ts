@@ -21,6 +21,43 @@ export const goalSchema = z
   .strict();
 export type Goal = z.infer<typeof goalSchema>;
 
+/** A municipality the committee compares itself with, as Jobindsats names it. */
+export const comparisonMunicipalitySchema = z
+  .object({
+    /** The name as Jobindsats shows it, e.g. "Egedal" or "Lyngby-Taarbæk" ("Kommune" may be left out). */
+    name: z.string().min(2),
+    /** Jobindsats' value id for the municipality in the table's area hierarchy; found by name when left out. */
+    jobindsats_area_code: z.string().min(1).optional(),
+  })
+  .strict();
+export type ComparisonMunicipality = z.infer<typeof comparisonMunicipalitySchema>;
+
+/**
+ * Who the municipality is compared with in the report (dashboards/benchmarks/, pulled from
+ * Jobindsats): the whole country, and a group of comparable municipalities with the document
+ * the group comes from. Optional: without it the national average is the comparison.
+ */
+export const comparisonSchema = z
+  .object({
+    /** The national average, area `hele_landet`. */
+    national: z.boolean().default(true),
+    municipalities: z.array(comparisonMunicipalitySchema).default([]),
+    /** `average`: the comparable municipalities as one averaged line; `each`: one thin line each. */
+    show_municipalities: z.enum(['average', 'each']).default('average'),
+    /** Where the group comes from, e.g. "STAR's klynge af kommuner med samme rammevilkår (2017)". */
+    source: z.string().min(3).optional(),
+  })
+  .strict()
+  .refine((c) => c.municipalities.length === 0 || c.source !== undefined, {
+    message: 'skriv i source, hvor listen over sammenlignelige kommuner kommer fra',
+    path: ['source'],
+  })
+  .refine((c) => new Set(c.municipalities.map((m) => m.name.toLowerCase())).size === c.municipalities.length, {
+    message: 'en kommune står flere gange i listen',
+    path: ['municipalities'],
+  });
+export type Comparison = z.infer<typeof comparisonSchema>;
+
 export const municipalityConfigSchema = z
   .object({
     municipality: z.string().min(2),
@@ -29,6 +66,8 @@ export const municipalityConfigSchema = z
     min_cell_size: z.number().int().min(3).default(5),
     /** Benchmark areas (benchmarks.csv `area`) drawn beside the municipality, with Danish names. */
     benchmark_areas: z.record(z.string(), z.string()).default({}),
+    /** Comparison areas for the benchmarks pulled from Jobindsats (functions/benchmarks/). */
+    comparison: comparisonSchema.optional(),
     goals: z.array(goalSchema).default([]),
     /** Where the committee opens the reports (`https://…`), for the link in the follow-up note; on AWS the site's address. */
     reports_url: z.url({ protocol: /^https?$/ }).optional(),

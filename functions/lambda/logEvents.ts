@@ -13,4 +13,6 @@ export const LOG_EVENTS = {
   deliveryIncomplete: 'delivery_incomplete',
   /** The pull Lambda skipped a folder whose manifest.json does not parse: `folder`. */
   manifestInvalid: 'manifest_invalid',
+  /** One line per failed benchmarks pull: `code` (auth, rate_limited, shape, …), `kpi`, `previousPullId`; never the key. */
+  benchmarksPullFailed: 'benchmarks_pull_failed',
 } as const;
