@@ -32,7 +32,7 @@ export class DuckDbEngine implements Engine {
   }
 
   async useSnapshot(snapshot: string): Promise<void> {
-    if (!this.store) throw new Error('DuckDbEngine.useSnapshot needs a store');
+    if (!this.store) throw new Error('DuckDbEngine.useSnapshot kræver et lager');
     for (const table of CURATED_TABLES) {
       const key = keys.curated(table, snapshot);
       const path = await this.localPath(key);

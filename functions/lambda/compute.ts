@@ -1,3 +1,4 @@
+import '../danishMessages.ts';
 import type { Context } from 'aws-lambda';
 import { parseQuarter, quarterLabel } from '../calendar/quarter.ts';
 import { loadKpis } from '../compute/catalog.ts';

@@ -44,7 +44,7 @@ export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv 
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Lambda environment is invalid: ${issues}`);
+    throw new Error(`Lambda-funktionens miljøvariable er ugyldige (udrulningen er forkert): ${issues}`);
   }
   return parsed.data;
 }
