@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { launchBrowser } from '../../functions/publish/browser.ts';
 import { htmlToPdf, reportPdfFooter } from '../../functions/publish/pdf.ts';
 import { fixtureResults, hiddenTruths } from '../fixtures/results.ts';
 import { fixtureCommentary, reportFiles, type ReportFiles } from '../support/reportFiles.ts';
+import { poppler } from '../support/poppler.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '../.artifacts');
 const DRAFT = 'Udkast – ikke godkendt';
@@ -19,7 +19,7 @@ let pdf: Buffer;
 let pdfPath: string;
 let renderMs: number;
 
-const run = (command: string, ...args: string[]) => execFileSync(command, args, { encoding: 'utf8' });
+const run = (command: Parameters<typeof poppler>[0], ...args: string[]) => poppler(command, ...args);
 
 beforeAll(async () => {
   browser = await launchBrowser();
