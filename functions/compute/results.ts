@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SMALLEST_MIN_CELL_SIZE } from './disclosure.ts';
 import { aboutSchema } from './kpiDefinition.ts';
 
 /**
@@ -74,7 +75,7 @@ export const resultsSchema = z.object({
   /** The delivery's `extracted_at` (or SOURCE_DATE_EPOCH), so reruns are byte-identical. */
   generated_at: z.string(),
   municipality: z.string(),
-  min_cell_size: z.number().int().min(3),
+  min_cell_size: z.number().int().min(SMALLEST_MIN_CELL_SIZE),
   kpis: z.array(kpiResultSchema),
   /** Set when the results are written as a preview or a published revision. */
   publication: publicationSchema.optional(),

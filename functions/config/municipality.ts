@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { DEFAULT_MIN_CELL_SIZE, SMALLEST_MIN_CELL_SIZE } from '../compute/disclosure.ts';
 import { parse as parseYaml, YAMLError } from 'yaml';
 import { escapeControls } from '../contract/echo.ts';
 import { UsageError } from '../usageError.ts';
@@ -63,7 +64,7 @@ export const municipalityConfigSchema = z
     municipality: z.string().min(2),
     committee: z.string().min(2),
     /** Smallest number of persons published; kpis.md: default 5, never below 3. */
-    min_cell_size: z.number().int().min(3).default(5),
+    min_cell_size: z.number().int().min(SMALLEST_MIN_CELL_SIZE).default(DEFAULT_MIN_CELL_SIZE),
     /** Benchmark areas (benchmarks.csv `area`) drawn beside the municipality, with Danish names. */
     benchmark_areas: z.record(z.string(), z.string()).default({}),
     /** Comparison areas for the benchmarks pulled from Jobindsats (functions/benchmarks/). */
