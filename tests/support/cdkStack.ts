@@ -20,7 +20,9 @@ export class NagTestStack {
 
   constructor(options: { bundle?: boolean; id?: string } = {}) {
     this.outdir = mkdtempSync(join(tmpdir(), 'pejlemaerke-construct-'));
-    this.app = new App({ outdir: this.outdir, context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] } });
+    // With bundling, each function records its asset folder (`aws:asset:path`) for the test to open.
+    const context = options.bundle ? { 'aws:cdk:enable-asset-metadata': true } : { 'aws:cdk:bundling-stacks': [] };
+    this.app = new App({ outdir: this.outdir, context });
     this.stack = new Stack(this.app, options.id ?? 'ConstructTest', { env: { account: '123456789012', region: 'eu-north-1' } });
     Validations.of(this.app).addPlugins(new AwsSolutionsChecks(this.app, { writeSuppressionsToCloudFormation: true }));
   }
