@@ -43,11 +43,6 @@ export interface StageFunctionProps {
    * @default none
    */
   readonly afterBundling?: (inputDir: string, outputDir: string) => string[];
-  /**
-   * Not set by any stage: a new account's concurrency quota of 10 refuses any reservation.
-   * @default no reservation
-   */
-  readonly reservedConcurrentExecutions?: number;
   /** @default 512 MiB, Lambda's own */
   readonly ephemeralStorageMiB?: number;
   /** @default logs.RetentionDays.ONE_YEAR */
@@ -62,7 +57,8 @@ export interface StageFunctionProps {
 /**
  * One pipeline stage as a Lambda: bundled locally by esbuild (never Docker), ESM, JSON logs
  * into its own log group, and a role of its own that starts with only that log group. It is a
- * grantee: the constructs that own the data grant it exactly what it touches.
+ * grantee: the constructs that own the data grant it exactly what it touches. It reserves no
+ * concurrency: a new account's quota of 10 refuses any reservation, and cdk deploy must work there.
  */
 export class StageFunction extends Construct implements iam.IGrantable {
   readonly function: NodejsFunction;
@@ -99,7 +95,6 @@ export class StageFunction extends Construct implements iam.IGrantable {
       memorySize: props.memorySize,
       timeout: props.timeout,
       ephemeralStorageSize: props.ephemeralStorageMiB ? Size.mebibytes(props.ephemeralStorageMiB) : undefined,
-      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
