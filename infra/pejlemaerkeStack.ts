@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from './config.ts';
+import { BENCHMARKS_PREFIX } from './constructs/benchmarksPull.ts';
 import { CuratedCatalog } from './constructs/curatedCatalog.ts';
 import { DeliveryPull } from './constructs/deliveryPull.ts';
 import { DATA_PREFIXES, DataLake, PREVIEWS_PREFIX, REPORTS_PREFIX } from './constructs/dataLake.ts';
@@ -75,10 +76,12 @@ export class PejlemaerkeStack extends Stack {
     const commit: Record<string, string> = config.commit ? { PEJLEMAERKE_COMMIT: config.commit } : {};
     const content = {
       KPIS_DIR: `${TASK_ROOT}/kpis`,
+      BENCHMARKS_DIR: `${TASK_ROOT}/benchmarks`,
       MUNICIPALITY_CONFIG: `${TASK_ROOT}/municipality.yaml`,
     };
     const copyContent = (inputDir: string, outputDir: string) => [
       `cp -R "${join(inputDir, 'dashboards', 'kpis')}" "${join(outputDir, 'kpis')}"`,
+      `cp -R "${join(inputDir, 'dashboards', 'benchmarks')}" "${join(outputDir, 'benchmarks')}"`,
       `cp "${join(inputDir, config.municipalityConfig)}" "${join(outputDir, 'municipality.yaml')}"`,
     ];
 
@@ -140,6 +143,8 @@ export class PejlemaerkeStack extends Stack {
     grantPrefix(compute.role, lake.data, DATA_PREFIXES.athenaResults, 'readWrite');
     grantPrefix(compute.role, lake.data, DATA_PREFIXES.results, 'read');
     grantPrefix(compute.role, lake.data, DATA_PREFIXES.drafts, 'write');
+    // The newest Jobindsats pull (benchmarks/latest.json and the pull it names) goes into the draft.
+    grantPrefix(compute.role, lake.data, BENCHMARKS_PREFIX, 'read');
     grantPrefix(compute.role, lake.data, DATA_PREFIXES.locks, 'lock');
     // Disclosure over time compares with every published revision.
     grantPrefix(compute.role, lake.reports, REPORTS_PREFIX, 'read');

@@ -186,7 +186,12 @@ describe('Lambdas', () => {
 
   it('compute knows its workgroup and database, publish the site address and the state machine to approve with', () => {
     const env = (prefix: string) => ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix))![1].Properties.Environment.Variables;
-    expect(env('ComputeFunction')).toMatchObject({ GLUE_DATABASE: 'pejlemaerke_testkommune', KPIS_DIR: '/var/task/kpis', MUNICIPALITY_CONFIG: '/var/task/municipality.yaml' });
+    expect(env('ComputeFunction')).toMatchObject({
+      GLUE_DATABASE: 'pejlemaerke_testkommune',
+      KPIS_DIR: '/var/task/kpis',
+      BENCHMARKS_DIR: '/var/task/benchmarks',
+      MUNICIPALITY_CONFIG: '/var/task/municipality.yaml',
+    });
     expect(joined(env('PublishFunction').REPORTS_URL)).toMatch(/^https:\/\/\{.*ReportsSiteDistribution.*DomainName.*\}$/);
     expect(joined(env('PublishFunction').STATE_MACHINE_ARN)).toMatch(/:stateMachine:pejlemaerke-testkommune-run$/);
     expect(env('PublishFunction').PREVIEWS_ON_SITE).toBe('false');
@@ -225,6 +230,7 @@ describe('IAM', () => {
       lock,
     ]);
     expect(objectAccess('ComputeRole')).toEqual([
+      's3:GetObject DataLakeData/benchmarks/*',
       's3:GetObject DataLakeData/curated/*',
       's3:GetObject DataLakeData/incoming/*',
       's3:GetObject DataLakeData/results/*',

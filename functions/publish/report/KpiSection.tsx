@@ -32,6 +32,16 @@ function SuppressionNote(props: { n: number }) {
   );
 }
 
+/**
+ * Under the chart: where the comparison lines come from and how their definition differs from
+ * ours, or why there are none. One paragraph, in the note style.
+ */
+function ComparisonNote(props: { view: KpiView }) {
+  const { citation, note, missing } = props.view.comparison;
+  const text = [citation, note && sentence(note), missing].filter((t): t is string => t !== undefined).join(' ');
+  return text ? <p class="note">{text}</p> : null;
+}
+
 function TrendTable(props: { view: KpiView }) {
   const { view } = props;
   const hasBasis = view.unit === 'share';
@@ -161,6 +171,7 @@ export function KpiSection(props: { view: KpiView; charts: KpiCharts; level: Lev
 
       <SubHeading level={level} text="Udviklingen over to år" />
       <Chart svg={charts.trend} caption={charts.trendCaption} />
+      <ComparisonNote view={view} />
       <TrendTable view={view} />
 
       {view.breakdowns.map((b) => (
