@@ -89,7 +89,9 @@ export function trendChartSpec(view: KpiView): TopLevelSpec {
   const { palette, dashes } = chartTheme;
   const quarters = view.result.trend.map((q) => formatQuarterShort(q.quarter));
   const own = segments(view);
-  const benchmarkPoints = view.benchmarks.flatMap((b) => b.points.map((p) => ({ quarter: formatQuarterShort(p.quarter), value: p.value, kind: b.area })));
+  const benchmarkPoints = view.benchmarks.flatMap((b) =>
+    b.points.map((p) => ({ quarter: formatQuarterShort(p.quarter), value: p.value, kind: b.area, width: chartTheme.comparison[b.role].width })),
+  );
   const scale = yScale([...own.map((p) => p.value), ...view.goals.map((g) => g.goal.target), ...benchmarkPoints.map((p) => p.value)], view.unit);
   const step = scale.ticks[1] ?? scale.max;
   /** "1. kv. 2016" on two lines, "1. kv." over "2016", so eight quarters fit side by side. */
@@ -130,7 +132,6 @@ export function trendChartSpec(view: KpiView): TopLevelSpec {
   }) as const;
   const color = byKind<string>(palette.municipality, palette.goal, (i) => style(i).color);
   const strokeDash = byKind<number[]>([1, 0], [...dashes.goal], (i) => [...style(i).dash]);
-  const strokeWidth = byKind<number>(2.5, 1.5, (i) => style(i).width);
 
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -145,7 +146,8 @@ export function trendChartSpec(view: KpiView): TopLevelSpec {
       {
         data: { values: benchmarkPoints },
         mark: { type: 'line' },
-        encoding: { x, y, color, strokeDash, strokeWidth },
+        // The width as a value, not a scale: a width scale over nominal kinds makes Vega-Lite warn.
+        encoding: { x, y, color, strokeDash, strokeWidth: { field: 'width', type: 'quantitative', scale: null, legend: null } },
       },
       {
         data: { values: own },

@@ -262,7 +262,8 @@ export function kpiView(result: KpiResult, definition: KpiDefinition, config: Mu
       yearToDate: result.year_to_date,
       municipality: results.municipality,
       own,
-      benchmarks,
+      // "For gennemsnittet af de 5 sammenlignelige kommuner steg tallet …": a name that reads inside a sentence.
+      benchmarks: benchmarks.map((b) => (b.role === 'comparable_average' ? { ...b, name: b.name.replace(/^Gennemsnit af /, 'gennemsnittet af de ') } : b)),
       goalLabels: goalViews.map((g) => g.lineLabel),
       hiddenQuarters,
       minCellSize: n,
