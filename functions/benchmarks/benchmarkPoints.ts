@@ -114,7 +114,15 @@ export function kpiBenchmarks(input: KpiBenchmarksInput): KpiBenchmarks {
   const merged = mergeBenchmarkPoints(handMade, fromPull);
   return {
     points: merged.points,
-    source: { name: 'Jobindsats', table_id: pulled.table_id, table_name: pulled.table_name, measure: pulled.measure, retrieved_at: pull.retrieved_at, pull_id: pull.pull_id },
+    source: {
+      name: 'Jobindsats',
+      table_id: pulled.table_id,
+      table_name: pulled.table_name,
+      measure: pulled.measure,
+      retrieved_at: pull.retrieved_at,
+      pull_id: pull.pull_id,
+      areas: [...new Set(fromPull.map((p) => p.area))],
+    },
     note: definition.note,
     missing: null,
     replaced: merged.replaced,

@@ -73,6 +73,8 @@ export interface BenchmarkReport {
   citation?: string;
   /** How Jobindsats' definition differs from ours (from the definition file). */
   note?: string;
+  /** Where the lines that do not come from Jobindsats come from (benchmarks.csv in the delivery). */
+  handMade?: string;
   /** "Der findes ingen sammenlignelig serie på Jobindsats for dette nøgletal. <reason>" and the like. */
   missing?: string;
 }
@@ -89,9 +91,13 @@ export function benchmarkReport(input: BenchmarkReportInput): BenchmarkReport {
     points: input.trend.filter((p) => !p.suppressed && p.value !== null).map((p) => ({ quarter: p.quarter, value: p.value as number })),
   };
   const others = comparisonSeries(input);
+  // One source line per line drawn: a line that did not come from the pull came with the delivery.
+  const pulled = new Set(input.source?.areas ?? []);
+  const handMade = others.filter((s) => !pulled.has(s.key)).map((s) => s.name);
   const texts = {
     ...(input.source ? { citation: citationOf(input.source) } : {}),
     ...(input.source && input.note ? { note: input.note } : {}),
+    ...(handMade.length > 0 ? { handMade: `Sammenligningstallene for ${joinDanish(handMade)} er leveret sammen med kommunens udtræk (benchmarks.csv).` } : {}),
     ...(input.missing ? { missing: input.missing } : {}),
   };
   if (others.length === 0) return { kind: 'none', series: [own], ...texts };

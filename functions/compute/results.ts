@@ -47,6 +47,8 @@ export const benchmarkSourceSchema = z.object({
   /** When the pull was made (ISO 8601): the "hentet" date in the report. */
   retrieved_at: z.string(),
   pull_id: z.string(),
+  /** The areas of `benchmarks` that come from this pull (the others come from benchmarks.csv). */
+  areas: z.array(z.string()),
 });
 export type BenchmarkSource = z.infer<typeof benchmarkSourceSchema>;
 

@@ -64,7 +64,7 @@ function kpiContent(kpi: KpiResult): Record<string, unknown> {
   const { benchmark_source: source, benchmark_note: note, benchmark_missing: missing, ...rest } = kpi;
   return {
     ...rest,
-    ...(source !== null && { benchmark_source: { name: source.name, table_id: source.table_id, table_name: source.table_name, measure: source.measure } }),
+    ...(source !== null && { benchmark_source: { name: source.name, table_id: source.table_id, table_name: source.table_name, measure: source.measure, areas: source.areas } }),
     ...(note !== null && { benchmark_note: note }),
     ...(missing !== null && { benchmark_missing: missing }),
   };

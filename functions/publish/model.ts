@@ -41,6 +41,8 @@ export interface ComparisonView {
   citation?: string;
   /** How Jobindsats' definition differs from ours. */
   note?: string;
+  /** Where lines that do not come from Jobindsats come from. */
+  handMade?: string;
   /** "Der findes ingen sammenlignelig serie på Jobindsats for dette nøgletal. <reason>". */
   missing?: string;
 }
@@ -206,6 +208,7 @@ export function kpiView(result: KpiResult, definition: KpiDefinition, config: Mu
   const comparison: ComparisonView = {
     ...(compared.citation && { citation: compared.citation }),
     ...(compared.note && { note: compared.note }),
+    ...(compared.handMade && { handMade: compared.handMade }),
     ...(compared.missing && { missing: compared.missing }),
   };
 

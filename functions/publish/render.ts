@@ -90,7 +90,12 @@ function trim(svg: string): Omit<RenderedChart, 'warnings'> {
     })
     .replace(/<g transform="translate\(0,0\)">/g, '<g>')
     .replace(/<g\/>/g, '');
-  return { body: unwrapBareGroups(hoistShared(body)), width: Number(size[1]), height: Number(size[2]) };
+  // A group that only holds one group of leaves (an axis's transform around its labels' shared attributes) is one group.
+  const merged = unwrapBareGroups(hoistShared(body)).replace(
+    /<g( transform="[^"]*")><g((?: (?!transform)[a-z-]+="[^"]*")+)>((?:(?!<\/?g[ >])[^])*)<\/g><\/g>/g,
+    '<g$1$2>$3</g>',
+  );
+  return { body: merged, width: Number(size[1]), height: Number(size[2]) };
 }
 
 /** Presentation attributes children inherit from their group (`r`, coordinates and `d` do not). */

@@ -142,6 +142,7 @@ describe('benchmarks pull, then run', () => {
         measure: `${s.measure.group}/${s.measure.id}`,
         retrieved_at: pointer.retrieved_at,
         pull_id: pointer.pull_id,
+        areas: ['hele_landet', 'egedal', 'furesoe', 'hoersholm', 'lyngby_taarbaek', 'gentofte', 'sammenlignelige_kommuner'],
       });
       expect(kpi.benchmark_note, d.kpi).toBe(d.note);
       expect(kpi.benchmark_missing, d.kpi).toBeNull();
@@ -179,8 +180,9 @@ describe('benchmarks pull, then run', () => {
       expect(section, d.kpi).toContain(`Kilde: Jobindsats, tabel ${s.table} (${s.table_name}), hentet ${formatDate(pointer.retrieved_at)}.`);
       expect(section, d.kpi).toContain(d.note.slice(0, 40));
     }
-    // benchmarks.csv's region stays beside the pulled series.
+    // benchmarks.csv's region stays beside the pulled series, and says where it comes from.
     expect(sectionOf(html, 'integration_jobparate')).toContain('<th scope="col">Region Hovedstaden</th>');
+    expect(sectionOf(html, 'integration_jobparate')).toContain('Sammenligningstallene for Region Hovedstaden er leveret sammen med kommunens udtræk (benchmarks.csv).');
     // Which municipalities, and why, once.
     expect(html.match(/Sammenlignelige kommuner: Egedal, Furesø, Hørsholm, Lyngby-Taarbæk og Gentofte/g)).toHaveLength(1);
 

@@ -218,6 +218,7 @@ describe('benchmarks in the report', () => {
       ['region_hovedstaden', 'area', 'Region Hovedstaden'],
       ['sammenlignelige_kommuner', 'comparable_average', 'Sammenlignelige kommuner'],
     ]);
+    expect(report.handMade).toBe('Sammenligningstallene for Region Hovedstaden er leveret sammen med kommunens udtræk (benchmarks.csv).');
     expect(report.sentence).toBe(
       'I 4. kvartal 2017 ligger Allerød Kommune over landsgennemsnittet på 32,0 pct., over tallet for Region Hovedstaden på 35,0 pct. og under gennemsnittet for 2 af de 3 sammenlignelige kommuner på 39,0 pct.',
     );
@@ -226,6 +227,7 @@ describe('benchmarks in the report', () => {
     const handMadeOnly = reportOf({ handMade, benchmarkAreas, definition: none });
     expect(handMadeOnly.series.map((s) => s.key)).toEqual(['egen', 'hele_landet', 'region_hovedstaden']);
     expect(handMadeOnly.citation).toBeUndefined();
+    expect(handMadeOnly.handMade).toBe('Sammenligningstallene for Hele landet og Region Hovedstaden er leveret sammen med kommunens udtræk (benchmarks.csv).');
     expect(handMadeOnly.missing).toBe('Der findes ingen sammenlignelig serie på Jobindsats for dette nøgletal. Rambøll opgør målsætningen ud fra DREAM.');
   });
 

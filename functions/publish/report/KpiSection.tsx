@@ -37,8 +37,8 @@ function SuppressionNote(props: { n: number }) {
  * ours, or why there are none. One paragraph, in the note style.
  */
 function ComparisonNote(props: { view: KpiView }) {
-  const { citation, note, missing } = props.view.comparison;
-  const text = [citation, note && sentence(note), missing].filter((t): t is string => t !== undefined).join(' ');
+  const { citation, note, handMade, missing } = props.view.comparison;
+  const text = [citation, note && sentence(note), handMade, missing].filter((t): t is string => t !== undefined).join(' ');
   return text ? <p class="note">{text}</p> : null;
 }
 

@@ -103,3 +103,19 @@ export const INDEX_CSS = `
 ul.downloads, ul.revisions { padding-left: 1.25rem; }
 ul.downloads li, ul.revisions li { margin: .25rem 0; }
 `;
+
+/**
+ * The stylesheet as it goes into a page: the same rules without the layout whitespace (about a
+ * fifth of its bytes, and it is in every page). Only spaces next to `{ } ; : , >` and line
+ * breaks go; the sheets here have no comments in strings and no selector that needs a space
+ * before `:` (a descendant pseudo-class), so the rules are unchanged.
+ */
+export function compactCss(css: string): string {
+  return css
+    .replace(/\/\*[^]*?\*\//g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/ ?([{};,>]) ?/g, '$1')
+    .replace(/: /g, ':')
+    .replace(/;}/g, '}')
+    .trim();
+}
