@@ -197,7 +197,7 @@ function chartParagraphs(view: KpiView, chart: ChartPng, drawingId: number): Par
 /** The report's line under the chart: the comparison's source and definition note, or why there is none. */
 function comparisonParagraphs(view: KpiView): Paragraph[] {
   const { citation, note, handMade, missing } = view.comparison;
-  const line = [citation, note && (note.endsWith('.') ? note : `${note}.`), handMade, missing].filter((t): t is string => t !== undefined).join(' ');
+  const line = [citation, note && (note.endsWith('.') ? note : `${note}.`), missing, handMade].filter((t): t is string => t !== undefined).join(' ');
   return line ? [paragraph([new TextRun({ text: line, color: MUTED, size: 18 })])] : [];
 }
 

@@ -38,7 +38,7 @@ function SuppressionNote(props: { n: number }) {
  */
 function ComparisonNote(props: { view: KpiView }) {
   const { citation, note, handMade, missing } = props.view.comparison;
-  const text = [citation, note && sentence(note), handMade, missing].filter((t): t is string => t !== undefined).join(' ');
+  const text = [citation, note && sentence(note), missing, handMade].filter((t): t is string => t !== undefined).join(' ');
   return text ? <p class="note">{text}</p> : null;
 }
 
@@ -46,9 +46,11 @@ function TrendTable(props: { view: KpiView }) {
   const { view } = props;
   const hasBasis = view.unit === 'share';
   const anyHidden = view.trendRows.some((r) => r.suppressed);
+  // With each comparable municipality as its own column the table gets wide: smaller, so it fits the page.
+  const columns = 3 + (hasBasis ? 1 : 0) + view.benchmarks.length;
   return (
     <>
-      <table>
+      <table class={columns > 7 ? 'wide' : undefined}>
         <caption>
           Tallene bag grafen: {view.title}, {view.trendRows[0]?.label} – {view.trendRows[view.trendRows.length - 1]?.label}
         </caption>

@@ -34,6 +34,8 @@ td, tbody th { white-space: nowrap; }
 .overview tbody th { white-space: normal; }
 .overview td.goal { white-space: nowrap; }
 table.compact { width: auto; min-width: 60%; }
+table.wide { font-size: .8rem; }
+table.wide th, table.wide td { padding: .3rem .25rem; }
 .status { font-weight: 600; white-space: nowrap; }
 .status-met { color: var(--met); }
 .status-not_met { color: var(--not-met); }
