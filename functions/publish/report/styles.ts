@@ -79,6 +79,10 @@ footer h2 { font-size: 1.1rem; margin-top: .5rem; }
   .kpi { break-before: page; }
   h2, h3 { break-after: avoid; }
   figure, table, .keyfigures, tr { break-inside: avoid; }
+  /* A KPI's chart, source line and table fit its first page, with the comparison lines too. */
+  figure { margin: .5rem 0 .25rem; }
+  figcaption, .note { font-size: .85rem; line-height: 1.35; }
+  th, td { padding: .2rem .4rem; }
   p, li { orphans: 3; widows: 3; }
   /* The overview may continue on the next page (its header row repeats); its rows never split. */
   table.overview { break-inside: auto; font-size: .9em; }
