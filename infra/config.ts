@@ -83,6 +83,20 @@ export const deploymentConfigSchema = z
         }
       })
       .prefault({}),
+    /**
+     * Pull benchmarks from Jobindsats every month (docs/jobindsats.md): a Lambda, its schedule,
+     * the secret for the organisation's API key (a person puts STAR's key in it once) and an
+     * alarm on a failed pull. Off by default: it needs that key first. Without it reports say
+     * per KPI that the comparison figures are not fetched.
+     */
+    benchmarks: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** EventBridge Scheduler cron, read in `schedule.timezone`: default 06:00 on the 5th, after STAR's monthly update. */
+        cron: z.string().regex(/^cron\(.+\)$/, 'EventBridge Scheduler-cron, fx cron(0 6 5 * ? *)').default('cron(0 6 5 * ? *)'),
+      })
+      .strict()
+      .prefault({}),
     /** Data staff's address for run results and alarms; AWS asks them to confirm it once. */
     alarmEmail: z.email(),
     retention: z

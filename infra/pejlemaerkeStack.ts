@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from './config.ts';
-import { BENCHMARKS_PREFIX } from './constructs/benchmarksPull.ts';
+import { BENCHMARKS_PREFIX, BenchmarksPull } from './constructs/benchmarksPull.ts';
 import { CuratedCatalog } from './constructs/curatedCatalog.ts';
 import { DeliveryPull } from './constructs/deliveryPull.ts';
 import { DATA_PREFIXES, DataLake, PREVIEWS_PREFIX, REPORTS_PREFIX } from './constructs/dataLake.ts';
@@ -210,6 +210,21 @@ export class PejlemaerkeStack extends Stack {
         removalPolicy,
         environment: commit,
         alarms: { topic: notifications.topic, namespace: `Pejlemaerke/${slug}` },
+      });
+    }
+    if (config.benchmarks.enabled) {
+      // Compute reads what this writes (benchmarks/); a failed pull alarms and blocks nothing.
+      new BenchmarksPull(this, 'BenchmarksPull', {
+        projectRoot,
+        dataBucket: lake.data,
+        municipalityConfig: config.municipalityConfig,
+        cron: config.benchmarks.cron,
+        timeZone: config.schedule.timezone,
+        topic: notifications.topic,
+        namespace: `Pejlemaerke/${slug}`,
+        environment: commit,
+        logRetention,
+        removalPolicy,
       });
     }
     new RunAlarms(this, 'Alarms', {

@@ -80,8 +80,9 @@ export class BenchmarksPull extends Construct {
       memorySize: 512,
       // Retries with backoff and Retry-After can take minutes; the pull is monthly.
       timeout: Duration.minutes(10),
-      // Two pulls at once could race for the pointer.
-      reservedConcurrentExecutions: 1,
+      // No reserved concurrency (a new account's quota of 10 refuses any, docs/aws.md). Two pulls
+      // at once each write their own pull file and then the pointer; whichever writes last, the
+      // pointer names a complete, checksummed pull (functions/benchmarks/pullStore.ts).
       environment: {
         DATA_BUCKET: props.dataBucket.bucketName,
         JOBINDSATS_SECRET_ARN: this.secret.secretArn,

@@ -82,7 +82,8 @@ describe('the benchmarks pull', () => {
     expect(env.BENCHMARKS_DIR).toBe('/var/task/benchmarks');
     expect(env.MUNICIPALITY_CONFIG).toBe('/var/task/municipality.yaml');
     expect(Object.keys(env).some((k) => /TOKEN|KEY/i.test(k) && k !== 'JOBINDSATS_SECRET_ARN')).toBe(false);
-    expect(fn.Properties.ReservedConcurrentExecutions).toBe(1);
+    // A new account's concurrency quota of 10 refuses any reservation; the pointer tolerates two pulls at once.
+    expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
   it('may read the secret and read/write objects only under benchmarks/ in the data bucket', () => {

@@ -23,6 +23,7 @@ const config = parseDeploymentConfig(
     retention: { incomingDays: 45, quarantineDays: 400, athenaResultsDays: 3 },
     bytesScannedCutoffPerQuery: 50_000_000,
     removalPolicy: 'retain',
+    benchmarks: { enabled: true, cron: 'cron(15 5 6 * ? *)' },
   },
   'test',
 );
@@ -363,6 +364,13 @@ describe('orchestration', () => {
     });
   });
 
+  it('pulls benchmarks from Jobindsats monthly when the config asks, into benchmarks/ where compute reads them', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(15 5 6 * ? *)', ScheduleExpressionTimezone: 'Europe/Copenhagen', State: 'ENABLED' });
+    const pull = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('BenchmarksPullFunction'));
+    expect(pull?.[1].Properties.Environment.Variables).toMatchObject({ BENCHMARKS_DIR: '/var/task/benchmarks', MUNICIPALITY_CONFIG: '/var/task/municipality.yaml' });
+    template.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.event = "benchmarks_pull_failed" }' });
+  });
+
   it('starts a run when a delivery is complete: its manifest.json, never each file', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: Match.objectLike({ object: { key: [{ wildcard: 'incoming/*/manifest.json' }] } }) },
@@ -413,7 +421,8 @@ describe('alarms', () => {
     expect(topic.Properties.KmsMasterKeyId).toBeDefined();
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'data@testkommune.dk' });
     const alarms = ofType('AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(2);
+    // Failed runs, rejected deliveries, failed benchmarks pulls.
+    expect(alarms).toHaveLength(3);
     for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
     template.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.event = "delivery_rejected" }' });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
