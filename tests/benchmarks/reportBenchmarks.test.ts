@@ -267,6 +267,16 @@ describe('pulled benchmarks in the results', () => {
     expect(merged.points).toContainEqual({ area: 'region_hovedstaden', quarter: '2017Q4', value: 0.3 });
   });
 
+  it('never include the municipality itself: its line is always its own numbers', () => {
+    const parsed = municipalityConfigSchema.safeParse({
+      municipality: 'Allerød Kommune',
+      committee: 'Udvalget',
+      comparison: { source: 'STAR', municipalities: [{ name: 'Egedal' }, { name: 'Allerød' }] },
+    });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]).toMatchObject({ path: ['comparison', 'municipalities'], message: expect.stringContaining('kommunen selv kan ikke stå blandt de sammenlignelige kommuner') });
+  });
+
   it('have display names from benchmark_areas and the comparison block', () => {
     const config = municipalityConfigSchema.parse({
       municipality: 'Allerød Kommune',
