@@ -183,6 +183,8 @@ describe('benchmarks pull, then run', () => {
     // benchmarks.csv's region stays beside the pulled series, and says where it comes from.
     expect(sectionOf(html, 'integration_jobparate')).toContain('<th scope="col">Region Hovedstaden</th>');
     expect(sectionOf(html, 'integration_jobparate')).toContain('Sammenligningstallene for Region Hovedstaden er leveret sammen med kommunens udtræk (benchmarks.csv).');
+    // With every comparison line, sentence, column and source line, the report keeps its budget.
+    expect(Buffer.byteLength(html)).toBeLessThanOrEqual(100 * 1024);
     // Which municipalities, and why, once.
     expect(html.match(/Sammenlignelige kommuner: Egedal, Furesø, Hørsholm, Lyngby-Taarbæk og Gentofte/g)).toHaveLength(1);
 
