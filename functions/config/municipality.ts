@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { DEFAULT_MIN_CELL_SIZE, SMALLEST_MIN_CELL_SIZE } from '../compute/disclosure.ts';
 import { parse as parseYaml, YAMLError } from 'yaml';
+import { areaKey } from '../benchmarks/areas.ts';
 import { escapeControls } from '../contract/echo.ts';
 import { UsageError } from '../usageError.ts';
 
@@ -73,7 +74,12 @@ export const municipalityConfigSchema = z
     /** Where the committee opens the reports (`https://…`), for the link in the follow-up note; on AWS the site's address. */
     reports_url: z.url({ protocol: /^https?$/ }).optional(),
   })
-  .strict();
+  .strict()
+  // The municipality's own line is always its own numbers after disclosure control, never Jobindsats' figure for it.
+  .refine((c) => !(c.comparison?.municipalities ?? []).some((m) => areaKey(m.name) === areaKey(c.municipality)), {
+    message: 'kommunen selv kan ikke stå blandt de sammenlignelige kommuner: rapporten viser altid kommunens egne tal',
+    path: ['comparison', 'municipalities'],
+  });
 export type MunicipalityConfig = z.infer<typeof municipalityConfigSchema>;
 
 /** Neutral defaults for a run without --config: min cell size 5, no goals. */

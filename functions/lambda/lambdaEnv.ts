@@ -22,8 +22,9 @@ export const computeEnvSchema = z.object({
   REPORTS_BUCKET: bucketName,
   ATHENA_WORKGROUP: z.string().min(1),
   GLUE_DATABASE: z.string().regex(/^[a-z0-9_]+$/),
-  /** KPI files and the municipality config, copied into the asset at bundling time. */
+  /** KPI files, benchmark definitions and the municipality config, copied into the asset at bundling time. */
   KPIS_DIR: z.string().min(1),
+  BENCHMARKS_DIR: z.string().min(1),
   MUNICIPALITY_CONFIG: z.string().min(1),
   ...lockTtl,
 });

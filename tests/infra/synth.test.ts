@@ -76,6 +76,8 @@ describe('npx cdk synth', () => {
     expect((await readdir(join(compute, 'benchmarks'))).sort()).toEqual(benchmarkFiles);
     expect((await loadBenchmarkDefinitions(join(compute, 'benchmarks'))).length).toBe(benchmarkFiles.filter((f) => f.endsWith('.yaml')).length);
     expect((await loadConfig(join(compute, 'municipality.yaml'))).municipality).toBe('Allerød Kommune');
+    expect((await readdir(join(compute, 'benchmarks'))).sort()).toEqual((await readdir(join(root, 'dashboards/benchmarks'))).sort());
+    expect((await loadBenchmarkDefinitions(join(compute, 'benchmarks'))).length).toBe(kpiFiles.filter((f) => f.endsWith('.sql')).length);
     expect(existsSync(join(assetDir('Publish'), 'kpis'))).toBe(false);
     expect(existsSync(join(assetDir('Publish'), 'benchmarks'))).toBe(false);
     expect(existsSync(join(compute, 'node_modules'))).toBe(false);
