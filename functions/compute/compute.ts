@@ -94,6 +94,7 @@ export async function compute(engine: Engine, options: ComputeOptions): Promise<
       numerator: last.numerator,
       denominator: last.denominator,
       suppressed: last.suppressed,
+      ...(last.suppressed_because && { suppressed_because: last.suppressed_because }),
       id: d.id,
       title: d.title,
       unit: d.unit,

@@ -1,6 +1,6 @@
 import { parseQuarter } from '../calendar/quarter.ts';
 import type { About } from './kpiDefinition.ts';
-import type { Cell, GroupCell, Results } from './results.ts';
+import type { Cell, GroupCell, Results, SuppressionReason } from './results.ts';
 
 /**
  * Disclosure control (domain/kpis.md), the one place between compute and publish where true
@@ -56,19 +56,22 @@ export function isPrimarySuppressed(cell: RawCell, n: number): boolean {
  * one cannot be recovered as total minus the rest.
  */
 export function suppressedGroups(groups: readonly RawCell[], totalSuppressed: boolean, n: number): boolean[] {
-  const suppressed = groups.map((g) => isPrimarySuppressed(g, n));
-  completeBreakdown(groups, suppressed, totalSuppressed);
-  return suppressed;
+  const reasons: Reasons = groups.map((g) => (isPrimarySuppressed(g, n) ? 'small' : undefined));
+  completeBreakdown(groups, reasons, totalSuppressed);
+  return reasons.map((r) => r !== undefined);
 }
+
+/** Per cell: why it is suppressed, undefined while it is published. */
+type Reasons = (SuppressionReason | undefined)[];
 
 /** Population size for a share, the count for a count KPI: what "smallest" compares. */
 function size(cell: RawCell): number {
   return cell.denominator ?? cell.numerator;
 }
 
-export function publishCell(cell: RawCell, suppressed: boolean): Cell {
-  return suppressed
-    ? { value: null, numerator: null, denominator: null, suppressed: true }
+export function publishCell(cell: RawCell, because: SuppressionReason | undefined): Cell {
+  return because
+    ? { value: null, numerator: null, denominator: null, suppressed: true, suppressed_because: because }
     : { value: cell.value, numerator: cell.numerator, denominator: cell.denominator, suppressed: false };
 }
 
@@ -185,8 +188,8 @@ export function discloseTrend(
   assertMinCellSize(n);
   if (rules.about === 'companies') {
     return quarters.map(({ raw }) => ({
-      total: publishCell(raw.total, false),
-      breakdowns: Object.fromEntries(Object.entries(raw.breakdowns).map(([b, groups]) => [b, groups.map((g) => ({ ...publishCell(g, false), group: g.group }))])),
+      total: publishCell(raw.total, undefined),
+      breakdowns: Object.fromEntries(Object.entries(raw.breakdowns).map(([b, groups]) => [b, groups.map((g) => ({ ...publishCell(g, undefined), group: g.group }))])),
     }));
   }
   const overTime = rules.yearToDate;
@@ -202,20 +205,21 @@ export function discloseTrend(
   return quarters.map(({ quarter, raw }) => {
     const totalPrimary = isPrimarySuppressed(raw.total, n);
     const totalOverTime = !totalPrimary && unsafe(TOTAL_CELL, quarter, raw.total);
-    const totalSuppressed = totalPrimary || totalOverTime;
-    if (!totalSuppressed) remember(TOTAL_CELL, quarter, raw.total);
+    const totalReason: SuppressionReason | undefined = totalPrimary ? 'small' : totalOverTime ? 'complementary' : undefined;
+    if (!totalReason) remember(TOTAL_CELL, quarter, raw.total);
     const breakdowns: Record<string, GroupCell[]> = {};
     for (const [breakdown, groups] of Object.entries(raw.breakdowns)) {
-      const suppressed = groups.map(
-        (g) => totalOverTime || isPrimarySuppressed(g, n) || unsafe(groupCellKey(breakdown, g.group), quarter, g),
-      );
-      completeBreakdown(groups, suppressed, totalSuppressed);
+      const reasons: Reasons = groups.map((g) => {
+        if (isPrimarySuppressed(g, n)) return 'small';
+        return totalOverTime || unsafe(groupCellKey(breakdown, g.group), quarter, g) ? 'complementary' : undefined;
+      });
+      completeBreakdown(groups, reasons, totalReason !== undefined);
       breakdowns[breakdown] = groups.map((g, i) => {
-        if (!suppressed[i]) remember(groupCellKey(breakdown, g.group), quarter, g);
-        return { ...publishCell(g, suppressed[i]!), group: g.group };
+        if (!reasons[i]) remember(groupCellKey(breakdown, g.group), quarter, g);
+        return { ...publishCell(g, reasons[i]), group: g.group };
       });
     }
-    return { total: publishCell(raw.total, totalSuppressed), breakdowns };
+    return { total: publishCell(raw.total, totalReason), breakdowns };
   });
 }
 
@@ -223,14 +227,14 @@ export function discloseTrend(
  * The breakdown rule on groups already judged: when the total is published and exactly one
  * group is suppressed, the smallest other group goes too (the earliest on a tie).
  */
-function completeBreakdown(groups: readonly RawCell[], suppressed: boolean[], totalSuppressed: boolean): void {
-  if (totalSuppressed || suppressed.filter(Boolean).length !== 1) return;
+function completeBreakdown(groups: readonly RawCell[], reasons: Reasons, totalSuppressed: boolean): void {
+  if (totalSuppressed || reasons.filter((r) => r !== undefined).length !== 1) return;
   let smallest = -1;
   groups.forEach((g, i) => {
-    if (suppressed[i]) return;
+    if (reasons[i]) return;
     if (smallest === -1 || size(g) < size(groups[smallest]!)) smallest = i;
   });
-  if (smallest !== -1) suppressed[smallest] = true;
+  if (smallest !== -1) reasons[smallest] = 'complementary';
 }
 
 /**
@@ -298,6 +302,7 @@ function overTimeViolations(kpi: Results['kpis'][number], n: number, published: 
 }
 
 function checkCell(cell: Cell, unit: 'share' | 'count', n: number, where: string, problems: string[], aboutPersons: boolean): void {
+  if (!cell.suppressed && cell.suppressed_because !== undefined) problems.push(`${where}: offentliggjort celle har en grund til diskretion`);
   if (cell.suppressed) {
     if (cell.value !== null || cell.numerator !== null || cell.denominator !== null) {
       problems.push(`${where}: diskretioneret celle har tal`);

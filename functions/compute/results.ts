@@ -6,11 +6,22 @@ import { aboutSchema } from './kpiDefinition.ts';
  * `results/<quarter>/kpis.json`: a public interface (downloads, embeds, other tools).
  * Every number in it has passed disclosure control: a suppressed cell has null numbers.
  */
+/**
+ * Why a cell is not published: `small`, it rests on fewer than n persons (the share rule);
+ * `complementary`, it is not small itself but would let a reader work out a small one (the
+ * breakdown rule, or the over-time rule's difference from an earlier quarter). Readers see
+ * "under 5" only for the first.
+ */
+export const suppressionReasonSchema = z.enum(['small', 'complementary']);
+export type SuppressionReason = z.infer<typeof suppressionReasonSchema>;
+
 export const cellSchema = z.object({
   value: z.number().nullable(),
   numerator: z.number().int().nullable(),
   denominator: z.number().int().nullable(),
   suppressed: z.boolean(),
+  /** Present on every suppressed cell computed since it was introduced. */
+  suppressed_because: suppressionReasonSchema.optional(),
 });
 export type Cell = z.infer<typeof cellSchema>;
 

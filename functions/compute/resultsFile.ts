@@ -35,7 +35,7 @@ export async function readPublishedResults(store: Store, prefixes: readonly stri
 }
 
 /** The CSV's columns, in order. */
-export const RESULTS_CSV_COLUMNS = ['kpi_id', 'quarter', 'breakdown', 'group', 'value', 'numerator', 'denominator', 'suppressed'] as const;
+export const RESULTS_CSV_COLUMNS = ['kpi_id', 'quarter', 'breakdown', 'group', 'value', 'numerator', 'denominator', 'suppressed', 'suppressed_because'] as const;
 /** `breakdown` and `group` of the row that holds a quarter's total. */
 export const TOTAL_GROUP = 'total';
 
@@ -68,7 +68,8 @@ export function resultsJson(results: Results): string {
  * every line, a header line. One row per KPI × trend quarter (oldest first) × group, the total
  * first with breakdown and group `total`, then each breakdown's groups. `value` is a fraction
  * for shares and the count for counts, with `.` as decimal point and full precision;
- * `suppressed` is `true`/`false`; a suppressed cell has empty value, numerator and denominator,
+ * `suppressed` is `true`/`false` and `suppressed_because` `small` (under n persons) or
+ * `complementary` (hidden so another hidden number cannot be worked out); a suppressed cell has empty value, numerator and denominator,
  * as does a share with no population.
  */
 export function resultsCsv(results: Results): string {
@@ -85,7 +86,7 @@ export function resultsCsv(results: Results): string {
 }
 
 function csvLine(kpiId: string, quarter: string, breakdown: string, group: string, cell: Cell): string {
-  return [kpiId, quarter, breakdown, group, csvNumber(cell.value), csvNumber(cell.numerator), csvNumber(cell.denominator), String(cell.suppressed)]
+  return [kpiId, quarter, breakdown, group, csvNumber(cell.value), csvNumber(cell.numerator), csvNumber(cell.denominator), String(cell.suppressed), cell.suppressed_because ?? '']
     .map(csvField)
     .join(',');
 }

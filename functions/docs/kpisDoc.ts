@@ -49,6 +49,11 @@ export function kpisDoc(definitions: readonly KpiDefinition[]): string {
     '- Counts of companies (KPIs `about: companies`) are not about persons: they are published as',
     '  they are, small or not.',
     '',
+    'Readers see why a number is hidden: "under n" only when the cell itself rests on fewer than n',
+    'persons (the share rule); "skjult" when it is hidden so that another hidden number cannot be',
+    'worked out (the breakdown and over-time rules), because such a cell may be large. `kpis.json`',
+    'and `kpis.csv` say the same in `suppressed_because`: `small` or `complementary`.',
+    '',
   ].join('\n');
 }
 

@@ -170,7 +170,7 @@ export function trendChartSpec(view: KpiView): TopLevelSpec {
 
 /**
  * A breakdown (Kvinder/Mænd) for the report's quarter as horizontal bars with value labels.
- * A hidden group keeps its row and says "under 5" in words instead of a bar.
+ * A hidden group keeps its row and says why in words ("under 5", "skjult") instead of a bar.
  */
 export function groupChartSpec(view: KpiView, breakdown: string): TopLevelSpec | undefined {
   const groups = view.breakdowns.find((b) => b.breakdown === breakdown);

@@ -1,4 +1,5 @@
 import { parseQuarter, quarterDanish, quarterDanishShort } from '../calendar/quarter.ts';
+import type { SuppressionReason } from '../compute/results.ts';
 
 /**
  * Danish formatting for readers: "39,1 pct.", "1.234", "under 5", "4. kvartal 2017".
@@ -38,9 +39,13 @@ export function formatCount(count: number): string {
   return danishSeparators(integerDigits.format(count));
 }
 
-/** A published number replaced by disclosure control: "under 5". */
-export function formatSuppressed(minCellSize: number): string {
-  return `under ${minCellSize}`;
+/**
+ * A number replaced by disclosure control: "under 5" when it rests on fewer persons, "skjult"
+ * when it is hidden so that another hidden number cannot be worked out (it may be large).
+ * Results from before the reason was recorded only had the first kind.
+ */
+export function formatSuppressed(minCellSize: number, because: SuppressionReason = 'small'): string {
+  return because === 'small' ? `under ${minCellSize}` : 'skjult';
 }
 
 /** A size of a change in percentage points, always one decimal as shares are printed: "2,3". */

@@ -1,7 +1,7 @@
 import { parseQuarter, quarterYear } from '../calendar/quarter.ts';
 import type { Goal, MunicipalityConfig } from '../config/municipality.ts';
 import { BREAKDOWN_LABELS, type Breakdown, type KpiDefinition } from '../compute/kpiDefinition.ts';
-import type { Cell, KpiResult, Results } from '../compute/results.ts';
+import type { Cell, KpiResult, Results, SuppressionReason } from '../compute/results.ts';
 import { formatCount, formatQuarterShort, formatSuppressed, formatValue, formatGoalValue } from './format.ts';
 import { assessGoal, comparisonOf, goalForYear, goalsOf, STATUS_TEXT, thresholdFor, type Assessment, type Comparison, type GoalStatus } from './goals.ts';
 import { kpiChanges, type KpiChanges } from './changes.ts';
@@ -9,7 +9,7 @@ import type { Commentary, CommentarySection } from './commentary.ts';
 import { comparisonOf as benchmarkComparisonOf } from '../benchmarks/areas.ts';
 import { benchmarkAreaNames } from '../benchmarks/benchmarkPoints.ts';
 import { benchmarkReport, comparisonGroupNote, type SeriesRole } from '../benchmarks/reportBenchmarks.ts';
-import { goalCellText, goalLineLabel, goalSentences, trendDescription, valueSentence, type SeriesPoint } from './sentences.ts';
+import { goalCellText, goalLineLabel, goalSentences, trendDescription, valueSentence, type HiddenQuarter, type SeriesPoint } from './sentences.ts';
 
 /**
  * Everything the report shows about one KPI, derived once from the results, the KPI's
@@ -55,6 +55,7 @@ export interface TrendRow {
   /** "43 af 110" for a share, empty for a count. */
   basis: string;
   suppressed: boolean;
+  hiddenBecause?: SuppressionReason;
   /** One text per benchmark series, "–" where the area has no value. */
   benchmarks: string[];
   /** The threshold that applies to the quarter ("–" without a goal). */
@@ -67,6 +68,7 @@ export interface GroupRow {
   value: string;
   basis: string;
   suppressed: boolean;
+  hiddenBecause?: SuppressionReason;
   /** The published value, absent when suppressed or empty. */
   number?: number;
 }
@@ -97,7 +99,7 @@ export interface KpiView {
   /** The plain-Danish summary, sentence by sentence. */
   sentences: string[];
   own: SeriesPoint[];
-  hiddenQuarters: string[];
+  hiddenQuarters: HiddenQuarter[];
   /** The comparison lines, in the order of the chart's labels and the table's columns. */
   benchmarks: BenchmarkSeries[];
   comparison: ComparisonView;
@@ -144,7 +146,7 @@ export interface ReportViewOptions {
 }
 
 function cellText(unit: 'share' | 'count', cell: Cell, n: number): string {
-  if (cell.suppressed) return formatSuppressed(n);
+  if (cell.suppressed) return formatSuppressed(n, cell.suppressed_because);
   return cell.value === null ? '–' : formatValue(unit, cell.value);
 }
 
@@ -167,6 +169,7 @@ function breakdownViews(result: KpiResult, n: number): BreakdownView[] {
         value: cellText(result.unit, g, n),
         basis: basisText(result.unit, g),
         suppressed: g.suppressed,
+        ...(g.suppressed && { hiddenBecause: g.suppressed_because ?? 'small' }),
         ...(g.suppressed || g.value === null ? {} : { number: g.value }),
       })),
     };
@@ -189,7 +192,7 @@ export function kpiView(result: KpiResult, definition: KpiDefinition, config: Mu
   const subject = { unit: result.unit, grain: result.grain, year_to_date: result.year_to_date, subject: definition.subject };
 
   const own = result.trend.filter((q) => !q.suppressed && q.value !== null).map((q) => ({ quarter: q.quarter, value: q.value as number }));
-  const hiddenQuarters = result.trend.filter((q) => q.suppressed).map((q) => q.quarter);
+  const hiddenQuarters = result.trend.filter((q) => q.suppressed).map((q) => ({ quarter: q.quarter, because: q.suppressed_because ?? 'small' }));
   const compared = benchmarkReport({
     kpi: { id: result.id, unit: result.unit },
     trend: result.trend,
@@ -213,7 +216,7 @@ export function kpiView(result: KpiResult, definition: KpiDefinition, config: Mu
   };
 
   const changes = kpiChanges(result, results.quarter);
-  const sentences = [valueSentence(subject, results.quarter, result.value, result.suppressed, n), ...changes.sentences];
+  const sentences = [valueSentence(subject, results.quarter, result.value, result.suppressed ? (result.suppressed_because ?? 'small') : undefined, n), ...changes.sentences];
   if (compared.sentence) sentences.push(compared.sentence);
   sentences.push(...goalSentences(subject, assessment, goals, compare, quarter));
 
@@ -226,6 +229,7 @@ export function kpiView(result: KpiResult, definition: KpiDefinition, config: Mu
       value: cellText(result.unit, q, n),
       basis: basisText(result.unit, q),
       suppressed: q.suppressed,
+      ...(q.suppressed && { hiddenBecause: q.suppressed_because ?? 'small' }),
       benchmarks: benchmarks.map((b) => {
         const point = b.points.find((p) => p.quarter === q.quarter);
         return point ? formatValue(result.unit, point.value) : '–';

@@ -2,6 +2,13 @@ import { parseQuarter, quarterYear } from '../calendar/quarter.ts';
 import type { Goal } from '../config/municipality.ts';
 import { formatGoalValue, formatQuarter, formatQuarterShort, formatSuppressed, formatValue, joinDanish, shownNumber } from './format.ts';
 import type { Assessment, Comparison } from './goals.ts';
+import type { SuppressionReason } from '../compute/results.ts';
+
+/** A quarter the trend does not show, and why. */
+export interface HiddenQuarter {
+  quarter: string;
+  because: SuppressionReason;
+}
 
 /**
  * The report's Danish sentences, generated from numbers. Kept in one place so the wording is
@@ -48,16 +55,21 @@ function closed(subject: string): string {
   return /, (der|som) /.test(subject) ? `${subject},` : subject;
 }
 
-/** The first sentence: what the number was. */
-export function valueSentence(kpi: Subject, quarterLabel: string, value: number | null, suppressed: boolean, minCellSize: number): string {
+/** Why a hidden number is hidden, as the end of a sentence. */
+const COMPLEMENTARY_CLAUSE = 'af hensyn til diskretion: ellers ville et andet skjult tal kunne regnes ud, fx som forskellen til et tidligere kvartal';
+
+/** The first sentence: what the number was. `suppressed` says why it is hidden, if it is. */
+export function valueSentence(kpi: Subject, quarterLabel: string, value: number | null, suppressed: SuppressionReason | undefined, minCellSize: number): string {
   const quarter = formatQuarter(quarterLabel);
   if (kpi.unit === 'count') {
     const period = kpi.year_to_date ? `fra årets start til udgangen af ${quarter}` : `i ${quarter}`;
+    if (suppressed === 'complementary') return `Antallet af ${closed(kpi.subject)} vises ikke for ${quarter} ${COMPLEMENTARY_CLAUSE}.`;
     const count = suppressed ? formatSuppressed(minCellSize) : value === null ? null : formatValue('count', value);
     if (count === null) return `Der er ikke et tal for ${kpi.subject} ${period}.`;
     return `${capitalise(period)} var der ${count} ${kpi.subject}.`;
   }
   const period = kpi.year_to_date ? `ved udgangen af ${quarter} (år til dato)` : `i ${quarter}`;
+  if (suppressed === 'complementary') return `Andelen af ${closed(kpi.subject)} ${period} vises ikke ${COMPLEMENTARY_CLAUSE}.`;
   if (suppressed) {
     return `Andelen af ${closed(kpi.subject)} ${period} vises ikke: den bygger på så få, at den ikke kan offentliggøres af hensyn til diskretion.`;
   }
@@ -152,7 +164,7 @@ export function trendDescription(options: {
   own: readonly SeriesPoint[];
   benchmarks: readonly { name: string; points: readonly SeriesPoint[] }[];
   goalLabels: readonly string[];
-  hiddenQuarters: readonly string[];
+  hiddenQuarters: readonly HiddenQuarter[];
   minCellSize: number;
 }): string {
   const { unit, own } = options;
@@ -170,8 +182,10 @@ export function trendDescription(options: {
     parts.push(sentence(`Stiplede vandrette linjer viser ${options.goalLabels.length === 1 ? 'målet' : 'målene'}: ${joinDanish(options.goalLabels)}`));
   }
   if (options.hiddenQuarters.length > 0) {
-    const quarters = joinDanish(options.hiddenQuarters.map(formatQuarterShort));
-    parts.push(`${capitalise(quarters)} vises ikke af hensyn til diskretion (tal under ${options.minCellSize}).`);
+    const quarters = joinDanish(options.hiddenQuarters.map((h) => formatQuarterShort(h.quarter)));
+    // "(tal under 5)" only when that is what every hidden quarter is: a complementary one may be large.
+    const small = options.hiddenQuarters.every((h) => h.because === 'small') ? ` (tal under ${options.minCellSize})` : '';
+    parts.push(`${capitalise(quarters)} vises ikke af hensyn til diskretion${small}.`);
   }
   return parts.join(' ');
 }

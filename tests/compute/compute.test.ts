@@ -24,6 +24,9 @@ const config = municipalityConfigSchema.parse({
 const run = { snapshot: 'abc123', generatedAt: '2018-01-15T08:00:00.000Z', codeVersion: '0.1.0' };
 
 const hidden = { value: null, numerator: null, denominator: null, suppressed: true };
+/** Hidden because it rests on under n persons, or only so that another hidden number cannot be worked out. */
+const small = { ...hidden, suppressed_because: 'small' };
+const complementary = { ...hidden, suppressed_because: 'complementary' };
 
 describe('compute on hand-made KPI rows', () => {
   let engine: DuckDbEngine;
@@ -79,10 +82,10 @@ describe('compute on hand-made KPI rows', () => {
       numerator: 12,
       denominator: 30,
       suppressed: false,
-      breakdowns: { sex: [{ group: 'K', ...hidden }, { group: 'M', ...hidden }] },
+      breakdowns: { sex: [{ group: 'K', ...small }, { group: 'M', ...complementary }] },
     });
     // Quarters without rows are 0/0: a denominator below 5, so hidden.
-    expect(andel.trend[0]).toEqual({ quarter: '2016Q1', ...hidden, breakdowns: { sex: [{ group: 'K', ...hidden }, { group: 'M', ...hidden }] } });
+    expect(andel.trend[0]).toEqual({ quarter: '2016Q1', ...small, breakdowns: { sex: [{ group: 'K', ...small }, { group: 'M', ...small }] } });
   });
 
   it('averages the monthly shares over months with a population, and sums the counts', () => {
@@ -100,7 +103,7 @@ describe('compute on hand-made KPI rows', () => {
   it('gives a count its count as value, and hides small counts', () => {
     const antal = results.kpis[1]!;
     expect(antal).toMatchObject({ value: 7, numerator: 7, denominator: null, suppressed: false, breakdowns: {} });
-    expect(antal.trend[5]).toEqual({ quarter: '2017Q2', ...hidden, breakdowns: {} });
+    expect(antal.trend[5]).toEqual({ quarter: '2017Q2', ...small, breakdowns: {} });
     expect(antal.trend[4]).toEqual({ quarter: '2017Q1', value: 0, numerator: 0, denominator: null, suppressed: false, breakdowns: {} });
   });
 

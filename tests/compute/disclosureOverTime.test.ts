@@ -206,6 +206,10 @@ describe('disclosure over time (kpis.md), by hand', () => {
     expect(q3!.total.numerator).toBe(49);
     expect(q4!.total.suppressed).toBe(true);
     expect(q4!.breakdowns.sex!.map((g) => g.suppressed)).toEqual([true, true]);
+    // 51 of 200 is not a small number: the report must not call it "under 5".
+    expect(q4!.total.suppressed_because).toBe('complementary');
+    expect(q4!.breakdowns.sex!.map((g) => g.suppressed_because)).toEqual(['complementary', 'complementary']);
+    expect(q3!.total.suppressed_because).toBeUndefined();
   });
 
   it('compares with the most recent published value of the year, also from an earlier document', () => {
@@ -240,6 +244,7 @@ describe('disclosure over time (kpis.md), by hand', () => {
     );
     expect(out[1]!.total.suppressed).toBe(false);
     expect(out[1]!.breakdowns.sex!.map((g) => g.suppressed)).toEqual([true, true]);
+    expect(out[1]!.breakdowns.sex!.map((g) => g.suppressed_because)).toEqual(['complementary', 'complementary']);
     const fall = discloseTrend(
       [
         { quarter: Q3, raw: quarter(share(40, 200), share(20, 100), share(20, 100)) },

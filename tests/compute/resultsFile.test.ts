@@ -123,27 +123,27 @@ describe('kpis.csv', () => {
 
   it('has a header and one row per KPI × quarter × group, total first', () => {
     const all = lines();
-    expect(all[0]).toBe('kpi_id,quarter,breakdown,group,value,numerator,denominator,suppressed');
+    expect(all[0]).toBe('kpi_id,quarter,breakdown,group,value,numerator,denominator,suppressed,suppressed_because');
     expect(all.at(-1)).toBe('');
     // test_andel and test_maaned: 8 quarters × (total + K + M); test_antal: 8 × total.
     expect(all.length - 2).toBe(8 * 3 + 8 * 1 + 8 * 3);
-    expect(all.slice(1, 4)).toEqual(['test_andel,2016Q1,total,total,,,,true', 'test_andel,2016Q1,sex,K,,,,true', 'test_andel,2016Q1,sex,M,,,,true']);
+    expect(all.slice(1, 4)).toEqual(['test_andel,2016Q1,total,total,,,,true,small', 'test_andel,2016Q1,sex,K,,,,true,small', 'test_andel,2016Q1,sex,M,,,,true,small']);
   });
 
   it('writes numbers with a decimal point and full precision, counts without a denominator', () => {
     const all = lines();
-    expect(all).toContain('test_andel,2017Q4,total,total,0.48,12,25,false');
-    expect(all).toContain('test_andel,2017Q4,sex,M,0.4666666666666667,7,15,false');
-    expect(all).toContain('test_andel,2017Q3,total,total,0.4,12,30,false');
-    expect(all).toContain('test_andel,2017Q3,sex,M,,,,true');
-    expect(all).toContain('test_antal,2017Q4,total,total,7,7,,false');
-    expect(all).toContain('test_antal,2017Q2,total,total,,,,true');
-    expect(all).toContain(`test_maaned,2017Q4,sex,K,${String(1.25 / 3)},5,10,false`);
+    expect(all).toContain('test_andel,2017Q4,total,total,0.48,12,25,false,');
+    expect(all).toContain('test_andel,2017Q4,sex,M,0.4666666666666667,7,15,false,');
+    expect(all).toContain('test_andel,2017Q3,total,total,0.4,12,30,false,');
+    expect(all).toContain('test_andel,2017Q3,sex,M,,,,true,complementary');
+    expect(all).toContain('test_antal,2017Q4,total,total,7,7,,false,');
+    expect(all).toContain('test_antal,2017Q2,total,total,,,,true,small');
+    expect(all).toContain(`test_maaned,2017Q4,sex,K,${String(1.25 / 3)},5,10,false,`);
   });
 
   it('never writes exponent notation', () => {
     const tiny = copy();
     Object.assign(tiny.kpis[0]!.trend[7]!, { value: 1e-7 });
-    expect(resultsCsv(tiny).split('\n')).toContain('test_andel,2017Q4,total,total,0.0000001,12,25,false');
+    expect(resultsCsv(tiny).split('\n')).toContain('test_andel,2017Q4,total,total,0.0000001,12,25,false,');
   });
 });

@@ -115,7 +115,7 @@ describe('publish', () => {
     expect(html).not.toMatch(/<script|<link|src=|@import|url\(/);
     expect(html.match(/<section class="kpi"/g)).toHaveLength(ids.length);
     expect(html.match(/<svg role="img"/g)!.length).toBeGreaterThanOrEqual(ids.length);
-    expect(html).toContain('Tal for under 5 personer vises ikke af hensyn til diskretion.');
+    expect(html).toContain('Tal for under 5 personer vises ikke af hensyn til diskretion («under 5»).');
     expect(html).toContain('15. januar 2018 kl. 07.30');
     expect(html).toContain('3f2a9c0d41be7e55');
     expect(html).toContain('href="data/kpis.csv"');
@@ -141,39 +141,50 @@ describe('publish', () => {
     expect(row('integration_jobparate')).toEqual(['Intet mål', '37,9 pct.', 'no_goal', '–', 'Intet mål']);
   });
 
-  it('never shows a suppressed number: "under 5" instead, and no point in the chart data', async () => {
+  it('never shows a suppressed number: "under 5" or "skjult" instead, and no point in the chart data', async () => {
     await publish(store, options());
     const html = await text('reports/2017Q4/index.html');
     expect(hiddenTruths.length).toBeGreaterThan(10);
+    // Both reasons occur in the fixture, and each explains itself under its table.
+    expect(new Set(hiddenTruths.map((t) => t.because))).toEqual(new Set(['small', 'complementary']));
+    expect(html).toContain('«under 5»: tallet vises ikke af hensyn til diskretion, fordi det bygger på under 5 personer.');
+    expect(html).toMatch(/«skjult»: tallet vises ikke af hensyn til diskretion, fordi et andet skjult tal ellers ville kunne\s+regnes ud/);
     for (const truth of hiddenTruths) {
       const where = `${truth.kpi} ${truth.quarter} ${truth.group}`;
       const { numerator, denominator } = truth.cell;
       if (denominator !== null) expect(html.includes(`<td>${formatCount(numerator)} af ${formatCount(denominator)}</td>`), where).toBe(false);
-      // The table row standing for the hidden cell: "under 5", then an empty count (shares) or the goal.
+      // The table row standing for the hidden cell: "under 5" when it is small, "skjult" when it
+      // is hidden only to protect another (it may be large), then an empty count or the goal.
+      const shown = truth.because === 'small' ? 'under 5' : 'skjult';
       const section = sectionOf(html, truth.kpi);
       if (truth.group === 'total') {
         const cells = rowCells(section, formatQuarterShort(truth.quarter));
-        expect(cells[0], where).toBe('under 5');
+        expect(cells[0], where).toBe(shown);
         if (denominator !== null) expect(cells[1], where).toBe('');
       } else if (truth.quarter === fixtureResults.quarter) {
-        expect(rowCells(section.slice(section.indexOf('<h3>Kvinder og mænd</h3>')), truth.group === 'K' ? 'Kvinder' : 'Mænd'), where).toEqual(['under 5', '']);
+        expect(rowCells(section.slice(section.indexOf('<h3>Kvinder og mænd</h3>')), truth.group === 'K' ? 'Kvinder' : 'Mænd'), where).toEqual([shown, '']);
       }
     }
     for (const kpi of fixtureResults.kpis) {
       const published = kpi.trend.filter((q) => !q.suppressed).length;
       expect((await text(`reports/2017Q4/charts/${kpi.id}.svg`)).match(/<circle /g) ?? [], kpi.id).toHaveLength(published);
     }
-    // Flygtninge 2016Q2 (3 of 12) and both sexes in 2017Q4 show as "under 5".
+    // Flygtninge 2016Q2 (3 of 12) and the women in 2017Q4 show as "under 5"; the men only so
+    // that the women cannot be worked out from the total, so "skjult", not "under 5".
     const flygtninge = sectionOf(html, 'flygtninge_job_foerste_aar');
     expect(flygtninge).toContain('<th scope="row">2. kv. 2016</th><td>under 5</td><td></td>');
     expect(flygtninge).toContain('<th scope="row">Kvinder</th><td>under 5</td><td></td>');
-    expect(flygtninge).toContain('<th scope="row">Mænd</th><td>under 5</td><td></td>');
+    expect(flygtninge).toContain('<th scope="row">Mænd</th><td>skjult</td><td></td>');
     // Partnerships count companies, not persons: 2, 4 and 3 are published as they are.
     const partnerships = sectionOf(html, 'partnerskabsaftaler_nye');
     expect(partnerships.match(/<td>under 5<\/td>/g)).toBeNull();
     expect((await text('reports/2017Q4/charts/partnerskabsaftaler_nye.svg')).match(/<circle /g)).toHaveLength(8);
-    // Afgang, year to date: 2017Q2 (9 of 58) is 3 more than the published 2017Q1 (6), so hidden.
-    expect(rowCells(sectionOf(html, 'integration_afgang_job_uddannelse'), '2. kv. 2017')).toEqual(['under 5', '', '9 pct.']);
+    // Afgang, year to date: 2017Q2 (9 of 58) is 3 more than the published 2017Q1 (6), so hidden,
+    // and 9 is not under 5: "skjult", and the sentence under the chart does not say "under 5".
+    const afgang = sectionOf(html, 'integration_afgang_job_uddannelse');
+    expect(rowCells(afgang, '2. kv. 2017')).toEqual(['skjult', '', '9 pct.']);
+    expect(afgang).toContain('2. kv. 2017 vises ikke af hensyn til diskretion.');
+    expect(afgang).not.toContain('(tal under 5)');
   });
 
   it('recognises the same publication however often it runs: nothing is written again', async () => {

@@ -132,11 +132,19 @@ describe('the summary sentences', () => {
     const afgang = results.kpis.find((k) => k.id === 'integration_afgang_job_uddannelse')!;
     const q2 = { ...results, quarter: '2017Q2', kpis: [{ ...afgang, ...afgang.trend[5]!, trend: afgang.trend.slice(0, 6) }] };
     const v = views(q2).get('integration_afgang_job_uddannelse')!;
-    expect(v.valueText).toBe('under 5');
+    // 9 of 58 is not few: it is hidden so the 3 who left cannot be worked out. Never "under 5".
+    expect(v.valueText).toBe('skjult');
     expect(v.sentences[0]).toBe(
-      'Andelen af flygtninge og familiesammenførte, der er gået i job eller uddannelse siden årets start, ved udgangen af 2. kvartal 2017 (år til dato) vises ikke: den bygger på så få, at den ikke kan offentliggøres af hensyn til diskretion.',
+      'Andelen af flygtninge og familiesammenførte, der er gået i job eller uddannelse siden årets start, ved udgangen af 2. kvartal 2017 (år til dato) vises ikke af hensyn til diskretion: ellers ville et andet skjult tal kunne regnes ud, fx som forskellen til et tidligere kvartal.',
     );
     expect(v.status).toBe('unknown');
+    // The same cell hidden because it rests on few persons says so.
+    const few = { ...q2, kpis: [{ ...q2.kpis[0]!, suppressed_because: 'small' as const }] };
+    const small = views(few).get('integration_afgang_job_uddannelse')!;
+    expect(small.valueText).toBe('under 5');
+    expect(small.sentences[0]).toBe(
+      'Andelen af flygtninge og familiesammenførte, der er gået i job eller uddannelse siden årets start, ved udgangen af 2. kvartal 2017 (år til dato) vises ikke: den bygger på så få, at den ikke kan offentliggøres af hensyn til diskretion.',
+    );
   });
 
   it('the chart’s text alternative follows the trend and names the gaps', () => {

@@ -259,7 +259,9 @@ export async function buildNote(options: NoteOptions): Promise<Buffer> {
     ...report.kpis.flatMap((view, i) => kpiParagraphs(view, charts.get(view.id), i + 1)),
 
     heading(1, 'Om tallene'),
-    paragraph(`Tal for under ${report.minCellSize} personer vises ikke af hensyn til diskretion («under ${report.minCellSize}»).`),
+    paragraph(
+      `Tal for under ${report.minCellSize} personer vises ikke af hensyn til diskretion («under ${report.minCellSize}»). Det gør tal heller ikke, hvis et andet skjult tal ellers ville kunne regnes ud, fx som forskellen til et tidligere kvartal («skjult»).`,
+    ),
     ...(report.comparisonNote ? [paragraph(report.comparisonNote)] : []),
     paragraph(
       `Tallene bygger på kommunens anonymiserede udtræk (datasæt ${report.snapshot}). Notatet er dannet ${formatDateTime(report.generatedAt)} med Pejlemærke version ${report.codeVersion}, fra de samme tal som rapporten.`,

@@ -4,6 +4,7 @@ import { goalPhrase, sentence } from '../sentences.ts';
 import { Chart } from './Chart.tsx';
 import { CommentaryBox } from './Commentary.tsx';
 import { Status } from './Status.tsx';
+import type { SuppressionReason } from '../../compute/results.ts';
 
 /** The SVG markup of one KPI's charts, ready to inline. */
 export interface KpiCharts {
@@ -23,12 +24,23 @@ function SubHeading(props: { level: Level; text: string }) {
   return props.level === 1 ? <h2>{props.text}</h2> : <h3>{props.text}</h3>;
 }
 
-function SuppressionNote(props: { n: number }) {
+/** What the table's hidden cells mean: only the reasons the table has. */
+function SuppressionNote(props: { n: number; rows: readonly { hiddenBecause?: SuppressionReason }[] }) {
+  const reasons = new Set(props.rows.flatMap((r) => (r.hiddenBecause ? [r.hiddenBecause] : [])));
   return (
-    <p class="note">
-      «{formatSuppressed(props.n)}»: tallet vises ikke af hensyn til diskretion, fordi det bygger på under {props.n} personer – eller fordi et andet
-      skjult tal ellers ville kunne regnes ud.
-    </p>
+    <>
+      {reasons.has('small') && (
+        <p class="note">
+          «{formatSuppressed(props.n, 'small')}»: tallet vises ikke af hensyn til diskretion, fordi det bygger på under {props.n} personer.
+        </p>
+      )}
+      {reasons.has('complementary') && (
+        <p class="note">
+          «{formatSuppressed(props.n, 'complementary')}»: tallet vises ikke af hensyn til diskretion, fordi et andet skjult tal ellers ville kunne
+          regnes ud, fx som forskellen til et tidligere kvartal eller til totalen.
+        </p>
+      )}
+    </>
   );
 }
 
@@ -45,7 +57,6 @@ function ComparisonNote(props: { view: KpiView }) {
 function TrendTable(props: { view: KpiView }) {
   const { view } = props;
   const hasBasis = view.unit === 'share';
-  const anyHidden = view.trendRows.some((r) => r.suppressed);
   // With each comparable municipality as its own column the table gets wide: smaller, so it fits the page.
   const columns = 3 + (hasBasis ? 1 : 0) + view.benchmarks.length;
   return (
@@ -84,7 +95,7 @@ function TrendTable(props: { view: KpiView }) {
         </tbody>
       </table>
       {hasBasis && <p class="note">Antal: personer, der opfylder målet, af alle i målgruppen{view.result.grain === 'month' ? ', lagt sammen over kvartalets tre måneder' : ''}.</p>}
-      {anyHidden && <SuppressionNote n={view.minCellSize} />}
+      <SuppressionNote n={view.minCellSize} rows={view.trendRows} />
     </>
   );
 }
@@ -117,7 +128,7 @@ function GroupTable(props: { view: KpiView; breakdown: BreakdownView }) {
           ))}
         </tbody>
       </table>
-      {breakdown.rows.some((r) => r.suppressed) && <SuppressionNote n={view.minCellSize} />}
+      <SuppressionNote n={view.minCellSize} rows={breakdown.rows} />
     </>
   );
 }

@@ -56,7 +56,7 @@ const LEGEND: [GoalStatus, (minCellSize: number) => string][] = [
   ['not_met', () => 'resultatet når ikke målet (endnu).'],
   ['on_track', () => 'for et årsmål, der opgøres år til dato: resultatet er mindst den del af årsmålet, som svarer til de kvartaler, der er gået, men året er ikke slut.'],
   ['no_goal', () => 'der er ikke fastsat et mål for året.'],
-  ['unknown', (n) => `tallet vises ikke, fordi det bygger på under ${n} personer.`],
+  ['unknown', (n) => `tallet vises ikke af hensyn til diskretion: det bygger på under ${n} personer, eller et andet skjult tal ville ellers kunne regnes ud.`],
 ];
 
 /** What the statuses mean, so no reader has to guess "På vej"; and how changes are read. */
