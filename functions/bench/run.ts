@@ -1,7 +1,7 @@
 import { rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseQuarter } from '../calendar/quarter.ts';
+import { quarterIndex } from '../calendar/quarter.ts';
 import { DEFAULT_KPIS_DIR, DEMO_CONFIG, PROJECT_ROOT } from '../cli/paths.ts';
 import { loadConfig } from '../config/municipality.ts';
 import { DuckDbEngine } from '../engine/duckdbEngine.ts';
@@ -40,7 +40,7 @@ if (!(scale > 0)) {
   process.exit(2);
 }
 const root = resolve(values.dir);
-const quarter = parseQuarter(QUARTER)!;
+const quarter = quarterIndex(QUARTER);
 
 const data = await benchData(root, scale, SEED);
 const rows = data.summary.rows;

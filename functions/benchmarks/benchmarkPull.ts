@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { grainSchema, unitSchema } from '../compute/kpiDefinition.ts';
 
 /**
  * One pull of benchmarks from Jobindsats, as stored at `benchmarks/pulls/<pull_id>/benchmarks.json`:
@@ -22,10 +23,10 @@ export const benchmarkRowSchema = z
     area_name: z.string(),
     /** Our label: a quarter `2017Q4` or a month `2017-03`. */
     period: z.string().regex(/^\d{4}(Q[1-4]|-(0[1-9]|1[0-2]))$/),
-    grain: z.enum(['quarter', 'month']),
+    grain: grainSchema,
     /** A share as a fraction 0..1, or a count. */
     value: z.number(),
-    unit: z.enum(['share', 'count']),
+    unit: unitSchema,
     source: z
       .object({
         table_id: z.string(),

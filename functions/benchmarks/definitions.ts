@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { KPI_ID_PATTERN } from '../compute/kpiDefinition.ts';
+import { KPI_ID_PATTERN, type Unit, unitSchema } from '../compute/kpiDefinition.ts';
 import { UsageError } from '../usageError.ts';
 
 /**
@@ -55,7 +55,7 @@ export const jobindsatsSeriesSchema = z
       .refine((p) => p.type !== 'Q' || p.to === 'quarter', { message: 'en kvartalsserie kan ikke fordeles på måneder', path: ['to'] }),
     value: z
       .object({
-        unit: z.enum(['share', 'count']),
+        unit: unitSchema,
         /** `percent`: Jobindsats publishes 0–100, we store fractions 0..1. */
         scale: z.enum(['percent', 'fraction', 'count']),
       })
@@ -119,7 +119,7 @@ export class BenchmarkDefinitionsError extends UsageError {
  * Every `*.yaml` in the folder, parsed, sorted by KPI id. `kpis` (id → unit), when given, is
  * the KPI catalogue: a definition must name a KPI in it and measure in the same unit.
  */
-export async function loadBenchmarkDefinitions(dir: string, kpis?: ReadonlyMap<string, 'share' | 'count'>): Promise<BenchmarkDefinition[]> {
+export async function loadBenchmarkDefinitions(dir: string, kpis?: ReadonlyMap<string, Unit>): Promise<BenchmarkDefinition[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
     throw new BenchmarkDefinitionsError(dir, [`mappen kan ikke læses (${error.code ?? 'ukendt fejl'}); angiv mappen med benchmark-definitioner (dashboards/benchmarks)`]);
   });
@@ -140,7 +140,7 @@ export async function loadBenchmarkDefinitions(dir: string, kpis?: ReadonlyMap<s
 }
 
 /** One definition file, or one line saying what is wrong with it. */
-export function parseBenchmarkDefinition(file: string, text: string, kpis?: ReadonlyMap<string, 'share' | 'count'>): BenchmarkDefinition | string {
+export function parseBenchmarkDefinition(file: string, text: string, kpis?: ReadonlyMap<string, Unit>): BenchmarkDefinition | string {
   let yaml: unknown;
   try {
     yaml = parseYaml(text);

@@ -1,9 +1,10 @@
-import { parseQuarter } from '../calendar/quarter.ts';
+import { quarterIndex } from '../calendar/quarter.ts';
 import type { BenchmarkPoint, BenchmarkSource } from '../compute/results.ts';
 import type { Comparison } from '../config/municipality.ts';
 import { formatDate, formatQuarter, formatValue, joinDanish, shownNumber } from '../publish/format.ts';
 import { sentence } from '../publish/sentences.ts';
 import { areaKey, COMPARABLE_AVERAGE_AREA, municipalityName, NATIONAL_AREA } from './areas.ts';
+import type { Unit } from '../compute/kpiDefinition.ts';
 
 /**
  * What the report says about one KPI against its comparison series: the series to draw, one
@@ -21,7 +22,7 @@ export interface OwnPoint {
 }
 
 export interface BenchmarkReportInput {
-  kpi: { id: string; unit: 'share' | 'count' };
+  kpi: { id: string; unit: Unit };
   /** The municipality's trend after disclosure control (results' `trend`), oldest first. */
   trend: readonly OwnPoint[];
   /** The report's quarter, `2017Q4`. */
@@ -214,7 +215,7 @@ function averageSeries(points: readonly BenchmarkPoint[], input: BenchmarkReport
 }
 
 /** "landsgennemsnittet", "gennemsnittet for 4 af de 5 sammenlignelige kommuner", "tallet for Region Hovedstaden". */
-function levelPhrase(s: ReportSeries, point: SeriesPoint, unit: 'share' | 'count', memberCount: number): string {
+function levelPhrase(s: ReportSeries, point: SeriesPoint, unit: Unit, memberCount: number): string {
   switch (s.role) {
     case 'national':
       return unit === 'share' ? 'landsgennemsnittet' : 'tallet for hele landet';
@@ -227,8 +228,3 @@ function levelPhrase(s: ReportSeries, point: SeriesPoint, unit: 'share' | 'count
   }
 }
 
-function quarterIndex(label: string): number {
-  const q = parseQuarter(label);
-  if (q === undefined) throw new Error(`Ukendt kvartal: ${label}`);
-  return q;
-}

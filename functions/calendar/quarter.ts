@@ -5,9 +5,23 @@
 
 const QUARTER_PATTERN = /^(\d{4})[QqKk]([1-4])$/;
 
+/** A quarter label as data and file names carry it: `2017Q4`. */
+export const QUARTER_LABEL = /^\d{4}Q[1-4]$/;
+
+/** A quarter typed by a person (`2017Q4`, `2017K4`); undefined when it is not one, for a usage error. */
 export function parseQuarter(text: string): number | undefined {
   const m = QUARTER_PATTERN.exec(text.trim());
   return m ? Number(m[1]) * 4 + Number(m[2]) - 1 : undefined;
+}
+
+/**
+ * A quarter label the program wrote itself (results, revisions, store keys): its index. Not a
+ * quarter is a bug, never a reader's typo, so it throws.
+ */
+export function quarterIndex(label: string): number {
+  const quarter = parseQuarter(label);
+  if (quarter === undefined) throw new RangeError(`Ukendt kvartal «${label.slice(0, 16)}»: et kvartal skrives som 2017Q4`);
+  return quarter;
 }
 
 export function quarterLabel(quarter: number): string {

@@ -1,5 +1,5 @@
-import { parseQuarter } from '../calendar/quarter.ts';
-import type { About } from './kpiDefinition.ts';
+import { quarterIndex } from '../calendar/quarter.ts';
+import { type About, type Unit } from './kpiDefinition.ts';
 import type { Cell, GroupCell, Results, SuppressionReason } from './results.ts';
 
 /**
@@ -119,8 +119,7 @@ export function publishedHistory(documents: readonly Results[], kpiId: string): 
     for (const kpi of doc.kpis) {
       if (kpi.id !== kpiId) continue;
       for (const q of kpi.trend) {
-        const quarter = parseQuarter(q.quarter);
-        if (quarter === undefined) continue;
+        const quarter = quarterIndex(q.quarter);
         add(TOTAL_CELL, quarter, q);
         for (const [breakdown, groups] of Object.entries(q.breakdowns)) for (const g of groups) add(groupCellKey(breakdown, g.group), quarter, g);
       }
@@ -278,8 +277,7 @@ function overTimeViolations(kpi: Results['kpis'][number], n: number, published: 
   const counts = (cell: Cell): PublishedCounts | undefined =>
     cell.suppressed || cell.numerator === null ? undefined : { numerator: cell.numerator, denominator: kpi.unit === 'share' ? cell.denominator : null };
   for (const q of kpi.trend) {
-    const quarter = parseQuarter(q.quarter);
-    if (quarter === undefined) continue;
+    const quarter = quarterIndex(q.quarter);
     const cells: [string, PublishedCounts | undefined][] = [[TOTAL_CELL, counts(q)]];
     for (const [breakdown, groups] of Object.entries(q.breakdowns)) {
       const groupCounts = groups.map(counts);
@@ -301,7 +299,7 @@ function overTimeViolations(kpi: Results['kpis'][number], n: number, published: 
   return problems;
 }
 
-function checkCell(cell: Cell, unit: 'share' | 'count', n: number, where: string, problems: string[], aboutPersons: boolean): void {
+function checkCell(cell: Cell, unit: Unit, n: number, where: string, problems: string[], aboutPersons: boolean): void {
   if (!cell.suppressed && cell.suppressed_because !== undefined) problems.push(`${where}: offentliggjort celle har en grund til diskretion`);
   if (cell.suppressed) {
     if (cell.value !== null || cell.numerator !== null || cell.denominator !== null) {

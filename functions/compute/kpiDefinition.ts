@@ -22,6 +22,17 @@ export const BREAKDOWN_LABELS: Record<Breakdown, Record<string, string>> = {
 export const aboutSchema = z.enum(['persons', 'companies']);
 export type About = z.infer<typeof aboutSchema>;
 
+/** `share`: a fraction with a numerator and denominator; `count`: a whole number. */
+export const unitSchema = z.enum(['share', 'count']);
+export type Unit = z.infer<typeof unitSchema>;
+
+/** How often a KPI is measured: each quarter, or each month (the quarter is the mean of its months). */
+export const grainSchema = z.enum(['quarter', 'month']);
+export type Grain = z.infer<typeof grainSchema>;
+
+export const directionSchema = z.enum(['higher_is_better', 'lower_is_better']);
+export type Direction = z.infer<typeof directionSchema>;
+
 export const kpiDefinitionSchema = z
   .object({
     id: z.string().regex(KPI_ID_PATTERN),
@@ -32,10 +43,10 @@ export const kpiDefinitionSchema = z
     /** Danish: who is counted (the denominator), and who of them counts (the numerator). */
     population: z.string().min(3),
     numerator: z.string().min(3).optional(),
-    unit: z.enum(['share', 'count']),
+    unit: unitSchema,
     /** `month`: SQL returns one row per month; the quarter value is the mean of monthly shares. */
-    grain: z.enum(['quarter', 'month']),
-    direction: z.enum(['higher_is_better', 'lower_is_better']),
+    grain: grainSchema,
+    direction: directionSchema,
     /** Year-to-date KPIs accumulate from 1 January; goals are judged pro rata. */
     year_to_date: z.boolean().default(false),
     /** `persons` (the default) or `companies`: what the numbers count, for disclosure control. */
@@ -48,7 +59,7 @@ export const kpiDefinitionSchema = z
   })
   .strict()
   .refine((d) => d.unit === 'share' || d.grain === 'quarter', {
-    message: 'A count KPI must have grain quarter',
+    message: 'et antal (unit: count) opgøres pr. kvartal: skriv grain: quarter',
   });
 export type KpiDefinition = z.infer<typeof kpiDefinitionSchema>;
 

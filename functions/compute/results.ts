@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { QUARTER_LABEL } from '../calendar/quarter.ts';
 import { SMALLEST_MIN_CELL_SIZE } from './disclosure.ts';
-import { aboutSchema } from './kpiDefinition.ts';
+import { aboutSchema, directionSchema, grainSchema, unitSchema } from './kpiDefinition.ts';
 
 /**
  * `results/<quarter>/kpis.json`: a public interface (downloads, embeds, other tools).
@@ -30,8 +31,11 @@ export type GroupCell = z.infer<typeof groupCellSchema>;
 
 export const breakdownsSchema = z.record(z.string(), z.array(groupCellSchema));
 
+/** Results carry quarters as the program writes them, so readers may use `quarterIndex` on them. */
+const quarterSchema = z.string().regex(QUARTER_LABEL);
+
 export const quarterCellSchema = cellSchema.extend({
-  quarter: z.string(),
+  quarter: quarterSchema,
   breakdowns: breakdownsSchema,
 });
 export type QuarterCell = z.infer<typeof quarterCellSchema>;
@@ -39,7 +43,7 @@ export type QuarterCell = z.infer<typeof quarterCellSchema>;
 export const benchmarkPointSchema = z.object({
   /** `hele_landet`, a benchmarks.csv area, a comparable municipality's key, or `sammenlignelige_kommuner` (their average). */
   area: z.string(),
-  quarter: z.string(),
+  quarter: quarterSchema,
   value: z.number(),
   /** Only on the comparable municipalities' average: how many of them had a figure that quarter. */
   members: z.number().int().positive().optional(),
@@ -67,9 +71,9 @@ export type BenchmarkSource = z.infer<typeof benchmarkSourceSchema>;
 export const kpiResultSchema = cellSchema.extend({
   id: z.string(),
   title: z.string(),
-  unit: z.enum(['share', 'count']),
-  grain: z.enum(['quarter', 'month']),
-  direction: z.enum(['higher_is_better', 'lower_is_better']),
+  unit: unitSchema,
+  grain: grainSchema,
+  direction: directionSchema,
   year_to_date: z.boolean(),
   /** What the numbers count; documents from before this field are read as `persons`, the safe side. */
   about: aboutSchema.default('persons'),
@@ -109,7 +113,7 @@ export const publicationSchema = z.object({
 export type Publication = z.infer<typeof publicationSchema>;
 
 export const resultsSchema = z.object({
-  quarter: z.string(),
+  quarter: quarterSchema,
   contract_version: z.literal(1),
   snapshot: z.string(),
   code_version: z.string(),

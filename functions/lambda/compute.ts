@@ -1,6 +1,6 @@
 import '../danishMessages.ts';
 import type { Context } from 'aws-lambda';
-import { parseQuarter, quarterLabel } from '../calendar/quarter.ts';
+import { quarterLabel, quarterIndex } from '../calendar/quarter.ts';
 import { loadBenchmarkDefinitions, type BenchmarkDefinition } from '../benchmarks/definitions.ts';
 import { loadKpis } from '../compute/catalog.ts';
 import { checkCoverage, newestCoveredQuarter } from '../compute/coverage.ts';
@@ -45,7 +45,7 @@ export async function runCompute(deps: ComputeDeps, event: ComputeEvent): Promis
     const snapshot = await readSnapshotManifest(store, event.snapshot);
     if (!snapshot) throw new Error(`Snapshot ${event.snapshot} findes ikke (curated/_snapshots/${event.snapshot}.json mangler)`);
     const span = { dataUntil: manifest.data_until, firstWeek: snapshot.firstWeek, lastWeek: snapshot.lastWeek };
-    const quarter = event.quarter === null ? newestCoveredQuarter(span) : parseQuarter(event.quarter)!;
+    const quarter = event.quarter === null ? newestCoveredQuarter(span) : quarterIndex(event.quarter);
     if (quarter === undefined) {
       await deps.engine.close();
       return { status: 'not_covered', message: `Leveringen ${event.deliveryId} dækker ikke et eneste helt kvartal (data til ${manifest.data_until}).` };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QUARTER_LABEL } from '../calendar/quarter.ts';
 import { runInputSchema } from './runInput.ts';
 
 /**
@@ -6,7 +7,7 @@ import { runInputSchema } from './runInput.ts';
  * builds these payloads). Each handler parses its event here; each output stays small
  * (Step Functions caps state at 256 KB) and never carries a data value.
  */
-const quarterLabel = z.string().regex(/^\d{4}Q[1-4]$/);
+const quarterLabel = z.string().regex(QUARTER_LABEL);
 const snapshotId = z.string().regex(/^[0-9a-f]{16}$/);
 
 export const ingestEventSchema = z.object({ run: runInputSchema });

@@ -1,6 +1,7 @@
-import { parseQuarter, quarterLabel } from '../calendar/quarter.ts';
+import { quarterLabel, quarterIndex } from '../calendar/quarter.ts';
 import type { Cell, KpiResult } from '../compute/results.ts';
 import { formatCount, formatPoints, formatQuarter, formatQuarterShort, shownNumber } from './format.ts';
+import type { Unit } from '../compute/kpiDefinition.ts';
 
 /**
  * What changed: a KPI's number against the quarter before and the same quarter a year before,
@@ -67,7 +68,6 @@ export interface KpiChanges {
 /** What `kpiChanges` needs of a KPI result. */
 export type ChangeSubject = Pick<KpiResult, 'unit' | 'year_to_date' | 'trend'>;
 
-type Unit = 'share' | 'count';
 
 const CELL_REASON: Record<NoChangeReason, string> = {
   suppressed_now: 'kan ikke opgøres',
@@ -80,7 +80,7 @@ const CELL_REASON: Record<NoChangeReason, string> = {
 };
 
 function cellAt(subject: ChangeSubject, quarter: number): Cell | undefined {
-  return subject.trend.find((q) => parseQuarter(q.quarter) === quarter);
+  return subject.trend.find((q) => quarterIndex(q.quarter) === quarter);
 }
 
 /** The difference in printed units, rounded away from float noise (0.1 pp for shares). */
@@ -169,8 +169,7 @@ function differenceSentence(unit: Unit, yearToDate: boolean, shown: Change[]): s
  * year-to-date KPI) and the same quarter a year before, with the sentences and overview lines.
  */
 export function kpiChanges(subject: ChangeSubject, quarter: string): KpiChanges {
-  const index = parseQuarter(quarter);
-  if (index === undefined) throw new Error(`Ukendt kvartal: ${quarter}`);
+  const index = quarterIndex(quarter);
   const now = cellAt(subject, index);
   const previousLabel = quarterLabel(index - 1);
   const lastYearLabel = quarterLabel(index - 4);
@@ -195,7 +194,6 @@ export function kpiChanges(subject: ChangeSubject, quarter: string): KpiChanges 
 
 /** The overview's two change columns for a report quarter: "Ændring siden 3. kv. 2017", "Ændring siden 4. kv. 2016". */
 export function changeHeaders(quarter: string): [string, string] {
-  const index = parseQuarter(quarter);
-  if (index === undefined) throw new Error(`Ukendt kvartal: ${quarter}`);
+  const index = quarterIndex(quarter);
   return [`Ændring siden ${formatQuarterShort(quarterLabel(index - 1))}`, `Ændring siden ${formatQuarterShort(quarterLabel(index - 4))}`];
 }

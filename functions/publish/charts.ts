@@ -3,6 +3,7 @@ import type { PositionFieldDef } from 'vega-lite/types_unstable/channeldef.js';
 import { formatQuarterShort, formatValue } from './format.ts';
 import type { KpiView } from './model.ts';
 import { chartTheme } from './theme.ts';
+import type { Unit } from '../compute/kpiDefinition.ts';
 
 /**
  * Vega-Lite specs built from a KPI's published numbers: pure data in, spec out, no DOM.
@@ -21,7 +22,7 @@ const STEP_MULTIPLIERS = [1, 2, 2.5, 5];
  * y from 0 to a little above every value, goal and benchmark, in round steps: of the steps
  * that give 3–7 gridlines, the one whose top is closest above the data.
  */
-export function yScale(values: readonly number[], unit: 'share' | 'count'): { max: number; ticks: number[] } {
+export function yScale(values: readonly number[], unit: Unit): { max: number; ticks: number[] } {
   const top = Math.max(...values, unit === 'share' ? 0.01 : 4) * 1.05;
   const power = 10 ** Math.floor(Math.log10(top));
   const candidates = [power / 100, power / 10, power]
@@ -78,7 +79,7 @@ function segments(view: KpiView): { quarter: string; value: number; segment: num
   return out;
 }
 
-function axisFormat(unit: 'share' | 'count', step: number): string {
+function axisFormat(unit: Unit, step: number): string {
   if (unit === 'count') return ',d';
   return step * 100 < 1 ? '.1%' : '.0%';
 }

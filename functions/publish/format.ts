@@ -1,5 +1,6 @@
-import { parseQuarter, quarterDanish, quarterDanishShort } from '../calendar/quarter.ts';
+import { quarterDanish, quarterDanishShort, quarterIndex } from '../calendar/quarter.ts';
 import type { SuppressionReason } from '../compute/results.ts';
+import type { Unit } from '../compute/kpiDefinition.ts';
 
 /**
  * Danish formatting for readers: "39,1 pct.", "1.234", "under 5", "4. kvartal 2017".
@@ -53,11 +54,11 @@ export function formatPoints(points: number): string {
   return danishSeparators(oneDecimal.format(points));
 }
 
-export function formatValue(unit: 'share' | 'count', value: number): string {
+export function formatValue(unit: Unit, value: number): string {
   return unit === 'share' ? formatShare(value) : formatCount(value);
 }
 
-export function formatGoalValue(unit: 'share' | 'count', value: number): string {
+export function formatGoalValue(unit: Unit, value: number): string {
   return unit === 'share' ? formatGoalShare(value) : formatCount(value);
 }
 
@@ -65,21 +66,16 @@ export function formatGoalValue(unit: 'share' | 'count', value: number): string 
  * The number a reader sees, in the unit they see it in (percent points for shares), so that
  * a status is judged on the printed figure: 32,96 % prints as "33,0 pct." and meets 33 pct.
  */
-export function shownNumber(unit: 'share' | 'count', value: number): number {
+export function shownNumber(unit: Unit, value: number): number {
   if (unit === 'count') return Math.round(value);
   return Number(percentOneDecimal.format(value).replace(/[%,]/g, ''));
 }
 
 /** A goal or threshold in the same unit as `shownNumber`, without rounding it. */
-export function goalNumber(unit: 'share' | 'count', value: number): number {
+export function goalNumber(unit: Unit, value: number): number {
   return unit === 'count' ? value : Number(percentExact.format(value).replace('%', ''));
 }
 
-function quarterIndex(label: string): number {
-  const quarter = parseQuarter(label);
-  if (quarter === undefined) throw new Error(`Ukendt kvartal: ${label}`);
-  return quarter;
-}
 
 /** "2017Q4" → "4. kvartal 2017". */
 export function formatQuarter(label: string): string {

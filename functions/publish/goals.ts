@@ -1,6 +1,7 @@
 import { quarterYear, quartersElapsed } from '../calendar/quarter.ts';
 import type { Goal, MunicipalityConfig } from '../config/municipality.ts';
 import { goalNumber, shownNumber } from './format.ts';
+import type { Direction, Unit } from '../compute/kpiDefinition.ts';
 
 /**
  * Goals come from the municipality's config, several per KPI: a goal with a year applies to
@@ -8,7 +9,6 @@ import { goalNumber, shownNumber } from './format.ts';
  */
 
 export type Comparison = '>=' | '<=';
-export type Direction = 'higher_is_better' | 'lower_is_better';
 export type GoalStatus = 'met' | 'not_met' | 'on_track' | 'no_goal' | 'unknown';
 
 /** Status in words and as a symbol, so it never depends on colour. */
@@ -22,7 +22,7 @@ export const STATUS_TEXT: Record<GoalStatus, { label: string; symbol: string }> 
 
 /** What `assessGoal` needs of a KPI result. */
 export interface Judged {
-  unit: 'share' | 'count';
+  unit: Unit;
   direction: Direction;
   year_to_date: boolean;
   value: number | null;

@@ -1,6 +1,6 @@
-import { parseQuarter, quarterYear } from '../calendar/quarter.ts';
+import { quarterYear, quarterIndex } from '../calendar/quarter.ts';
 import type { Goal, MunicipalityConfig } from '../config/municipality.ts';
-import { BREAKDOWN_LABELS, type Breakdown, type KpiDefinition } from '../compute/kpiDefinition.ts';
+import { BREAKDOWN_LABELS, type Breakdown, type KpiDefinition, type Unit } from '../compute/kpiDefinition.ts';
 import type { Cell, KpiResult, Results, SuppressionReason } from '../compute/results.ts';
 import { formatCount, formatQuarterShort, formatSuppressed, formatValue, formatGoalValue } from './format.ts';
 import { assessGoal, comparisonOf, goalForYear, goalsOf, STATUS_TEXT, thresholdFor, type Assessment, type Comparison, type GoalStatus } from './goals.ts';
@@ -83,7 +83,7 @@ export interface BreakdownView {
 export interface KpiView {
   id: string;
   title: string;
-  unit: 'share' | 'count';
+  unit: Unit;
   definition: KpiDefinition;
   result: KpiResult;
   quarter: string;
@@ -145,12 +145,12 @@ export interface ReportViewOptions {
   commentary?: Commentary;
 }
 
-function cellText(unit: 'share' | 'count', cell: Cell, n: number): string {
+function cellText(unit: Unit, cell: Cell, n: number): string {
   if (cell.suppressed) return formatSuppressed(n, cell.suppressed_because);
   return cell.value === null ? '–' : formatValue(unit, cell.value);
 }
 
-function basisText(unit: 'share' | 'count', cell: Cell): string {
+function basisText(unit: Unit, cell: Cell): string {
   if (unit === 'count' || cell.suppressed || cell.numerator === null || cell.denominator === null) return '';
   return `${formatCount(cell.numerator)} af ${formatCount(cell.denominator)}`;
 }
@@ -176,11 +176,6 @@ function breakdownViews(result: KpiResult, n: number): BreakdownView[] {
   });
 }
 
-function quarterIndex(label: string): number {
-  const q = parseQuarter(label);
-  if (q === undefined) throw new Error(`Ukendt kvartal i resultaterne: ${label}`);
-  return q;
-}
 
 export function kpiView(result: KpiResult, definition: KpiDefinition, config: MunicipalityConfig, results: Results): KpiView {
   const n = results.min_cell_size;

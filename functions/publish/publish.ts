@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
-import { parseQuarter } from '../calendar/quarter.ts';
+import { quarterIndex } from '../calendar/quarter.ts';
 import { disclosureViolations } from '../compute/disclosure.ts';
 import { resultsSchema, type Publication, type Results } from '../compute/results.ts';
 import { keys, type Store } from '../store/store.ts';
@@ -254,7 +254,7 @@ function byIndexLast(a: string, b: string): number {
 /** `latest/` follows the newest published quarter only: a run for an older quarter never moves it back. */
 async function isNewestQuarter(store: Store, quarter: string): Promise<boolean> {
   const newest = (await publishedQuarters(store)).at(-1);
-  return newest === undefined || parseQuarter(quarter)! >= parseQuarter(newest)!;
+  return newest === undefined || quarterIndex(quarter) >= quarterIndex(newest);
 }
 
 async function put(store: Store, key: string, file: Pick<OutFile, 'body' | 'contentType'>): Promise<string> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseQuarter } from '../calendar/quarter.ts';
+import { QUARTER_LABEL, quarterIndex } from '../calendar/quarter.ts';
 import { formatDate, formatQuarter } from './format.ts';
 
 /**
@@ -25,7 +25,7 @@ export const revisionSchema = z
 
 export const publishedQuarterSchema = z
   .object({
-    quarter: z.string().regex(/^\d{4}Q[1-4]$/, 'et kvartal som 2017Q4'),
+    quarter: z.string().regex(QUARTER_LABEL, 'et kvartal som 2017Q4'),
     revisions: z.array(revisionSchema).min(1),
   })
   .strict();
@@ -94,7 +94,7 @@ export function quartersIndexView(published: readonly PublishedQuarter[], option
     if (new Set(numbers).size !== numbers.length) throw new Error(`Kvartalet ${q.quarter} har den samme udgave (r<k>) to gange: ${numbers.join(', ')}`);
   }
   const quarters = [...parsed]
-    .sort((a, b) => parseQuarter(b.quarter)! - parseQuarter(a.quarter)!)
+    .sort((a, b) => quarterIndex(b.quarter) - quarterIndex(a.quarter))
     .map((q) => {
       const revisions = [...q.revisions].sort((a, b) => b.number - a.number).map((r, i) => revisionEntry(q.quarter, r, i === 0, index));
       return {

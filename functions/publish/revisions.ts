@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseQuarter } from '../calendar/quarter.ts';
+import { quarterIndex } from '../calendar/quarter.ts';
 import type { Publication, Results } from '../compute/results.ts';
 import { keys, type Store } from '../store/store.ts';
 import { draftSchema } from './draft.ts';
@@ -83,7 +83,7 @@ export async function publishedQuarters(store: Store): Promise<string[]> {
     const m = REVISION_MARKER.exec(object.key);
     if (m) quarters.add(m[1]!);
   }
-  return [...quarters].sort((a, b) => parseQuarter(a)! - parseQuarter(b)!);
+  return [...quarters].sort((a, b) => quarterIndex(a) - quarterIndex(b));
 }
 
 /**

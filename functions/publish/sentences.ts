@@ -1,8 +1,9 @@
-import { parseQuarter, quarterYear } from '../calendar/quarter.ts';
+import { quarterYear, quarterIndex } from '../calendar/quarter.ts';
 import type { Goal } from '../config/municipality.ts';
 import { formatGoalValue, formatQuarter, formatQuarterShort, formatSuppressed, formatValue, joinDanish, shownNumber } from './format.ts';
 import type { Assessment, Comparison } from './goals.ts';
 import type { SuppressionReason } from '../compute/results.ts';
+import type { Grain, Unit } from '../compute/kpiDefinition.ts';
 
 /** A quarter the trend does not show, and why. */
 export interface HiddenQuarter {
@@ -15,12 +16,11 @@ export interface HiddenQuarter {
  * consistent between the summary, the sections, the embeds and the charts' text alternatives.
  */
 
-export type Unit = 'share' | 'count';
 
 /** What a reader needs to know about a KPI to read a sentence about it. */
 export interface Subject {
   unit: Unit;
-  grain: 'quarter' | 'month';
+  grain: Grain;
   year_to_date: boolean;
   /** Short Danish noun phrase, from the KPI definition. */
   subject: string;
@@ -150,8 +150,8 @@ export function movement(unit: Unit, points: readonly SeriesPoint[]): string {
 function yearOnYear(unit: Unit, points: readonly SeriesPoint[]): string {
   const last = points[points.length - 1];
   if (!last) return 'er der ingen tal, der kan vises';
-  const lastIndex = parseQuarter(last.quarter);
-  const before = points.find((p) => parseQuarter(p.quarter) === (lastIndex ?? 0) - 4);
+  const lastIndex = quarterIndex(last.quarter);
+  const before = points.find((p) => quarterIndex(p.quarter) === lastIndex - 4);
   const now = `var tallet ${formatValue(unit, last.value)} i ${formatQuarterShort(last.quarter)}`;
   return before ? `${now} mod ${formatValue(unit, before.value)} i ${formatQuarterShort(before.quarter)}` : now;
 }

@@ -7,8 +7,9 @@ import { comparisonAreas } from '../../functions/benchmarks/areas.ts';
 import { BenchmarkDefinitionsError, loadBenchmarkDefinitions, parseBenchmarkDefinition } from '../../functions/benchmarks/definitions.ts';
 import { loadKpis } from '../../functions/compute/catalog.ts';
 import { loadConfig, municipalityConfigSchema } from '../../functions/config/municipality.ts';
+import type { Unit } from '../../functions/compute/kpiDefinition.ts';
 
-async function units(): Promise<Map<string, 'share' | 'count'>> {
+async function units(): Promise<Map<string, Unit>> {
   return new Map((await loadKpis(DEFAULT_KPIS_DIR)).map((k) => [k.definition.id, k.definition.unit] as const));
 }
 

@@ -12,6 +12,7 @@ import {
   type RawQuarter,
 } from '../../functions/compute/disclosure.ts';
 import { resultsSchema, type Cell, type Results } from '../../functions/compute/results.ts';
+import type { Unit } from '../../functions/compute/kpiDefinition.ts';
 
 /*
  * The over-time rule of kpis.md on random small populations: quarterly reports (and
@@ -40,7 +41,7 @@ const personArb = fc.record({
   }),
 });
 
-function cellOf(people: Person[], quarter: number, unit: 'share' | 'count'): RawCell {
+function cellOf(people: Person[], quarter: number, unit: Unit): RawCell {
   const year = Math.floor(quarter / 4) - 2016;
   const q = quarter % 4;
   let numerator = 0;
@@ -55,7 +56,7 @@ function cellOf(people: Person[], quarter: number, unit: 'share' | 'count'): Raw
   return { value: denominator > 0 ? numerator / denominator : null, numerator, denominator };
 }
 
-function rawQuarter(people: Person[], quarter: number, unit: 'share' | 'count'): RawQuarter {
+function rawQuarter(people: Person[], quarter: number, unit: Unit): RawQuarter {
   if (quarter < FIRST) {
     const empty: RawCell = unit === 'count' ? { value: 0, numerator: 0, denominator: null } : { value: null, numerator: 0, denominator: 0 };
     return { total: empty, breakdowns: { sex: [{ group: 'K', ...empty }, { group: 'M', ...empty }] } };
@@ -66,7 +67,7 @@ function rawQuarter(people: Person[], quarter: number, unit: 'share' | 'count'):
   };
 }
 
-function document(reportQuarter: number, disclosed: DisclosedQuarter[], unit: 'share' | 'count', n: number): Results {
+function document(reportQuarter: number, disclosed: DisclosedQuarter[], unit: Unit, n: number): Results {
   const trend = disclosed.map((d, i) => ({ ...d.total, quarter: quarterLabel(trendQuarters(reportQuarter)[i]!), breakdowns: d.breakdowns }));
   const last = trend[trend.length - 1]!;
   return resultsSchema.parse({
@@ -143,7 +144,7 @@ function expectSafe(docs: Results[], n: number): void {
 }
 
 /** Reports in the given order (a quarter may come again: a revision), each disclosed against all before it. */
-function publishAll(reports: { quarter: number; people: Person[] }[], unit: 'share' | 'count', n: number): Results[] {
+function publishAll(reports: { quarter: number; people: Person[] }[], unit: Unit, n: number): Results[] {
   const docs: Results[] = [];
   for (const report of reports) {
     const quarters = trendQuarters(report.quarter);
@@ -160,7 +161,7 @@ function publishAll(reports: { quarter: number; people: Person[] }[], unit: 'sha
 describe('disclosure over time (kpis.md), property-based', () => {
   const n = fc.integer({ min: 3, max: 6 });
   const people = fc.array(personArb, { maxLength: 40 });
-  const unit = fc.constantFrom<'share' | 'count'>('share', 'count');
+  const unit = fc.constantFrom<Unit>('share', 'count');
 
   it('a quarterly series of reports on one population never lets two published values of a cell differ by 1..n−1', () => {
     fc.assert(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addWeeks, lastWeekOf, weeks, type FixturePerson, type FixtureWeek } from '../fixtures/curated.ts';
-import { kpiRows, loadKpiFiles, mondayOf, quarterIndex } from '../fixtures/kpiFixtures.ts';
+import { kpiRows, loadKpiFiles, mondayOf } from '../fixtures/kpiFixtures.ts';
+import { quarterIndex } from '../../functions/calendar/quarter.ts';
 
 const kpi = await loadKpiFiles('integration_jobparate');
 

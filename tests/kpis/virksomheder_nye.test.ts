@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FixtureContact } from '../fixtures/curated.ts';
-import { kpiRows, loadKpiFiles, quarterIndex } from '../fixtures/kpiFixtures.ts';
+import { kpiRows, loadKpiFiles } from '../fixtures/kpiFixtures.ts';
+import { quarterIndex } from '../../functions/calendar/quarter.ts';
 
 const kpi = await loadKpiFiles('virksomheder_nye');
 

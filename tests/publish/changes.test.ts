@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseQuarter, quarterLabel, trendQuarters } from '../../functions/calendar/quarter.ts';
+import { quarterLabel, trendQuarters, quarterIndex } from '../../functions/calendar/quarter.ts';
 import type { QuarterCell } from '../../functions/compute/results.ts';
 import { changeHeaders, compareCells, kpiChanges, type ChangeSubject } from '../../functions/publish/changes.ts';
 import { fixtureResults } from '../fixtures/results.ts';
 
 /** A trend ending in `last`, oldest first, from [numerator, denominator] pairs (shares) or counts; null = suppressed. */
 function trend(last: string, cells: readonly (readonly [number, number] | number | null | 'empty')[]): QuarterCell[] {
-  const quarters = trendQuarters(parseQuarter(last)!, cells.length).map(quarterLabel);
+  const quarters = trendQuarters(quarterIndex(last), cells.length).map(quarterLabel);
   return cells.map((c, i) => {
     const quarter = quarters[i]!;
     if (c === null) return { quarter, value: null, numerator: null, denominator: null, suppressed: true, breakdowns: {} };

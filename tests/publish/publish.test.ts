@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseQuarter, quarterLabel } from '../../functions/calendar/quarter.ts';
+import { quarterLabel, quarterIndex } from '../../functions/calendar/quarter.ts';
 import { loadKpis } from '../../functions/compute/catalog.ts';
 import type { Kpi } from '../../functions/compute/kpiDefinition.ts';
 import { resultsJson } from '../../functions/compute/resultsFile.ts';
@@ -71,7 +71,7 @@ function withCount(results: Results, id: string, count: number): Results {
 
 /** The same results one quarter later: every quarter label moved on by one. */
 function nextQuarter(results: Results): Results {
-  const shift = (label: string) => quarterLabel(parseQuarter(label)! + 1);
+  const shift = (label: string) => quarterLabel(quarterIndex(label) + 1);
   return {
     ...results,
     quarter: shift(results.quarter),

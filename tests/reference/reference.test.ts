@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { monthLabel, parseQuarter, quarterLabel, quarterMonths } from '../../functions/calendar/quarter.ts';
+import { monthLabel, quarterLabel, quarterMonths, quarterIndex } from '../../functions/calendar/quarter.ts';
 import { loadKpis } from '../../functions/compute/catalog.ts';
 import { compute } from '../../functions/compute/compute.ts';
 import type { Kpi } from '../../functions/compute/kpiDefinition.ts';
@@ -29,8 +29,8 @@ import { REFERENCE_KPIS, type ReferenceRow } from './referenceKpis.ts';
  */
 
 const SCALE = 1;
-const FROM = parseQuarter('2016Q1')!;
-const TO = parseQuarter('2017Q4')!;
+const FROM = quarterIndex('2016Q1');
+const TO = quarterIndex('2017Q4');
 const QUARTERS = Array.from({ length: TO - FROM + 1 }, (_, i) => FROM + i);
 
 let root = '';
