@@ -1,3 +1,5 @@
+// Zod's messages in Danish for whoever runs cdk synth/deploy with a wrong config.
+import '../functions/danishMessages.ts';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -141,8 +143,8 @@ export type DeploymentConfig = z.infer<typeof deploymentConfigSchema>;
 export function parseDeploymentConfig(value: unknown, source: string): DeploymentConfig {
   const parsed = deploymentConfigSchema.safeParse(value);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(top)'}: ${i.message}`).join('\n');
-    throw new Error(`Deployment config ${source} is invalid:\n${issues}`);
+    const issues = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(øverst)'}: ${i.message}`).join('\n');
+    throw new Error(`Udrulningskonfigurationen ${source} er ugyldig:\n${issues}`);
   }
   return parsed.data;
 }
@@ -160,8 +162,8 @@ export function checkMunicipalityConfig(path: string, projectRoot: string): Muni
   const file = isAbsolute(path) ? path : resolve(projectRoot, path);
   const parsed = municipalityConfigSchema.safeParse(parseYaml(readFileSync(file, 'utf8')));
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(top)'}: ${i.message}`).join('\n');
-    throw new Error(`Municipality config ${path} is invalid:\n${issues}`);
+    const issues = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(øverst)'}: ${i.message}`).join('\n');
+    throw new Error(`Kommunens konfiguration ${path} er ugyldig:\n${issues}`);
   }
   return parsed.data;
 }

@@ -10,7 +10,7 @@ export function renderKpiSql(sql: string, range: { fromQuarter: number; toQuarte
   return sql.replace(PLACEHOLDER, (whole, name: string) => {
     const value = values[name];
     if (value === undefined || !Number.isInteger(value)) {
-      throw new Error(`Unknown placeholder ${whole}; KPI SQL may use ${KPI_PLACEHOLDERS.map((p) => `{{${p}}}`).join(' and ')}`);
+      throw new Error(`Ukendt pladsholder ${whole}; en KPI's SQL må bruge ${KPI_PLACEHOLDERS.map((p) => `{{${p}}}`).join(' og ')}`);
     }
     return String(value);
   });

@@ -74,7 +74,7 @@ export function convertValue(text: string | undefined, column: ResultColumn): Sq
     case 'date':
       return DATE_TEXT.test(text) ? text : fail();
     default:
-      throw new Error(`Athena column ${column.name} has unsupported type ${column.type}; KPI SQL returns varchar, integers, doubles, decimals, booleans and dates`);
+      throw new Error(`Athena-kolonnen ${column.name} har typen ${column.type}, som ikke understøttes; en KPI's SQL returnerer varchar, heltal, double, decimal, boolean og date`);
   }
 }
 

@@ -27,8 +27,8 @@ const ACTIONS: Record<PrefixAccess | 'lock', string[]> = {
  * named at deploy time and says so in `reason`, which is recorded as the acknowledgement.
  */
 export function grantPrefixAccess(grantee: iam.IGrantable, bucket: s3.IBucket, prefix: string, access: PrefixAccess | 'lock', reason: string): iam.Grant {
-  if (access === 'lock' && prefix !== LOCK_PREFIX) throw new Error(`DeleteObject is granted on ${LOCK_PREFIX} only (the store lock), not on ${prefix}`);
-  if (!prefix.endsWith('/')) throw new Error(`A key prefix ends with "/": ${prefix}`);
+  if (access === 'lock' && prefix !== LOCK_PREFIX) throw new Error(`DeleteObject gives kun på ${LOCK_PREFIX} (lagerets lås), ikke på ${prefix}`);
+  if (!prefix.endsWith('/')) throw new Error(`Et nøgleprefiks slutter med "/": ${prefix}`);
   const objects = bucket.arnForObjects(`${prefix}*`);
   const grant = iam.Grant.addToPrincipal({ grantee, actions: ACTIONS[access], resourceArns: [objects] }).combine(
     iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket', 's3:GetBucketLocation'], resourceArns: [bucket.bucketArn] }),

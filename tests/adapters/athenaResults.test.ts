@@ -35,7 +35,7 @@ describe('convertValue', () => {
     expect(() => convertValue('1,5', col('double'))).toThrow(/kan ikke læses/);
     expect(() => convertValue('1', col('boolean'))).toThrow(/kan ikke læses/);
     expect(() => convertValue('2017-01-02 00:00:00', col('date'))).toThrow(/kan ikke læses/);
-    expect(() => convertValue('2017-01-02 00:00:00.000', col('timestamp'))).toThrow(/unsupported type timestamp/);
+    expect(() => convertValue('2017-01-02 00:00:00.000', col('timestamp'))).toThrow(/typen timestamp, som ikke understøttes/);
   });
 });
 

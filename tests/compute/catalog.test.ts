@@ -107,7 +107,7 @@ describe('catalogue errors', () => {
     const error = await catalogError(dir);
     expect(error.problems.map((p) => [p.file, p.message.slice(0, 20)])).toEqual([
       ['pladsholder.sql', 'bruger ikke {{to_qua'],
-      ['pladsholder.sql', 'Unknown placeholder '],
+      ['pladsholder.sql', 'Ukendt pladsholder {'],
       ['ugyldig_yaml.yaml', 'er ikke gyldig YAML:'],
     ]);
   });

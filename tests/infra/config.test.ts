@@ -26,7 +26,18 @@ describe('deployment config', () => {
 
   it('names every problem with its path', () => {
     const bad = { ...minimal, alarmEmail: 'ikke en adresse', bytesScannedCutoffPerQuery: 1_000_000, reports: { allowedCidrs: ['10.0.0.0/40'] } };
-    expect(() => parseDeploymentConfig(bad, 'kommune.yaml')).toThrow(/kommune\.yaml is invalid:\n {2}alarmEmail: .*\n {2}bytesScannedCutoffPerQuery: .*\n {2}reports\.allowedCidrs\.0: IPv4-CIDR/);
+    expect(() => parseDeploymentConfig(bad, 'kommune.yaml')).toThrow(/kommune\.yaml er ugyldig:\n {2}alarmEmail: .*\n {2}bytesScannedCutoffPerQuery: .*\n {2}reports\.allowedCidrs\.0: IPv4-CIDR/);
+  });
+
+  it('says what is wrong in Danish, also where zod’s own message is used', () => {
+    let message = '';
+    try {
+      parseDeploymentConfig({ ...minimal, removalPolicy: 'slet' }, 'k.yaml');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^Udrulningskonfigurationen k\.yaml er ugyldig:\n {2}removalPolicy: /);
+    expect(message).not.toMatch(/Invalid|expected/i);
   });
 
   it('rejects unknown keys, so a typo is not silently ignored', () => {
