@@ -112,3 +112,18 @@ describe('${id}', () => {
 });
 `;
 }
+
+/**
+ * The KPI's comparison with Jobindsats (docs/jobindsats.md): none until the author finds a
+ * comparable series, and the report says why in the meantime.
+ */
+export function benchmarkYamlTemplate(id: string): string {
+  return `# ${id}: template from \`pejlemaerke new-kpi\`. Which Jobindsats series the report compares
+# this KPI with (docs/jobindsats.md). Until one is found the report gives the reason below:
+# rewrite it, or replace the file with a comparable series (see the other files in this folder).
+kpi: ${id}
+comparable: false
+reason: >-
+  UDKAST: Der er endnu ikke fundet en serie på Jobindsats, der opgøres som dette nøgletal.
+`;
+}

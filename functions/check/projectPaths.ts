@@ -2,3 +2,4 @@
 export const KPIS_DIR = 'dashboards/kpis';
 export const MUNICIPALITIES_DIR = 'dashboards/municipalities';
 export const KPI_TESTS_DIR = 'tests/kpis';
+export const BENCHMARKS_DIR = 'dashboards/benchmarks';

@@ -1,21 +1,21 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { KPI_ID_PATTERN } from '../compute/kpiDefinition.ts';
-import { kpiSqlTemplate, kpiTestTemplate, kpiYamlTemplate } from './kpiTemplates.ts';
-import { KPI_TESTS_DIR, KPIS_DIR } from './projectPaths.ts';
+import { benchmarkYamlTemplate, kpiSqlTemplate, kpiTestTemplate, kpiYamlTemplate } from './kpiTemplates.ts';
+import { BENCHMARKS_DIR, KPI_TESTS_DIR, KPIS_DIR } from './projectPaths.ts';
 
 /** Why `new-kpi` wrote nothing; the message is for the author (Danish). */
 export class ScaffoldError extends Error {
   override readonly name = 'ScaffoldError';
 }
 
-/** The three files of a new KPI, relative to the project root. */
-export function kpiFilePaths(id: string): { sql: string; yaml: string; test: string } {
-  return { sql: `${KPIS_DIR}/${id}.sql`, yaml: `${KPIS_DIR}/${id}.yaml`, test: `${KPI_TESTS_DIR}/${id}.test.ts` };
+/** The files of a new KPI, relative to the project root. */
+export function kpiFilePaths(id: string): { sql: string; yaml: string; test: string; benchmark: string } {
+  return { sql: `${KPIS_DIR}/${id}.sql`, yaml: `${KPIS_DIR}/${id}.yaml`, test: `${KPI_TESTS_DIR}/${id}.test.ts`, benchmark: `${BENCHMARKS_DIR}/${id}.yaml` };
 }
 
 /**
- * Writes a new KPI's SQL, definition and fixture test under `rootDir`, all or nothing: an
+ * Writes a new KPI's SQL, definition, fixture test and comparison (none yet) under `rootDir`, all or nothing: an
  * invalid id or any existing file stops it before anything is written, so an author's work is
  * never overwritten. Returns the written paths, relative to the root.
  */
@@ -30,6 +30,7 @@ export async function scaffoldKpi(rootDir: string, id: string): Promise<string[]
     [paths.sql, kpiSqlTemplate(id)],
     [paths.yaml, kpiYamlTemplate(id)],
     [paths.test, kpiTestTemplate(id)],
+    [paths.benchmark, benchmarkYamlTemplate(id)],
   ];
   const existing: string[] = [];
   for (const [path] of files) if (await stat(join(rootDir, path)).catch(() => undefined)) existing.push(path);

@@ -7,12 +7,13 @@ import { parse } from 'yaml';
 import { checkProject, formatCheckProblem } from '../../functions/check/checkProject.ts';
 import { ScaffoldError, scaffoldKpi } from '../../functions/check/scaffold.ts';
 import { kpiDefinitionSchema } from '../../functions/compute/kpiDefinition.ts';
+import { parseBenchmarkDefinition } from '../../functions/benchmarks/definitions.ts';
 import { EXIT } from '../../functions/cli/exitCodes.ts';
 import { newKpiCommand } from '../../functions/cli/newKpi.ts';
 import { tempProject } from './tempProject.ts';
 
 const exec = promisify(execFile);
-const FILES = ['dashboards/kpis/andel_i_job.sql', 'dashboards/kpis/andel_i_job.yaml', 'tests/kpis/andel_i_job.test.ts'];
+const FILES = ['dashboards/kpis/andel_i_job.sql', 'dashboards/kpis/andel_i_job.yaml', 'tests/kpis/andel_i_job.test.ts', 'dashboards/benchmarks/andel_i_job.yaml'];
 
 /** Runs `pejlemaerke new-kpi` through its commander command; output captured. */
 async function runNewKpi(args: string[]): Promise<{ code: unknown; stdout: string; stderr: string }> {
@@ -54,6 +55,9 @@ describe('pejlemaerke new-kpi', () => {
     for (const text of [definition.title, definition.description, definition.population, definition.numerator, definition.subject, definition.source]) {
       expect(text).toMatch(/^UDKAST: /);
     }
+    // No comparable Jobindsats series yet, and a reason the report can give.
+    const comparison = parseBenchmarkDefinition('andel_i_job.yaml', await readFile(join(root, FILES[3]!), 'utf8'), new Map([['andel_i_job', 'share']]));
+    expect(comparison).toMatchObject({ kpi: 'andel_i_job', comparable: false, reason: expect.stringMatching(/^UDKAST: /) });
   });
 
   it('its output passes check: found as files, dialect clean, right columns on the check fixture', async () => {
@@ -78,7 +82,7 @@ describe('pejlemaerke new-kpi', () => {
     await writeFile(join(root, FILES[0]!), edited);
     const again = await runNewKpi(['andel_i_job', '--dir', root]);
     expect(again.code).toBe(EXIT.usage);
-    expect(again.stderr).toContain('KPI’en andel_i_job findes allerede (dashboards/kpis/andel_i_job.sql, dashboards/kpis/andel_i_job.yaml, tests/kpis/andel_i_job.test.ts); intet er overskrevet.');
+    expect(again.stderr).toContain(`KPI’en andel_i_job findes allerede (${FILES.join(', ')}); intet er overskrevet.`);
     expect(await readFile(join(root, FILES[0]!), 'utf8')).toBe(edited);
 
     await writeFile(join(root, 'tests/kpis/kun_test.test.ts'), '// a test written first\n');
