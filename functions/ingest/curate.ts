@@ -72,7 +72,7 @@ function expressions(extract: ExtractName, lastBenefitWeek: number | null, weekO
 }
 
 /** Every curated column, cast to its curated type, in schema order. */
-function typedSelect(table: CuratedTable, expr: (column: string) => string): string {
+export function typedSelect(table: CuratedTable, expr: (column: string) => string): string {
   return Object.entries(CURATED_SCHEMA[table])
     .map(([column, type]) => `CAST(${expr(column)} AS ${type}) AS ${column}`)
     .join(', ');

@@ -28,6 +28,7 @@ import { digestFile, type FileDigest } from '../deliveries/digest.ts';
 import { codeVersion } from '../version.ts';
 import { benefitWeekRange, calendarSql, curatedSql, dataIsoYears, emptySql, hasDuplicateWeeks, writeParquet } from './curate.ts';
 import { readSnapshotManifest, snapshotId, type SnapshotManifest } from './snapshot.ts';
+import { LOOKUP_SQL, spellsFromWeeksSql } from './derived.ts';
 
 export type IngestResult =
   | {
@@ -265,7 +266,13 @@ async function writeSnapshot(
     let file = staged.get(table);
     if (!file) {
       const path = join(work, 'staged', `${table}.parquet`);
-      const select = table === 'calendar' && years ? calendarSql(years[0], years[1]) : emptySql(table);
+      const weeks = staged.get('benefit_weeks');
+      const select =
+        table === 'calendar' && years
+          ? calendarSql(years[0], years[1])
+          : table === 'benefit_spells' && weeks
+            ? spellsFromWeeksSql(`read_parquet(${sqlString(weeks.path)}, hive_partitioning = false)`)
+            : (LOOKUP_SQL[table]?.() ?? emptySql(table));
       file = { path, rows: await writeParquet(db, select, path) };
     }
     const key = keys.curated(table, snapshot);
