@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { LocalStore } from '../store/localStore.ts';
 import { keys, type Store } from '../store/store.ts';
+import { readSnapshotManifest } from '../ingest/snapshot.ts';
 import { CURATED_TABLES } from './curatedSchema.ts';
 import type { Engine, SqlRow, SqlValue } from './engine.ts';
+import { applyResources, engineResources, type EngineResources } from './resources.ts';
 
 
 /** SQL string literal; DuckDB paths and identifiers we build come from our own key layout. */
@@ -15,7 +17,8 @@ export function sqlString(text: string): string {
 
 /**
  * DuckDB as the local engine. Curated Parquet is read in place from a local folder store;
- * from any other store (S3) the snapshot is staged into a temporary folder first.
+ * from any other store (S3) the snapshot is staged into a temporary folder first. The engine
+ * has the pipeline's memory limit and threads (resources.ts) and spills to its own folder.
  */
 export class DuckDbEngine implements Engine {
   readonly name = 'duckdb' as const;
@@ -24,20 +27,28 @@ export class DuckDbEngine implements Engine {
   private constructor(
     private readonly connection: DuckDBConnection,
     private readonly store: Store | undefined,
+    private readonly spillDir: string,
   ) {}
 
-  static async open(store?: Store): Promise<DuckDbEngine> {
+  static async open(store?: Store, options: { resources?: EngineResources } = {}): Promise<DuckDbEngine> {
+    const spillDir = await mkdtemp(join(tmpdir(), 'pejlemaerke-duckdb-'));
+    const resources = { ...(options.resources ?? engineResources()), tempDirectory: spillDir };
     const instance = await DuckDBInstance.create(':memory:');
-    return new DuckDbEngine(await instance.connect(), store);
+    const connection = await instance.connect();
+    await applyResources(connection, resources);
+    return new DuckDbEngine(connection, store, spillDir);
   }
 
   async useSnapshot(snapshot: string): Promise<void> {
     if (!this.store) throw new Error('DuckDbEngine.useSnapshot needs a store');
+    // The snapshot's record lists each table's files; a folder without one has one file per table.
+    const manifest = await readSnapshotManifest(this.store, snapshot);
     for (const table of CURATED_TABLES) {
-      const key = keys.curated(table, snapshot);
-      const path = await this.localPath(key);
+      const files = manifest?.tables[table]?.files ?? [keys.curated(table, snapshot)];
+      const paths: string[] = [];
+      for (const key of files) paths.push(await this.localPath(key));
       // The folder is named snapshot=<id>; without this DuckDB would add a `snapshot` column.
-      await this.exec(`CREATE OR REPLACE VIEW ${table} AS SELECT * FROM read_parquet(${sqlString(path)}, hive_partitioning = false)`);
+      await this.exec(`CREATE OR REPLACE VIEW ${table} AS SELECT * FROM read_parquet([${paths.map(sqlString).join(', ')}], hive_partitioning = false)`);
     }
   }
 
@@ -66,6 +77,7 @@ export class DuckDbEngine implements Engine {
   async close(): Promise<void> {
     this.connection.closeSync();
     if (this.stagingDir) await rm(this.stagingDir, { recursive: true, force: true });
+    await rm(this.spillDir, { recursive: true, force: true });
   }
 }
 
