@@ -41,6 +41,12 @@ import { streamedSpells } from './spells.ts';
  * one thread: the same delivery gives the same Parquet bytes on any machine.
  */
 
+/** Knobs for tests: smaller parts (to cut small files), or no fast path at all (to compare with it). */
+export interface CurationOptions {
+  partBytes?: number;
+  lineExactOnly?: boolean;
+}
+
 export interface Staged {
   /** Curated Parquet files of the table, in row order (one per part). */
   files: string[];
@@ -107,13 +113,14 @@ export class Curation {
     private readonly resources: EngineResources,
     private readonly work: string,
     private readonly log: Log,
+    private readonly options: CurationOptions,
   ) {
     let resolve!: (last: number | null | undefined) => void;
     const promise = new Promise<number | null | undefined>((r) => (resolve = r));
     this.benefitWeeks = { resolve, promise };
   }
 
-  static async open(resources: EngineResources, work: string, log: Log): Promise<Curation> {
+  static async open(resources: EngineResources, work: string, log: Log, options: CurationOptions = {}): Promise<Curation> {
     await mkdir(join(work, 'staged'), { recursive: true });
     await mkdir(resources.tempDirectory, { recursive: true });
     const instance = await DuckDBInstance.create(':memory:');
@@ -125,7 +132,7 @@ export class Curation {
     await main.run(fastPathTypesSql(EXTRACT_LIST));
     const pool: DuckDBConnection[] = [];
     for (let i = 0; i < resources.threads; i++) pool.push(await instance.connect());
-    return new Curation(instance, main, new JobQueue(pool), pool, resources, work, log);
+    return new Curation(instance, main, new JobQueue(pool), pool, resources, work, log, options);
   }
 
   /** Every conversion and query started in the background, so close() can wait for them. */
@@ -149,7 +156,7 @@ export class Curation {
   /** Reads one delivered extract once; its parts are converted while the rest is still being read. */
   async read(spec: ExtractSpec, path: string, now: Date): Promise<CsvFile> {
     const peeked = await peekHeader(path);
-    const eligible = peeked && checkHeader(peeked.header, spec).problems.length === 0 && !peeked.header.some(looksLikeCpr);
+    const eligible = !this.options.lineExactOnly && peeked && checkHeader(peeked.header, spec).problems.length === 0 && !peeked.header.some(looksLikeCpr);
     const fast: FastState | undefined = eligible
       ? { file: { spec, delimiter: peeked.delimiter, columnIndex: checkHeader(peeked.header, spec).columnIndex }, failed: false, copies: [], outputs: [] }
       : undefined;
@@ -158,7 +165,7 @@ export class Curation {
     if (spec.name === 'offers' && !this.reads.has('benefit_weeks')) this.benefitWeeks.resolve(null);
     const convert = (part: Part, writer: PartWriter | undefined) => fast && this.convert(spec, fast, part, now, writer);
     const csv = await readCsvFile(path, spec.file, this.work, {
-      parts: { onPart: (part, writer) => convert(part, writer), maxAhead: this.resources.threads + 1 },
+      parts: { onPart: (part, writer) => convert(part, writer), maxAhead: this.resources.threads + 1, ...(this.options.partBytes ? { partBytes: this.options.partBytes } : {}) },
     });
     const writer = csv.partWriter;
     if (fast) fast.parts = csv.parts?.length;

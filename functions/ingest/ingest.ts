@@ -18,7 +18,7 @@ import { digestFile, type FileDigest } from '../deliveries/digest.ts';
 import { weekInfo } from '../calendar/isoWeek.ts';
 import { codeVersion } from '../version.ts';
 import { calendarSql, emptySql, writeParquet } from './curate.ts';
-import { Curation, type Staged } from './curation.ts';
+import { Curation, type CurationOptions, type Staged } from './curation.ts';
 import { LOOKUP_SQL } from './derived.ts';
 import { readSnapshotManifest, snapshotId, type SnapshotManifest } from './snapshot.ts';
 
@@ -48,6 +48,8 @@ export interface IngestOptions {
   now?: Date;
   /** The process's memory bound in bytes; by default engine/resources.ts decides (1.5 GiB, the env, Lambda). */
   memoryBound?: number;
+  /** Tests: cut files into parts of this many bytes, or validate every file line by line. */
+  curation?: CurationOptions;
 }
 
 /**
@@ -84,7 +86,7 @@ export async function ingest(store: Store, options: IngestOptions): Promise<Inge
     const namesMatch = delivered.size === listed.size && [...delivered.keys()].every((name) => listed.has(name));
 
     const resources = engineResources({ workDir: work, ...(options.memoryBound !== undefined ? { boundBytes: options.memoryBound } : {}) });
-    const curation = !reuse && namesMatch ? await Curation.open(resources, work, log) : undefined;
+    const curation = !reuse && namesMatch ? await Curation.open(resources, work, log, options.curation) : undefined;
     if (curation) log.info(`DuckDB: ${formatSize(resources.memoryLimitBytes)} af ${formatSize(resources.boundBytes)}, ${resources.threads} tråde`, { ...resources });
     try {
       const digests = new Map<string, Pick<FileDigest, 'sha256' | 'rows'>>();

@@ -80,8 +80,9 @@ export class PartWriter {
       // The cut: just after the first LF at or after cutFrom, if it is in this piece.
       let to = text.length;
       let cut = false;
+      // this.offset is the stream offset of text[from].
       if (this.offset + (text.length - from) > this.cutFrom) {
-        const lf = text.indexOf(LF, Math.max(from, this.cutFrom - this.offset));
+        const lf = text.indexOf(LF, from + Math.max(0, this.cutFrom - this.offset));
         if (lf !== -1) {
           to = lf + 1;
           cut = true;
