@@ -2,7 +2,7 @@
 -- Population: INTEGRATION persons present in W0 with 0 <= W0 - arrival week < 260 and
 -- status in W0 in (integrationsydelse, kontanthjaelp, uddannelseshjaelp): status_groups.cash_benefits.
 -- Numerator: status beskaeftiget or ordinaer_uddannelse (status_groups.job_or_education) in at
--- least one week from W0 to T.
+-- least one week from W0 to T: a spell of such a status (benefit_spells) overlaps W0..T.
 WITH quarters AS (
   SELECT t.quarter, t.week AS t, w0.week AS w0
   FROM calendar t
@@ -23,8 +23,8 @@ at_year_start AS (
 exited AS (
   SELECT DISTINCT a.quarter, a.person_id
   FROM at_year_start a
-  JOIN benefit_weeks b ON b.person_id = a.person_id AND b.week BETWEEN a.w0 AND a.t
-  JOIN status_groups g ON g.status = b.status
+  JOIN benefit_spells s ON s.person_id = a.person_id AND s.first_week <= a.t AND s.last_week >= a.w0
+  JOIN status_groups g ON g.status = s.status
   WHERE g.job_or_education
 )
 SELECT

@@ -3,6 +3,7 @@
 -- COMPANY_OFFERS offer (offer_groups.company_directed) covers at least one week of the quarter, i.e. starts no later than T and ends no
 -- earlier than the quarter's first week (end_week is the end of the data when still running;
 -- a running offer that starts after the data ends has end_week < start_week and covers nothing).
+-- Statuses are read from benefit_spells: a spell of integrationsydelse overlaps the quarter's weeks.
 WITH quarters AS (
   SELECT t.quarter, MIN(c.week) AS first_week, t.week AS t
   FROM calendar t
@@ -13,9 +14,9 @@ WITH quarters AS (
 on_benefit AS (
   SELECT DISTINCT q.quarter, q.first_week, q.t, p.person_id, p.sex
   FROM quarters q
-  JOIN benefit_weeks b ON b.week BETWEEN q.first_week AND q.t
-  JOIN persons p ON p.person_id = b.person_id
-  JOIN status_groups g ON g.status = b.status
+  JOIN benefit_spells s ON s.first_week <= q.t AND s.last_week >= q.first_week
+  JOIN persons p ON p.person_id = s.person_id
+  JOIN status_groups g ON g.status = s.status
   WHERE g.integration
     AND p.integration_group IN ('flygtning', 'familiesammenfoert')
     AND q.t - p.arrival_week >= 0

@@ -22,7 +22,8 @@ import { spellsFromWeeksSql } from './derived.ts';
 import { fastPathTypesSql, idCheckSql, partSelect, uniqueKeySql, type FastPathFile } from './fastPath.ts';
 import { JobQueue } from './jobQueue.ts';
 import type { Part, PartWriter } from './parts.ts';
-import { streamedSpells } from './spells.ts';
+import { streamedSpells, writeMarks } from './spells.ts';
+import { timed } from '../timing.ts';
 
 /**
  * One delivery's extracts from delivered CSV to staged curated Parquet, in bounded memory and
@@ -164,9 +165,11 @@ export class Curation {
     // A running offer ends with the last week of benefit_weeks; without that file it ends nowhere.
     if (spec.name === 'offers' && !this.reads.has('benefit_weeks')) this.benefitWeeks.resolve(null);
     const convert = (part: Part, writer: PartWriter | undefined) => fast && this.convert(spec, fast, part, now, writer);
-    const csv = await readCsvFile(path, spec.file, this.work, {
-      parts: { onPart: (part, writer) => convert(part, writer), maxAhead: this.resources.threads + 1, ...(this.options.partBytes ? { partBytes: this.options.partBytes } : {}) },
-    });
+    const csv = await timed(`ingest.pass.${spec.name}`, () =>
+      readCsvFile(path, spec.file, this.work, {
+        parts: { onPart: (part, writer) => convert(part, writer), maxAhead: this.resources.threads + 1, ...(this.options.partBytes ? { partBytes: this.options.partBytes } : {}) },
+      }),
+    );
     const writer = csv.partWriter;
     if (fast) fast.parts = csv.parts?.length;
     if (fast) {
@@ -205,10 +208,13 @@ export class Curation {
       try {
         if (fast.failed) return;
         const select = partSelect({ ...fast.file, now, lastBenefitWeek }, part);
-        const rows = await this.queue.run(async (c) => {
+        const rows = await this.queue.run(async (c) => timed(`ingest.copy.${spec.name}`, async () => {
           const reader = await c.runAndReadAll(`COPY (${select}) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`);
-          return Number(reader.getRowObjectsJS()[0]?.Count ?? 0);
-        });
+          const written = Number(reader.getRowObjectsJS()[0]?.Count ?? 0);
+          // benefit_weeks: the rows where something changes, for spells and the duplicate rule, while the part is warm.
+          if (spec.name === 'benefit_weeks') await writeMarks(c, { path: out, rows: written }, this.marksPath(part.index));
+          return written;
+        }));
         fast.outputs[part.index] = { rows, path: out };
       } catch {
         // A value breaks a rule (or the reader stumbled): the line-exact path will say which.
@@ -237,8 +243,8 @@ export class Curation {
   private async settle(read: FileRead, context: { deliveryId: string; now: Date }): Promise<Settled> {
     const { spec, csv } = read;
     if (read.fast) {
-      await Promise.all(read.fast.copies);
-      const accepted = await this.acceptFast(read, read.fast, context);
+      await timed(`ingest.wait.${spec.name}`, () => Promise.all(read.fast!.copies));
+      const accepted = await timed(`ingest.checks.${spec.name}`, () => this.acceptFast(read, read.fast!, context));
       if (accepted) return accepted;
       this.log.info(`${spec.file}: kontrolleres linje for linje`, { file: spec.file });
     }
@@ -258,14 +264,14 @@ export class Curation {
     const relation = `read_parquet([${files.map(sqlString).join(', ')}], hive_partitioning = false)`;
     const count = async (sql: string) => Number((await this.main.runAndReadAll(sql)).getRowObjectsJS()[0]?.n ?? 0);
     try {
-      if ((await count(idCheckSql(spec, relation, this.personIds()))) > 0) return undefined;
+      if ((await timed(`ingest.idcheck.${spec.name}`, () => count(idCheckSql(spec, relation, this.personIds())))) > 0) return undefined;
       const key = weekKey(spec);
       const unique = key ? undefined : uniqueKeySql(spec, relation);
       if (unique && (await count(unique)) > 0) return undefined;
       let spells: Staged | undefined;
       if (key) {
         const spellsPath = join(this.work, 'staged', 'benefit_spells.parquet');
-        const streamed = await streamedSpells(this.queue, this.main, outputs, { marks: (k) => join(this.work, `marks-${k}.parquet`), spells: spellsPath });
+        const streamed = await timed('ingest.spells', () => streamedSpells(this.main, outputs.map((o, k) => ({ ...o, marks: this.marksPath(k) })), spellsPath));
         if (!streamed.inOrder) {
           // Not listed person by person, week by week: the exact check, and spells by a sort.
           if (await hasDuplicateWeeks(this.main, relation, key.owner, key.week)) return undefined;
@@ -288,6 +294,10 @@ export class Curation {
       this.log.info(`${spec.file}: hurtig kontrol fejlede (${(error as Error).name})`, { file: spec.file });
       return undefined;
     }
+  }
+
+  private marksPath(index: number): string {
+    return join(this.work, `marks-${String(index).padStart(5, '0')}.parquet`);
   }
 
   /** Derived tables made while settling (benefit_spells). */

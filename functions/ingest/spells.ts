@@ -1,7 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from '../engine/duckdbEngine.ts';
 import { typedSelect } from './curate.ts';
-import type { JobQueue } from './jobQueue.ts';
 
 /**
  * benefit_spells and the (person_id, week) duplicate rule in one streaming pass over the curated
@@ -19,7 +18,7 @@ export interface SpellsResult {
 }
 
 /** The rows of one part where person, status or week (+1) changes, plus its last row. */
-function marksSql(part: string, rows: number): string {
+export function marksSql(part: string, rows: number): string {
   return (
     `SELECT rn, person_id, status, week, prev_rn, prev_person, prev_status, prev_week FROM (` +
     `SELECT file_row_number AS rn, person_id, status, week, lag(file_row_number) OVER () AS prev_rn, lag(person_id) OVER () AS prev_person, ` +
@@ -28,46 +27,40 @@ function marksSql(part: string, rows: number): string {
   );
 }
 
-export async function streamedSpells(
-  queue: JobQueue,
-  main: DuckDBConnection,
-  parts: readonly { path: string; rows: number }[],
-  work: { marks: (index: number) => string; spells: string },
-): Promise<SpellsResult> {
+/** Writes a part's marks (marksSql) next to it; the conversion of the part does this right after writing it. */
+export async function writeMarks(db: DuckDBConnection, part: { path: string; rows: number }, marks: string): Promise<void> {
+  if (part.rows > 0) await db.run(`COPY (${marksSql(part.path, part.rows)}) TO ${sqlString(marks)} (FORMAT parquet)`);
+}
+
+/** The spells from every part's marks (written by writeMarks, in part order), or the verdict that the file is not in order. */
+export async function streamedSpells(main: DuckDBConnection, parts: readonly { path: string; rows: number; marks: string }[], spellsPath: string): Promise<SpellsResult> {
   const used = parts.filter((p) => p.rows > 0);
-  if (used.length === 0) return { inOrder: true, rows: await writeSpells(main, 'SELECT NULL AS person_id, NULL AS status, NULL AS week, NULL AS g WHERE false', 0, work.spells) };
-  await Promise.all(
-    used.map((part, k) => queue.run((c) => c.run(`COPY (${marksSql(part.path, part.rows)}) TO ${sqlString(work.marks(k))} (FORMAT parquet)`))),
-  );
+  if (used.length === 0) return { inOrder: true, rows: await writeSpells(main, 'SELECT NULL AS person_id, NULL AS status, NULL AS week, NULL AS g WHERE false', 0, spellsPath) };
+  const marks = (k: number) => `read_parquet(${sqlString(used[k]!.marks)})`;
+  // Within each part: the streaming window saw the rows in file order, and (person_id, week) increases.
+  const inside = used.map((_, k) => `SELECT count(*) FILTER (WHERE prev_rn <> rn - 1 OR NOT (person_id > prev_person OR (person_id = prev_person AND week > prev_week))) AS bad FROM ${marks(k)}`);
+  const [check] = (await main.runAndReadAll(`SELECT sum(bad) AS bad FROM (${inside.join(' UNION ALL ')})`)).getRowObjectsJS();
+  if (Number(check?.bad ?? 0) !== 0) return { inOrder: false };
+  // Across parts: a part's first row against the last row of the part before it.
+  type Row = { person_id: string; status: string; week: number };
+  const edge = async (k: number, rn: number): Promise<Row> => {
+    const [row] = (await main.runAndReadAll(`SELECT person_id, status, week FROM ${marks(k)} WHERE rn = ${rn}`)).getRowObjectsJS();
+    return { person_id: String(row!.person_id), status: String(row!.status), week: Number(row!.week) };
+  };
+  const continues: boolean[] = [false];
+  for (let k = 1; k < used.length; k++) {
+    const [last, first] = [await edge(k - 1, used[k - 1]!.rows - 1), await edge(k, 0)];
+    if (!(first.person_id > last.person_id || (first.person_id === last.person_id && first.week > last.week))) return { inOrder: false };
+    continues.push(first.person_id === last.person_id && first.status === last.status && first.week === last.week + 1);
+  }
   let offset = 0;
-  const marks = used.map((part, k) => {
-    const sql = `SELECT ${k} AS part, rn, ${offset} + rn AS g, rn = ${part.rows - 1} AS is_last, person_id, status, week, prev_rn, prev_person, prev_status, prev_week FROM read_parquet(${sqlString(work.marks(k))})`;
+  const starts = used.map((part, k) => {
+    const start = `(prev_rn IS NOT NULL AND (person_id <> prev_person OR status <> prev_status OR week <> prev_week + 1)) OR (rn = 0 AND ${!continues[k]})`;
+    const sql = `SELECT person_id, status, week, ${offset} + rn AS g FROM ${marks(k)} WHERE ${start}`;
     offset += part.rows;
     return sql;
   });
-  const total = offset;
-  const m = `(${marks.join(' UNION ALL ')})`;
-  // The row before a part's first row is the last row of the part before it.
-  const withPrev =
-    `SELECT f.part, f.rn, f.g, f.person_id, f.status, f.week, ` +
-    `CASE WHEN f.rn = 0 THEN l.person_id ELSE f.prev_person END AS pp, CASE WHEN f.rn = 0 THEN l.status ELSE f.prev_status END AS ps, ` +
-    `CASE WHEN f.rn = 0 THEN l.week ELSE f.prev_week END AS pw, f.rn = 0 OR f.prev_rn = f.rn - 1 AS in_order ` +
-    `FROM ${m} f LEFT JOIN ${m} l ON f.rn = 0 AND l.part = f.part - 1 AND l.is_last`;
-  await main.run(`CREATE OR REPLACE TEMP TABLE spell_marks AS ${withPrev}`);
-  const [check] = (
-    await main.runAndReadAll(
-      `SELECT count(*) FILTER (WHERE NOT in_order) AS out_of_order, ` +
-        `count(*) FILTER (WHERE pp IS NOT NULL AND NOT (person_id > pp OR (person_id = pp AND week > pw))) AS unsorted FROM spell_marks`,
-    )
-  ).getRowObjectsJS();
-  if (Number(check?.out_of_order) !== 0 || Number(check?.unsorted) !== 0) {
-    await main.run('DROP TABLE IF EXISTS spell_marks');
-    return { inOrder: false };
-  }
-  const starts = `SELECT person_id, status, week, g FROM spell_marks WHERE pp IS NULL OR person_id <> pp OR status <> ps OR week <> pw + 1`;
-  const rows = await writeSpells(main, starts, total, work.spells);
-  await main.run('DROP TABLE IF EXISTS spell_marks');
-  return { inOrder: true, rows };
+  return { inOrder: true, rows: await writeSpells(main, starts.join(' UNION ALL '), offset, spellsPath) };
 }
 
 /** A spell runs from its start row to the row before the next start: as many weeks as rows. */

@@ -7,6 +7,7 @@ import type { Draft } from './draft.ts';
 import { formatDate, joinDanish } from './format.ts';
 import { reportView, type KpiView, type PublicationView, type ReportView } from './model.ts';
 import { parseCommentary, type Commentary } from './commentary.ts';
+import { timed } from '../timing.ts';
 import { buildCommitteePackage } from './committeePackage.ts';
 import { renderChart, svgMarkup } from './render.ts';
 import { Embed } from './report/Embed.tsx';
@@ -86,13 +87,15 @@ export async function renderPublication(draft: Draft, publication: Publication, 
   // Printed once, from the report as its own revision folder shows it, and copied wherever it goes.
   const printed = isDraft ? 'preview' : 'revision';
   const reportUrl = context.reportsUrl ? `${context.reportsUrl.replace(/\/+$/, '')}/${results.quarter}/` : 'index.html';
-  const committee = await buildCommitteePackage({
-    report: viewAt(printed),
-    html: String(index(printed).body),
-    charts,
-    reportUrl,
-    ...(isDraft ? { draftNotice: DRAFT_LABEL } : {}),
-  });
+  const committee = await timed('publish.package', () =>
+    buildCommitteePackage({
+      report: viewAt(printed),
+      html: String(index(printed).body),
+      charts,
+      reportUrl,
+      ...(isDraft ? { draftNotice: DRAFT_LABEL } : {}),
+    }),
+  );
   files.push({ name: 'rapport.pdf', body: committee.pdf, contentType: 'application/pdf' });
   files.push({ name: 'opfoelgningsnotat.docx', body: committee.note, contentType: DOCX });
   return { files, results, index };
