@@ -120,7 +120,8 @@ export function svgMarkup(chart: RenderedChart, text: ChartText, options: { inli
     : '';
   return (
     `<svg${xmlns} role="img" aria-labelledby="${titleId}" aria-describedby="${descId}" width="${chart.width}" height="${height}" ` +
-    `viewBox="0 0 ${chart.width} ${height}" font-family="${escapeXml(FONT_STACK)}" font-size="${FONT_SIZE}" fill="${chartTheme.palette.text}">` +
+    // Inline, the chart takes the page's font (the same stack, set on <html>): 19 copies of it were 2 KB of the report.
+    `viewBox="0 0 ${chart.width} ${height}"${options.inline ? '' : ` font-family="${escapeXml(FONT_STACK)}"`} font-size="${FONT_SIZE}" fill="${chartTheme.palette.text}">` +
     `<title id="${titleId}">${escapeXml(options.stamp ? `${options.stamp}: ${text.title}` : text.title)}</title><desc id="${descId}">${escapeXml(text.description)}</desc>` +
     `${stamp}${chart.body}${options.stamp ? '</g>' : ''}</svg>`
   );
