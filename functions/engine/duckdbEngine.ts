@@ -24,11 +24,18 @@ export class DuckDbEngine implements Engine {
   readonly name = 'duckdb' as const;
   private stagingDir: string | undefined;
 
+  /** Connections not running a query; query() takes one, so queries can run side by side. */
+  private readonly idle: DuckDBConnection[] = [];
+  private readonly waiting: ((connection: DuckDBConnection) => void)[] = [];
+
   private constructor(
+    private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly store: Store | undefined,
     private readonly spillDir: string,
-  ) {}
+  ) {
+    this.idle.push(connection);
+  }
 
   static async open(store?: Store, options: { resources?: EngineResources } = {}): Promise<DuckDbEngine> {
     const spillDir = await mkdtemp(join(tmpdir(), 'pejlemaerke-duckdb-'));
@@ -36,8 +43,30 @@ export class DuckDbEngine implements Engine {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     await applyResources(connection, resources);
-    return new DuckDbEngine(connection, store, spillDir);
+    return new DuckDbEngine(instance, connection, store, spillDir);
   }
+
+  /** A free connection (a new one while fewer than `concurrency` exist), returned by the callback's end. */
+  private async withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    let connection = this.idle.pop();
+    if (!connection) {
+      if (this.opened < DuckDbEngine.concurrency) {
+        this.opened++;
+        connection = await this.instance.connect();
+      } else connection = await new Promise<DuckDBConnection>((resolve) => this.waiting.push(resolve));
+    }
+    try {
+      return await work(connection);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(connection);
+      else this.idle.push(connection);
+    }
+  }
+
+  private opened = 1;
+  /** Queries that may run at once (each with the instance's threads). */
+  static concurrency = 2;
 
   async useSnapshot(snapshot: string): Promise<void> {
     if (!this.store) throw new Error('DuckDbEngine.useSnapshot needs a store');
@@ -62,11 +91,11 @@ export class DuckDbEngine implements Engine {
 
   /** Run statements that return nothing of interest (DDL, COPY). */
   async exec(sql: string): Promise<void> {
-    await this.connection.run(sql);
+    await this.withConnection((c) => c.run(sql));
   }
 
   async query(sql: string): Promise<SqlRow[]> {
-    const reader = await this.connection.runAndReadAll(sql);
+    const reader = await this.withConnection((c) => c.runAndReadAll(sql));
     return reader.getRowObjectsJS().map((row) => {
       const out: SqlRow = {};
       for (const [name, value] of Object.entries(row)) out[name] = toSqlValue(value);
@@ -75,7 +104,7 @@ export class DuckDbEngine implements Engine {
   }
 
   async close(): Promise<void> {
-    this.connection.closeSync();
+    for (const c of new Set([this.connection, ...this.idle])) c.closeSync();
     if (this.stagingDir) await rm(this.stagingDir, { recursive: true, force: true });
     await rm(this.spillDir, { recursive: true, force: true });
   }

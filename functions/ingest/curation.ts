@@ -22,7 +22,7 @@ import { spellsFromWeeksSql } from './derived.ts';
 import { fastPathTypesSql, idCheckSql, partSelect, uniqueKeySql, type FastPathFile } from './fastPath.ts';
 import { JobQueue } from './jobQueue.ts';
 import type { Part, PartWriter } from './parts.ts';
-import { streamedSpells, writeMarks } from './spells.ts';
+import { partSpells, stitchSpells, type PartSpells } from './spells.ts';
 import { timed } from '../timing.ts';
 
 /**
@@ -70,6 +70,8 @@ interface FastState {
   copies: Promise<void>[];
   /** Rows and staged file per part index. */
   outputs: { rows: number; path: string }[];
+  /** benefit_weeks: each part's spells, written with the part. */
+  spells: PartSpells[];
 }
 
 interface FileRead {
@@ -140,11 +142,21 @@ export class Curation {
   private readonly pending: Promise<unknown>[] = [];
   private readonly states: FastState[] = [];
 
-  /** The delivery is not the one its manifest describes: conversions not yet begun are skipped. */
+  /** The delivery is not the one its manifest describes: conversions and checks not yet begun are skipped. */
   cancel(): void {
+    this.cancelled = true;
     for (const state of this.states) state.failed = true;
     this.benefitWeeks.resolve(undefined);
   }
+
+  private cancelled = false;
+  /**
+   * Each file is settled as soon as it has been read and converted, one after the other in
+   * contract order (persons first: the others' person ids are checked against it), while later
+   * files are still being read and converted.
+   */
+  private chain: Promise<void> = Promise.resolve();
+  private chainError: unknown;
 
   async close(): Promise<void> {
     this.cancel();
@@ -155,11 +167,12 @@ export class Curation {
   }
 
   /** Reads one delivered extract once; its parts are converted while the rest is still being read. */
-  async read(spec: ExtractSpec, path: string, now: Date): Promise<CsvFile> {
+  async read(spec: ExtractSpec, path: string, context: { deliveryId: string; now: Date }): Promise<CsvFile> {
+    const { now } = context;
     const peeked = await peekHeader(path);
     const eligible = !this.options.lineExactOnly && peeked && checkHeader(peeked.header, spec).problems.length === 0 && !peeked.header.some(looksLikeCpr);
     const fast: FastState | undefined = eligible
-      ? { file: { spec, delimiter: peeked.delimiter, columnIndex: checkHeader(peeked.header, spec).columnIndex }, failed: false, copies: [], outputs: [] }
+      ? { file: { spec, delimiter: peeked.delimiter, columnIndex: checkHeader(peeked.header, spec).columnIndex }, failed: false, copies: [], outputs: [], spells: [] }
       : undefined;
     if (fast) this.states.push(fast);
     // A running offer ends with the last week of benefit_weeks; without that file it ends nowhere.
@@ -183,7 +196,17 @@ export class Curation {
     } else {
       for (const part of csv.parts ?? []) await writer?.release(part);
     }
-    this.reads.set(spec.name, { spec, path, csv, ...(fast ? { fast } : {}) });
+    const read: FileRead = { spec, path, csv, ...(fast ? { fast } : {}) };
+    this.reads.set(spec.name, read);
+    this.chain = this.chain.then(async () => {
+      if (this.cancelled || this.chainError !== undefined) return;
+      try {
+        this.settled.set(spec.name, await this.settle(read, context));
+      } catch (error) {
+        this.chainError = error;
+      }
+    });
+    this.pending.push(this.chain);
     if (spec.name === 'benefit_weeks') {
       // Offers' conversion waits for this: settle it as soon as the parts are converted.
       const copies = fast ? Promise.all(fast.copies) : Promise.resolve([]);
@@ -211,8 +234,8 @@ export class Curation {
         const rows = await this.queue.run(async (c) => timed(`ingest.copy.${spec.name}`, async () => {
           const reader = await c.runAndReadAll(`COPY (${select}) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`);
           const written = Number(reader.getRowObjectsJS()[0]?.Count ?? 0);
-          // benefit_weeks: the rows where something changes, for spells and the duplicate rule, while the part is warm.
-          if (spec.name === 'benefit_weeks') await writeMarks(c, { path: out, rows: written }, this.marksPath(part.index));
+          // benefit_weeks: the part's spells (and whether it is in order), while it is warm.
+          if (spec.name === 'benefit_weeks') fast.spells[part.index] = await partSpells(c, { path: out, rows: written, index: part.index }, this.spellsPath(part.index));
           return written;
         }));
         fast.outputs[part.index] = { rows, path: out };
@@ -227,16 +250,11 @@ export class Curation {
     this.pending.push(job);
   }
 
-  /** Settles every delivered extract in contract order; absent ones are left to the caller. */
-  async settleAll(context: { deliveryId: string; now: Date }): Promise<Map<ExtractName, Settled>> {
-    for (const spec of EXTRACT_LIST) {
-      const read = this.reads.get(spec.name);
-      if (!read) {
-        if (spec.name === 'benefit_weeks') this.benefitWeeks.resolve(null);
-        continue;
-      }
-      this.settled.set(spec.name, await this.settle(read, context));
-    }
+  /** Every read extract, settled in contract order; absent ones are left to the caller. */
+  async settleAll(): Promise<Map<ExtractName, Settled>> {
+    if (!this.reads.has('benefit_weeks')) this.benefitWeeks.resolve(null);
+    await this.chain;
+    if (this.chainError !== undefined) throw this.chainError;
     return this.settled;
   }
 
@@ -270,13 +288,13 @@ export class Curation {
       if (unique && (await count(unique)) > 0) return undefined;
       let spells: Staged | undefined;
       if (key) {
-        const spellsPath = join(this.work, 'staged', 'benefit_spells.parquet');
-        const streamed = await timed('ingest.spells', () => streamedSpells(this.main, outputs.map((o, k) => ({ ...o, marks: this.marksPath(k) })), spellsPath));
-        if (!streamed.inOrder) {
+        const stitched = await timed('ingest.spells', () => stitchSpells(this.queue, Array.from({ length: outputs.length }, (_, k) => fast.spells[k]!), (k) => this.spellsPath(k, 'stitched')));
+        if (!stitched.inOrder) {
           // Not listed person by person, week by week: the exact check, and spells by a sort.
           if (await hasDuplicateWeeks(this.main, relation, key.owner, key.week)) return undefined;
+          const spellsPath = join(this.work, 'staged', 'benefit_spells.parquet');
           spells = { files: [spellsPath], rows: await writeParquet(this.main, spellsFromWeeksSql(relation), spellsPath) };
-        } else spells = { files: [spellsPath], rows: streamed.rows! };
+        } else spells = { files: stitched.files!, rows: stitched.rows! };
       }
       const validated: ValidatedExtract = {
         spec,
@@ -296,8 +314,8 @@ export class Curation {
     }
   }
 
-  private marksPath(index: number): string {
-    return join(this.work, `marks-${String(index).padStart(5, '0')}.parquet`);
+  private spellsPath(index: number, kind: 'part' | 'stitched' = 'part'): string {
+    return join(this.work, 'staged', `benefit_spells-${kind}-${String(index).padStart(5, '0')}.parquet`);
   }
 
   /** Derived tables made while settling (benefit_spells). */

@@ -100,7 +100,7 @@ export async function ingest(store: Store, options: IngestOptions): Promise<Inge
         const spec = extractForFile(name);
         let digest: Pick<FileDigest, 'sha256' | 'rows'>;
         if (curation && matching && spec) {
-          const csv = await curation.read(spec, path, now);
+          const csv = await curation.read(spec, path, { deliveryId, now });
           digest = { sha256: csv.sha256, rows: csv.manifestRows };
         } else digest = await digestFile(path);
         digests.set(name, digest);
@@ -161,7 +161,7 @@ async function validateAndCurate(
   },
 ): Promise<IngestResult> {
   const { log, deliveryId, work, snapshot, warn, warnings, now } = context;
-  const settled = await curation.settleAll({ deliveryId, now });
+  const settled = await curation.settleAll();
   const accepted: ValidatedExtract[] = [];
   const rejected: ValidationReport[] = [];
   const staged = new Map<CuratedTable, Staged>();
