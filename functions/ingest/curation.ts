@@ -142,6 +142,11 @@ export class Curation {
   private readonly pending: Promise<unknown>[] = [];
   private readonly states: FastState[] = [];
 
+  /** Runs DuckDB work on a free connection (the snapshot's small tables are written side by side). */
+  run<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.queue.run(work);
+  }
+
   /** The delivery is not the one its manifest describes: conversions and checks not yet begun are skipped. */
   cancel(): void {
     this.cancelled = true;
@@ -151,12 +156,14 @@ export class Curation {
 
   private cancelled = false;
   /**
-   * Each file is settled as soon as it has been read and converted, one after the other in
-   * contract order (persons first: the others' person ids are checked against it), while later
-   * files are still being read and converted.
+   * Each file is settled as soon as it has been read and converted, while later files are still
+   * being read and converted: its checks run on a free connection, after persons (whose ids the
+   * others are checked against). The line-exact path runs on the main connection, one file at a
+   * time, in contract order.
    */
-  private chain: Promise<void> = Promise.resolve();
-  private chainError: unknown;
+  private readonly settling = new Map<ExtractName, Promise<Settled | undefined>>();
+  private lineExactTurn: Promise<unknown> = Promise.resolve();
+  private settleError: unknown;
 
   async close(): Promise<void> {
     this.cancel();
@@ -198,15 +205,21 @@ export class Curation {
     }
     const read: FileRead = { spec, path, csv, ...(fast ? { fast } : {}) };
     this.reads.set(spec.name, read);
-    this.chain = this.chain.then(async () => {
-      if (this.cancelled || this.chainError !== undefined) return;
+    const persons = spec.name === 'persons' ? undefined : this.settling.get('persons');
+    const settling = (async () => {
+      if (spec.referencesPersons) await persons;
+      if (this.cancelled || this.settleError !== undefined) return undefined;
       try {
-        this.settled.set(spec.name, await this.settle(read, context));
+        const settled = await this.settle(read, context);
+        this.settled.set(spec.name, settled);
+        return settled;
       } catch (error) {
-        this.chainError = error;
+        this.settleError ??= error;
+        return undefined;
       }
-    });
-    this.pending.push(this.chain);
+    })();
+    this.settling.set(spec.name, settling);
+    this.pending.push(settling);
     if (spec.name === 'benefit_weeks') {
       // Offers' conversion waits for this: settle it as soon as the parts are converted.
       const copies = fast ? Promise.all(fast.copies) : Promise.resolve([]);
@@ -253,8 +266,8 @@ export class Curation {
   /** Every read extract, settled in contract order; absent ones are left to the caller. */
   async settleAll(): Promise<Map<ExtractName, Settled>> {
     if (!this.reads.has('benefit_weeks')) this.benefitWeeks.resolve(null);
-    await this.chain;
-    if (this.chainError !== undefined) throw this.chainError;
+    await Promise.all(this.settling.values());
+    if (this.settleError !== undefined) throw this.settleError;
     return this.settled;
   }
 
@@ -266,7 +279,13 @@ export class Curation {
       if (accepted) return accepted;
       this.log.info(`${spec.file}: kontrolleres linje for linje`, { file: spec.file });
     }
-    return this.lineExact(read, context);
+    // One file at a time on the main connection, in contract order (offers after benefit_weeks' last week is known).
+    const turn = this.lineExactTurn.then(async () => {
+      if (spec.name === 'offers') await this.settling.get('benefit_weeks');
+      return this.lineExact(read, context);
+    });
+    this.lineExactTurn = turn.catch(() => undefined);
+    return turn;
   }
 
   /** The converted file, if it passes the checks that need the whole file; undefined otherwise. */
@@ -280,20 +299,24 @@ export class Curation {
     if (rows !== csv.dataRows) return undefined;
     const files = outputs.map((o) => o.path);
     const relation = `read_parquet([${files.map(sqlString).join(', ')}], hive_partitioning = false)`;
-    const count = async (sql: string) => Number((await this.main.runAndReadAll(sql)).getRowObjectsJS()[0]?.n ?? 0);
+    const count = (sql: string) => this.queue.run(async (c) => Number((await c.runAndReadAll(sql)).getRowObjectsJS()[0]?.n ?? 0));
     try {
-      if ((await timed(`ingest.idcheck.${spec.name}`, () => count(idCheckSql(spec, relation, this.personIds())))) > 0) return undefined;
       const key = weekKey(spec);
       const unique = key ? undefined : uniqueKeySql(spec, relation);
-      if (unique && (await count(unique)) > 0) return undefined;
+      // The checks on the whole file, side by side on free connections.
+      const [badIds, repeated, stitched] = await Promise.all([
+        timed(`ingest.idcheck.${spec.name}`, () => count(idCheckSql(spec, relation, this.personIds()))),
+        unique ? count(unique) : Promise.resolve(0),
+        key ? timed('ingest.spells', () => stitchSpells(this.queue, Array.from({ length: outputs.length }, (_, k) => fast.spells[k]!), (k) => this.spellsPath(k, 'stitched'))) : undefined,
+      ]);
+      if (badIds > 0 || repeated > 0) return undefined;
       let spells: Staged | undefined;
-      if (key) {
-        const stitched = await timed('ingest.spells', () => stitchSpells(this.queue, Array.from({ length: outputs.length }, (_, k) => fast.spells[k]!), (k) => this.spellsPath(k, 'stitched')));
+      if (key && stitched) {
         if (!stitched.inOrder) {
           // Not listed person by person, week by week: the exact check, and spells by a sort.
-          if (await hasDuplicateWeeks(this.main, relation, key.owner, key.week)) return undefined;
+          if (await this.queue.run((c) => hasDuplicateWeeks(c, relation, key.owner, key.week))) return undefined;
           const spellsPath = join(this.work, 'staged', 'benefit_spells.parquet');
-          spells = { files: [spellsPath], rows: await writeParquet(this.main, spellsFromWeeksSql(relation), spellsPath) };
+          spells = { files: [spellsPath], rows: await this.queue.run((c) => writeParquet(c, spellsFromWeeksSql(relation), spellsPath)) };
         } else spells = { files: stitched.files!, rows: stitched.rows! };
       }
       const validated: ValidatedExtract = {

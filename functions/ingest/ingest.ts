@@ -199,8 +199,8 @@ async function validateAndCurate(
     return { status: 'rejected', rejected, warnings };
   }
   for (const [table, derived] of curation.derived) staged.set(table, derived);
-  const weeks = await weekRange(curation.main, staged.get('benefit_weeks'));
-  const tables = await writeSnapshot(curation.main, store, snapshot, { staged, work });
+  const weeks = await curation.run((db) => weekRange(db, staged.get('benefit_weeks')));
+  const tables = await writeSnapshot(curation, store, snapshot, { staged, work, weeks });
   const manifest: SnapshotManifest = {
     snapshot,
     contractVersion: CONTRACT_VERSION,
@@ -240,14 +240,17 @@ async function weekRange(db: DuckDBConnection, weeks: Staged | undefined): Promi
 }
 
 /** ISO years of the earliest and latest week any curated extract mentions (dates by their week). */
-async function dataIsoYears(db: DuckDBConnection, staged: ReadonlyMap<CuratedTable, Staged>): Promise<[number, number] | undefined> {
+async function dataIsoYears(
+  db: DuckDBConnection,
+  staged: ReadonlyMap<CuratedTable, Staged>,
+  weeks: { first: number | null; last: number | null },
+): Promise<[number, number] | undefined> {
   const ranges: Partial<Record<CuratedTable, string[]>> = {
-    benefit_weeks: ['week'],
     persons: ['arrival_week'],
     offers: ['start_week', 'week_of_date(end_date)'],
     company_contacts: ['week_of_date(contact_date)'],
   };
-  const parts: string[] = [];
+  const parts: string[] = weeks.first === null ? [] : [`SELECT ${weeks.first} AS lo, ${weeks.last} AS hi`];
   for (const [table, expressions] of Object.entries(ranges) as [CuratedTable, string[]][]) {
     const files = staged.get(table)?.files;
     if (!files || files.length === 0) continue;
@@ -269,28 +272,36 @@ export function curatedKeys(table: CuratedTable, snapshot: string, count: number
 
 /** Staged tables, derived tables, empty tables for absent extracts and the calendar, under the snapshot's keys. */
 async function writeSnapshot(
-  db: DuckDBConnection,
+  curation: Curation,
   store: Store,
   snapshot: string,
-  { staged, work }: { staged: Map<CuratedTable, Staged>; work: string },
+  { staged, work, weeks }: { staged: Map<CuratedTable, Staged>; work: string; weeks: { first: number | null; last: number | null } },
 ): Promise<SnapshotManifest['tables']> {
-  const years = await dataIsoYears(db, staged);
-  const tables: SnapshotManifest['tables'] = {};
-  for (const table of CURATED_TABLES) {
-    let file = staged.get(table);
-    if (!file) {
+  const years = await curation.run((db) => dataIsoYears(db, staged, weeks));
+  // The small tables are written side by side, then every table's files are stored.
+  const files = await Promise.all(
+    CURATED_TABLES.map(async (table): Promise<Staged> => {
+      const file = staged.get(table);
+      if (file) return file;
       const path = join(work, 'staged', `${table}.parquet`);
       const select = table === 'calendar' && years ? calendarSql(years[0], years[1]) : (LOOKUP_SQL[table]?.() ?? emptySql(table));
-      file = { files: [path], rows: await writeParquet(db, select, path) };
-    }
-    const tableKeys = curatedKeys(table, snapshot, file.files.length);
-    // A snapshot folder holds exactly its files: Athena reads every file in it.
-    const others = (await store.list(keys.curatedPrefix(table, snapshot))).map((o) => o.key).filter((key) => !tableKeys.includes(key));
-    if (others.length > 0) {
-      throw new Error(`${keys.curatedPrefix(table, snapshot)} indeholder filer fra en anden kuratering (${others.join(', ')}); flyt mappen væk, og kør igen.`);
-    }
-    for (const [i, key] of tableKeys.entries()) await store.putFile(key, file.files[i]!, 'application/vnd.apache.parquet');
-    tables[table] = { key: tableKeys[0]!, files: tableKeys, rows: file.rows };
-  }
-  return tables;
+      return { files: [path], rows: await curation.run((db) => writeParquet(db, select, path)) };
+    }),
+  );
+  const tables: SnapshotManifest['tables'] = {};
+  await Promise.all(
+    CURATED_TABLES.map(async (table, t) => {
+      const file = files[t]!;
+      const tableKeys = curatedKeys(table, snapshot, file.files.length);
+      // A snapshot folder holds exactly its files: Athena reads every file in it.
+      const others = (await store.list(keys.curatedPrefix(table, snapshot))).map((o) => o.key).filter((key) => !tableKeys.includes(key));
+      if (others.length > 0) {
+        throw new Error(`${keys.curatedPrefix(table, snapshot)} indeholder filer fra en anden kuratering (${others.join(', ')}); flyt mappen væk, og kør igen.`);
+      }
+      for (const [i, key] of tableKeys.entries()) await store.putFile(key, file.files[i]!, 'application/vnd.apache.parquet');
+      tables[table] = { key: tableKeys[0]!, files: tableKeys, rows: file.rows };
+    }),
+  );
+  // In schema order, as the record has always listed them.
+  return Object.fromEntries(CURATED_TABLES.map((table) => [table, tables[table]!]));
 }
