@@ -8,6 +8,9 @@ import { DEFAULT_MEMORY_BOUND, formatSize, MEMORY_ENV, parseSize } from '../engi
 import { benchData } from './benchData.ts';
 import { RESULT_PREFIX, type BareResult, type PipelineResult } from './results.ts';
 import { count, figureTable, seconds, type Figure } from './figures.ts';
+import { ATHENA_USD_PER_TB, scanEstimates } from './scanBytes.ts';
+import { DEFAULT_KPIS_DIR } from '../cli/paths.ts';
+import { LocalStore } from '../store/localStore.ts';
 
 /**
  * `npm run bench`: the pipeline on the demo extracts against DuckDB's bare CSV→Parquet
@@ -207,5 +210,36 @@ if (values.scale) {
   const stages = values.stages === 'ingest' || (values.stages === undefined && large) ? 'ingest' : 'all';
   const size = await measure(scale, pairsOption ?? (large ? 1 : 3), stages, rows === undefined ? '.' : `rows-${rows}`);
   process.stdout.write(`\n${figureTable(summary(size, stages))}\n`);
-  if (stages === 'all' && rows === undefined) process.stdout.write(`\nReport: ${join(root, 'out', 'reports', QUARTER, 'index.html')}\n`);
+  if (stages === 'all' && rows === undefined) {
+    process.stdout.write(`\nReport: ${join(root, 'out', 'reports', QUARTER, 'index.html')}\n`);
+    await printScan(join(root, 'out'), size);
+  }
+}
+
+/** Curated bytes per row and what Athena would scan per KPI on this snapshot (docs/scale.md). */
+async function printScan(storeDir: string, size: SizeResult): Promise<void> {
+  const pipeline = size.pairs[0]!.pipeline;
+  const snapshot = Object.keys(pipeline.curated)[0]?.match(/snapshot=([0-9a-f]{16})/)?.[1];
+  if (!snapshot) return;
+  const { estimates, columnBytes } = await scanEstimates(new LocalStore(storeDir), snapshot, DEFAULT_KPIS_DIR);
+  process.stdout.write('\nCurated Parquet by table (compressed column chunks)\n');
+  for (const [table, columns] of Object.entries(columnBytes)) {
+    const bytes = Object.values(columns).reduce((a, b) => a + b, 0);
+    const cols = Object.entries(columns).map(([c, b]) => `${c} ${(b / 1024).toFixed(0)}K`).join(', ');
+    process.stdout.write(`  ${table.padEnd(18)} ${(bytes / 2 ** 20).toFixed(2).padStart(7)} MiB  ${cols}\n`);
+  }
+  const bwBytes = Object.values(columnBytes.benefit_weeks ?? {}).reduce((a, b) => a + b, 0);
+  process.stdout.write(`  benefit_weeks: ${(bwBytes / size.rows).toFixed(3)} bytes per person-week\n`);
+  process.stdout.write('\nAthena bytes scanned per KPI (columns the SQL names, each table read once per reference)\n');
+  let total = 0;
+  let billed = 0;
+  for (const e of estimates) {
+    total += e.bytes;
+    billed += e.billedBytes;
+    process.stdout.write(`  ${e.kpi.padEnd(36)} ${(e.bytes / 2 ** 20).toFixed(2).padStart(7)} MiB  ${e.tables.join(', ')}\n`);
+  }
+  const usd = (bytes: number) => (bytes / 1e12) * ATHENA_USD_PER_TB;
+  process.stdout.write(
+    `  all KPIs: ${(total / 2 ** 20).toFixed(1)} MiB scanned, ${(billed / 1e6).toFixed(0)} MB billed (10 MB minimum per query) = $${usd(billed).toFixed(5)} per run\n`,
+  );
 }
