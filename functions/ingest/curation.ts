@@ -72,6 +72,8 @@ interface FastState {
   outputs: { rows: number; path: string }[];
   /** benefit_weeks: each part's spells, written with the part. */
   spells: PartSpells[];
+  /** benefit_weeks: each part's last week (from the Parquet's statistics). */
+  lastWeeks: (number | null)[];
 }
 
 interface FileRead {
@@ -179,7 +181,7 @@ export class Curation {
     const peeked = await peekHeader(path);
     const eligible = !this.options.lineExactOnly && peeked && checkHeader(peeked.header, spec).problems.length === 0 && !peeked.header.some(looksLikeCpr);
     const fast: FastState | undefined = eligible
-      ? { file: { spec, delimiter: peeked.delimiter, columnIndex: checkHeader(peeked.header, spec).columnIndex }, failed: false, copies: [], outputs: [], spells: [] }
+      ? { file: { spec, delimiter: peeked.delimiter, columnIndex: checkHeader(peeked.header, spec).columnIndex }, failed: false, copies: [], outputs: [], spells: [], lastWeeks: [] }
       : undefined;
     if (fast) this.states.push(fast);
     // A running offer ends with the last week of benefit_weeks; without that file it ends nowhere.
@@ -223,11 +225,12 @@ export class Curation {
     if (spec.name === 'benefit_weeks') {
       // Offers' conversion waits for this: settle it as soon as the parts are converted.
       const copies = fast ? Promise.all(fast.copies) : Promise.resolve([]);
-      const settledWeek = copies.then(async () => {
+      const settledWeek = copies.then(() => {
         if (!fast || fast.failed || fast.parts === undefined) return this.benefitWeeks.resolve(undefined);
-        const files = Array.from({ length: fast.parts }, (_, i) => fast.outputs[i]?.path);
-        if (files.some((f) => f === undefined)) return this.benefitWeeks.resolve(undefined);
-        this.benefitWeeks.resolve(await this.queue.run((c) => lastWeekOf(c, files as string[])).catch(() => undefined));
+        const weeks = Array.from({ length: fast.parts }, (_, i) => fast.lastWeeks[i]);
+        if (weeks.some((w) => w === undefined)) return this.benefitWeeks.resolve(undefined);
+        const known = weeks.filter((w): w is number => w !== null);
+        this.benefitWeeks.resolve(known.length > 0 ? Math.max(...known) : null);
       });
       this.pending.push(settledWeek);
     }
@@ -248,7 +251,10 @@ export class Curation {
           const reader = await c.runAndReadAll(`COPY (${select}) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`);
           const written = Number(reader.getRowObjectsJS()[0]?.Count ?? 0);
           // benefit_weeks: the part's spells (and whether it is in order), while it is warm.
-          if (spec.name === 'benefit_weeks') fast.spells[part.index] = await partSpells(c, { path: out, rows: written, index: part.index }, this.spellsPath(part.index));
+          if (spec.name === 'benefit_weeks') {
+            fast.spells[part.index] = await partSpells(c, { path: out, rows: written, index: part.index }, this.spellsPath(part.index));
+            fast.lastWeeks[part.index] = (await weekRangeOf(c, [out])).last;
+          }
           return written;
         }));
         fast.outputs[part.index] = { rows, path: out };
@@ -379,13 +385,21 @@ export class Curation {
 
   private async settledLastWeek(): Promise<number | null> {
     const weeks = this.settled.get('benefit_weeks')?.staged;
-    return weeks ? lastWeekOf(this.main, weeks.files) : null;
+    return weeks ? (await weekRangeOf(this.main, weeks.files)).last : null;
   }
 }
 
-/** The last week in curated benefit_weeks files, null when they have no rows. */
-export async function lastWeekOf(db: DuckDBConnection, files: readonly string[]): Promise<number | null> {
-  if (files.length === 0) return null;
-  const [row] = (await db.runAndReadAll(`SELECT max(week) AS w FROM read_parquet([${files.map(sqlString).join(', ')}], hive_partitioning = false)`)).getRowObjectsJS();
-  return row?.w === null || row?.w === undefined ? null : Number(row.w);
+/**
+ * First and last week in curated benefit_weeks files (null when they have no rows), from the
+ * Parquet footers' statistics: no data is read.
+ */
+export async function weekRangeOf(db: DuckDBConnection, files: readonly string[]): Promise<{ first: number | null; last: number | null }> {
+  if (files.length === 0) return { first: null, last: null };
+  const [row] = (
+    await db.runAndReadAll(
+      `SELECT min(CAST(stats_min_value AS INTEGER)) AS lo, max(CAST(stats_max_value AS INTEGER)) AS hi FROM parquet_metadata([${files.map(sqlString).join(', ')}]) WHERE path_in_schema = 'week'`,
+    )
+  ).getRowObjectsJS();
+  const value = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return { first: value(row?.lo), last: value(row?.hi) };
 }

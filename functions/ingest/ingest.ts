@@ -18,7 +18,7 @@ import { digestFile, type FileDigest } from '../deliveries/digest.ts';
 import { weekInfo } from '../calendar/isoWeek.ts';
 import { codeVersion } from '../version.ts';
 import { calendarSql, emptySql, writeParquet } from './curate.ts';
-import { Curation, type CurationOptions, type Staged } from './curation.ts';
+import { Curation, weekRangeOf, type CurationOptions, type Staged } from './curation.ts';
 import { LOOKUP_SQL } from './derived.ts';
 import { readSnapshotManifest, snapshotId, type SnapshotManifest } from './snapshot.ts';
 
@@ -199,7 +199,7 @@ async function validateAndCurate(
     return { status: 'rejected', rejected, warnings };
   }
   for (const [table, derived] of curation.derived) staged.set(table, derived);
-  const weeks = await curation.run((db) => weekRange(db, staged.get('benefit_weeks')));
+  const weeks = await curation.run((db) => weekRangeOf(db, staged.get('benefit_weeks')?.files ?? []));
   const tables = await writeSnapshot(curation, store, snapshot, { staged, work, weeks });
   const manifest: SnapshotManifest = {
     snapshot,
@@ -231,13 +231,6 @@ function missingReport(spec: ExtractSpec): ValidationReport {
 }
 
 const parquetList = (files: readonly string[]) => `read_parquet([${files.map(sqlString).join(', ')}], hive_partitioning = false)`;
-
-/** First and last week index in curated benefit_weeks, null when it has no rows. */
-async function weekRange(db: DuckDBConnection, weeks: Staged | undefined): Promise<{ first: number | null; last: number | null }> {
-  if (!weeks || weeks.files.length === 0) return { first: null, last: null };
-  const [row] = (await db.runAndReadAll(`SELECT min(week) AS lo, max(week) AS hi FROM ${parquetList(weeks.files)}`)).getRowObjectsJS();
-  return { first: row?.lo === null || row?.lo === undefined ? null : Number(row.lo), last: row?.hi === null || row?.hi === undefined ? null : Number(row.hi) };
-}
 
 /** ISO years of the earliest and latest week any curated extract mentions (dates by their week). */
 async function dataIsoYears(
