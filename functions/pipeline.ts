@@ -1,3 +1,4 @@
+import { loadBenchmarkDefinitions } from './benchmarks/definitions.ts';
 import { loadKpis } from './compute/catalog.ts';
 import { assertConfigMatchesCatalogue } from './config/catalogue.ts';
 import { computeDraft } from './compute/computeDraft.ts';
@@ -31,6 +32,11 @@ export interface PipelineOptions {
   configSource?: string;
   /** Folder with the KPI files (`dashboards/kpis`). */
   kpisDir: string;
+  /**
+   * Folder with the benchmark definitions (`dashboards/benchmarks`): with it the newest
+   * Jobindsats pull in the store goes into the results; without it only benchmarks.csv.
+   */
+  benchmarksDir?: string;
   commentary?: string;
   log: Log;
   onStage?: (stage: Stage, state: 'start' | 'done', detail?: string) => void;
@@ -53,6 +59,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
   const kpis = await loadKpis(options.kpisDir);
   // A goal for a KPI that is not in the catalogue is a mistake to fix before any work (exit 2).
   assertConfigMatchesCatalogue(options.config, kpis.map((k) => k.definition.id), options.configSource);
+  // A broken definition file is the project's own mistake (exit 2), found before any work.
+  const benchmarkDefinitions = options.benchmarksDir === undefined ? undefined : await loadBenchmarkDefinitions(options.benchmarksDir, new Map(kpis.map((k) => [k.definition.id, k.definition.unit] as const)));
 
   onStage('ingest', 'start');
   const ingested = await ingest(store, { deliveryId: delivery.id, expected: delivery.files, log });
@@ -72,7 +80,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
   if (!coverage.covered) return { status: 'not_covered', deliveryId: delivery.id, snapshot: ingested.snapshot, message: coverage.message };
 
   onStage('compute', 'start');
-  const draft = await computeDraft({ ...options, kpis, quarter: quarter!, snapshot: ingested.snapshot, manifest, published: await publishedResults(store) });
+  const draft = await computeDraft({ ...options, kpis, quarter: quarter!, snapshot: ingested.snapshot, manifest, published: await publishedResults(store), benchmarkDefinitions });
   onStage('compute', 'done', `${draft.results.kpis.length} KPI'er`);
 
   onStage('publish', 'start');

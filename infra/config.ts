@@ -83,6 +83,22 @@ export const deploymentConfigSchema = z
         }
       })
       .prefault({}),
+    /**
+     * Pull the national average and comparable municipalities from Jobindsats on a schedule
+     * (docs/jobindsats.md). The organisation's API key goes into the Secrets Manager secret the
+     * stack makes (output JobindsatsKeySecretArn); compute reads the newest pull either way.
+     */
+    benchmarks: z
+      .object(
+        {
+          enabled: z.boolean({ error: 'true eller false' }).default(false),
+          /** EventBridge Scheduler cron, read in `schedule.timezone`: default 06:00 on the 5th of every month. */
+          cron: z.string({ error: 'EventBridge Scheduler-cron, fx cron(0 6 5 * ? *)' }).regex(/^cron\(.+\)$/, 'EventBridge Scheduler-cron, fx cron(0 6 5 * ? *)').default('cron(0 6 5 * ? *)'),
+        },
+        { error: (issue) => (issue.code === 'unrecognized_keys' ? `ukendt felt ${issue.keys.join(', ')}; benchmarks kender enabled og cron` : 'skal være et objekt med enabled og cron') },
+      )
+      .strict()
+      .prefault({}),
     /** Data staff's address for run results and alarms; AWS asks them to confirm it once. */
     alarmEmail: z.email(),
     retention: z

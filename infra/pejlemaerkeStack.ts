@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from './config.ts';
+import { BenchmarksPull } from './constructs/benchmarksPull.ts';
 import { CuratedCatalog } from './constructs/curatedCatalog.ts';
 import { DeliveryPull } from './constructs/deliveryPull.ts';
 import { DATA_PREFIXES, DataLake, PREVIEWS_PREFIX, REPORTS_PREFIX } from './constructs/dataLake.ts';
@@ -17,12 +17,11 @@ import { RunStateMachine } from './constructs/runStateMachine.ts';
 import { RunTriggers } from './constructs/runTriggers.ts';
 import { StageFunction } from './constructs/stageFunction.ts';
 import { copyPackages, packageClosure } from './packageClosure.ts';
-import { grantPrefix } from './prefixGrants.ts';
 
 export interface PejlemaerkeStackProps extends StackProps {
-  config: DeploymentConfig;
+  readonly config: DeploymentConfig;
   /** The repository root: functions/, dashboards/, node_modules/ and package-lock.json. */
-  projectRoot: string;
+  readonly projectRoot: string;
 }
 
 /** The DuckDB packages the ingest Lambda carries as files (a native module cannot be bundled). */
@@ -40,7 +39,9 @@ const TASK_ROOT = '/var/task';
 
 /**
  * One municipality's Pejlemærke: the constructs, wired. No resource is configured here beyond
- * what connects one construct to another; each construct holds its own secure defaults.
+ * what connects one construct to another; each construct holds its own secure defaults and
+ * grants its own permissions (`grantPrefix`, `grantQuery`, `grantRead`, `grantPublish`), so
+ * this file says which stage touches what, never how.
  */
 export class PejlemaerkeStack extends Stack {
   constructor(scope: Construct, id: string, props: PejlemaerkeStackProps) {
@@ -75,10 +76,13 @@ export class PejlemaerkeStack extends Stack {
     const commit: Record<string, string> = config.commit ? { PEJLEMAERKE_COMMIT: config.commit } : {};
     const content = {
       KPIS_DIR: `${TASK_ROOT}/kpis`,
+      // Which Jobindsats table each KPI compares with; compute reads the newest pull beside them.
+      BENCHMARKS_DIR: `${TASK_ROOT}/benchmarks`,
       MUNICIPALITY_CONFIG: `${TASK_ROOT}/municipality.yaml`,
     };
     const copyContent = (inputDir: string, outputDir: string) => [
       `cp -R "${join(inputDir, 'dashboards', 'kpis')}" "${join(outputDir, 'kpis')}"`,
+      `cp -R "${join(inputDir, 'dashboards', 'benchmarks')}" "${join(outputDir, 'benchmarks')}"`,
       `cp "${join(inputDir, config.municipalityConfig)}" "${join(outputDir, 'municipality.yaml')}"`,
     ];
 
@@ -106,10 +110,10 @@ export class PejlemaerkeStack extends Stack {
         ...DUCKDB_PACKAGES.map((pkg) => `cp -R "${duckDbPackageDir(projectRoot, pkg)}" "${join(outputDir, 'node_modules', '@duckdb')}/"`),
       ],
     });
-    grantPrefix(ingest.role, lake.data, DATA_PREFIXES.incoming, 'read');
-    grantPrefix(ingest.role, lake.data, DATA_PREFIXES.quarantine, 'readWrite');
-    grantPrefix(ingest.role, lake.data, DATA_PREFIXES.curated, 'readWrite');
-    grantPrefix(ingest.role, lake.data, DATA_PREFIXES.locks, 'lock');
+    lake.grantPrefix(ingest, 'data', DATA_PREFIXES.incoming, 'read');
+    lake.grantPrefix(ingest, 'data', DATA_PREFIXES.quarantine, 'readWrite');
+    lake.grantPrefix(ingest, 'data', DATA_PREFIXES.curated, 'readWrite');
+    lake.grantLock(ingest);
 
     const computeTimeout = Duration.minutes(10);
     const compute = new StageFunction(this, 'Compute', {
@@ -130,25 +134,17 @@ export class PejlemaerkeStack extends Stack {
       },
       afterBundling: copyContent,
     });
-    compute.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'QueryInWorkgroup',
-        actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'athena:GetWorkGroup'],
-        resources: [workgroup.arn],
-      }),
-    );
-    compute.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'ReadCatalog', actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions'], resources: catalog.arns() }),
-    );
-    // Athena reads curated/ and writes athena-results/ with the caller's permissions.
-    grantPrefix(compute.role, lake.data, DATA_PREFIXES.incoming, 'read');
-    grantPrefix(compute.role, lake.data, DATA_PREFIXES.curated, 'read');
-    grantPrefix(compute.role, lake.data, DATA_PREFIXES.athenaResults, 'readWrite');
-    grantPrefix(compute.role, lake.data, DATA_PREFIXES.results, 'read');
-    grantPrefix(compute.role, lake.data, DATA_PREFIXES.drafts, 'write');
-    grantPrefix(compute.role, lake.data, DATA_PREFIXES.locks, 'lock');
+    // Both grants include the S3 objects Athena touches with the caller's permissions.
+    workgroup.grantQuery(compute);
+    catalog.grantRead(compute);
+    lake.grantPrefix(compute, 'data', DATA_PREFIXES.incoming, 'read');
+    lake.grantPrefix(compute, 'data', DATA_PREFIXES.results, 'read');
+    // The newest Jobindsats pull, whether the scheduled Lambda or a person's CLI made it.
+    lake.grantPrefix(compute, 'data', DATA_PREFIXES.benchmarks, 'read');
+    lake.grantPrefix(compute, 'data', DATA_PREFIXES.drafts, 'write');
+    lake.grantLock(compute);
     // Disclosure over time compares with every published revision.
-    grantPrefix(compute.role, lake.reports, REPORTS_PREFIX, 'read');
+    lake.grantPrefix(compute, 'reports', REPORTS_PREFIX, 'read');
 
     const publishTimeout = Duration.minutes(5);
     const publishPackages = packageClosure(projectRoot, PUBLISH_PACKAGES);
@@ -174,11 +170,11 @@ export class PejlemaerkeStack extends Stack {
         ...commit,
       },
     });
-    grantPrefix(publish.role, lake.data, DATA_PREFIXES.drafts, 'read');
-    grantPrefix(publish.role, lake.data, DATA_PREFIXES.results, 'readWrite');
-    grantPrefix(publish.role, lake.data, DATA_PREFIXES.locks, 'lock');
-    grantPrefix(publish.role, lake.reports, REPORTS_PREFIX, 'readWrite');
-    grantPrefix(publish.role, lake.reports, PREVIEWS_PREFIX, 'readWrite');
+    lake.grantPrefix(publish, 'data', DATA_PREFIXES.drafts, 'read');
+    lake.grantPrefix(publish, 'data', DATA_PREFIXES.results, 'readWrite');
+    lake.grantLock(publish);
+    lake.grantPrefix(publish, 'reports', REPORTS_PREFIX, 'readWrite');
+    lake.grantPrefix(publish, 'reports', PREVIEWS_PREFIX, 'readWrite');
 
     const run = new RunStateMachine(this, 'Run', {
       name: runName,
@@ -211,6 +207,20 @@ export class PejlemaerkeStack extends Stack {
         removalPolicy,
         environment: commit,
         alarms: { topic: notifications.topic, namespace: `Pejlemaerke/${slug}` },
+      });
+    }
+    if (config.benchmarks.enabled) {
+      new BenchmarksPull(this, 'Benchmarks', {
+        projectRoot,
+        dataBucket: lake.data,
+        municipalityConfig: config.municipalityConfig,
+        cron: config.benchmarks.cron,
+        timeZone: config.schedule.timezone,
+        topic: notifications.topic,
+        namespace: `Pejlemaerke/${slug}`,
+        environment: commit,
+        logRetention,
+        removalPolicy,
       });
     }
     new RunAlarms(this, 'Alarms', {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { KPI_ID_PATTERN } from '../compute/kpiDefinition.ts';
+import { UsageError } from '../usageError.ts';
 
 /**
  * A benchmark is data: `dashboards/benchmarks/<kpi_id>.yaml` says which Jobindsats table,
@@ -99,8 +100,11 @@ export type BenchmarkDefinition = z.infer<typeof benchmarkDefinitionSchema> & {
 };
 export type ComparableDefinition = Extract<BenchmarkDefinition, { comparable: true }>;
 
-/** Every problem in the folder at once, with the file and the field. */
-export class BenchmarkDefinitionsError extends Error {
+/**
+ * Every problem in the folder at once, with the file and the field. A usage error (exit 2):
+ * the files are the project's own, and a person fixes them, as with a KPI file.
+ */
+export class BenchmarkDefinitionsError extends UsageError {
   override readonly name = 'BenchmarkDefinitionsError';
 
   constructor(
@@ -116,7 +120,10 @@ export class BenchmarkDefinitionsError extends Error {
  * the KPI catalogue: a definition must name a KPI in it and measure in the same unit.
  */
 export async function loadBenchmarkDefinitions(dir: string, kpis?: ReadonlyMap<string, 'share' | 'count'>): Promise<BenchmarkDefinition[]> {
-  const files = (await readdir(dir, { withFileTypes: true }))
+  const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    throw new BenchmarkDefinitionsError(dir, [`mappen kan ikke læses (${error.code ?? 'ukendt fejl'}); angiv mappen med benchmark-definitioner (dashboards/benchmarks)`]);
+  });
+  const files = entries
     .filter((e) => e.isFile() && e.name.endsWith('.yaml'))
     .map((e) => e.name)
     .sort();

@@ -1,17 +1,17 @@
 import { parseQuarter } from '../calendar/quarter.ts';
+import type { BenchmarkPoint, BenchmarkSource } from '../compute/results.ts';
 import type { Comparison } from '../config/municipality.ts';
-import { formatDateTime, formatQuarter, formatValue, joinDanish, shownNumber } from '../publish/format.ts';
+import { formatDate, formatQuarter, formatValue, joinDanish, shownNumber } from '../publish/format.ts';
 import { sentence } from '../publish/sentences.ts';
 import { areaKey, COMPARABLE_AVERAGE_AREA, municipalityName, NATIONAL_AREA } from './areas.ts';
-import type { BenchmarkPull, BenchmarkRow } from './benchmarkPull.ts';
-import type { BenchmarkDefinition } from './definitions.ts';
 
 /**
- * What the report says about one KPI against Jobindsats: the series to draw, one Danish
- * sentence for the quarter, the source line, and the definition note — or the sentence that no
- * comparable series exists. Pure: numbers in, texts out. Jobindsats' figures are published
- * statistics (no disclosure control applies to them); the municipality's own figure is always
- * ours, from the results' trend after disclosure control, never Jobindsats' figure for it.
+ * What the report says about one KPI against its comparison series: the series to draw, one
+ * Danish sentence for the quarter, the source line and the definition note — or the text that
+ * no comparable series exists. Pure: the results' numbers and texts in (compute froze them,
+ * benchmarkPoints.ts), final Danish strings out; publish never reads the store for this.
+ * Jobindsats' figures are published statistics (no disclosure control applies to them); the
+ * municipality's own figure is always ours, from the trend after disclosure control.
  */
 
 export interface OwnPoint {
@@ -28,15 +28,19 @@ export interface BenchmarkReportInput {
   quarter: string;
   /** "Allerød Kommune". */
   municipality: string;
-  /** The KPI's file in dashboards/benchmarks, if any. */
-  definition: BenchmarkDefinition | undefined;
-  /** The pull to compare with (readNewestBenchmarks, or the one the quarter was computed with). */
-  pull: BenchmarkPull | undefined;
+  /** The KPI result's `benchmarks`: pulled and hand-made points, and the comparable average. */
+  points: readonly BenchmarkPoint[];
+  source: BenchmarkSource | null;
+  note: string | null;
+  missing: string | null;
   /** The config's comparison (functions/benchmarks/areas.ts `comparisonOf`). */
   comparison: Comparison;
+  /** Display names by area (benchmarkPoints.ts `benchmarkAreaNames`). */
+  areaNames: Readonly<Record<string, string>>;
 }
 
-export type SeriesRole = 'own' | 'national' | 'comparable_average' | 'comparable';
+/** `area`: a benchmarks.csv area other than the whole country (e.g. the region). */
+export type SeriesRole = 'own' | 'national' | 'area' | 'comparable_average' | 'comparable';
 
 export interface SeriesPoint {
   quarter: string;
@@ -46,161 +50,181 @@ export interface SeriesPoint {
 }
 
 export interface ReportSeries {
-  /** `egen`, `hele_landet`, `sammenlignelige_kommuner` or a municipality's key. */
+  /** `egen`, `hele_landet`, `sammenlignelige_kommuner`, a benchmarks.csv area or a municipality's key. */
   key: string;
+  /** For tables, text alternatives and sentences: "Gennemsnit af 5 sammenlignelige kommuner". */
   name: string;
+  /** The direct label in the chart, shorter where the name is long. */
+  label: string;
   role: SeriesRole;
-  /** The municipality bold, the national line and the average normal, single municipalities thin. */
+  /** The municipality bold, the whole country, other areas and the average normal, single municipalities thin. */
   stroke: 'bold' | 'normal' | 'thin';
   points: SeriesPoint[];
 }
 
 export interface BenchmarkReport {
-  /** `series`: there is a comparison to draw; `none`: no comparable series (see `sentence`). */
+  /** `series`: there is something to compare with; `none`: only our own line. */
   kind: 'series' | 'none';
-  /** Own first, then the whole country, then the comparable municipalities. */
+  /** Own first, then the whole country, other areas, then the comparable municipalities. */
   series: ReportSeries[];
-  /** One Danish sentence about the report's quarter. */
-  sentence: string;
+  /** Where the municipality stands in the report's quarter; absent without a comparison. */
+  sentence?: string;
   /** "Kilde: Jobindsats, tabel mm13 (…), hentet 3. februar 2018." */
   citation?: string;
-  /** Which municipalities are "comparable", and the document that says so. */
-  groupNote?: string;
   /** How Jobindsats' definition differs from ours (from the definition file). */
   note?: string;
+  /** Where the lines that do not come from Jobindsats come from (benchmarks.csv in the delivery). */
+  handMade?: string;
+  /** "Der findes ingen sammenlignelig serie på Jobindsats for dette nøgletal. <reason>" and the like. */
+  missing?: string;
 }
 
 export const OWN_SERIES = 'egen';
-const NO_SERIES = 'Der findes ingen sammenlignelig serie på Jobindsats for dette nøgletal.';
 
 export function benchmarkReport(input: BenchmarkReportInput): BenchmarkReport {
-  const { definition, kpi } = input;
   const own: ReportSeries = {
     key: OWN_SERIES,
     name: input.municipality,
+    label: input.municipality,
     role: 'own',
     stroke: 'bold',
     points: input.trend.filter((p) => !p.suppressed && p.value !== null).map((p) => ({ quarter: p.quarter, value: p.value as number })),
   };
-  if (definition === undefined) return { kind: 'none', series: [own], sentence: NO_SERIES };
-  if (!definition.comparable) return { kind: 'none', series: [own], sentence: `${NO_SERIES} ${definition.reason}` };
-
-  const note = definition.note;
-  const pulled = input.pull?.definitions.find((d) => d.kpi_id === kpi.id);
-  const quarters = new Set(input.trend.map((p) => p.quarter));
-  const rows = (input.pull?.rows ?? []).filter((r) => r.kpi_id === kpi.id && r.grain === 'quarter' && quarters.has(r.period));
-  if (input.pull === undefined || pulled === undefined || rows.length === 0) {
-    return { kind: 'none', series: [own], sentence: 'Sammenligningstal fra Jobindsats er endnu ikke hentet for dette nøgletal.', note };
-  }
-
-  const national = input.comparison.national ? seriesOf(rows, NATIONAL_AREA) : undefined;
-  // The config decides who is compared; a member the pull has no figures for counts as missing.
-  const members = input.comparison.municipalities.map((m) => ({ area: areaKey(m.name), area_name: municipalityName(m.name) }));
-  const municipalities = members.map((m) => ({ key: m.area, name: m.area_name, points: seriesOf(rows, m.area)?.points ?? [] }));
-  const average = averageSeries(municipalities, [...quarters]);
-
-  const series: ReportSeries[] = [own];
-  if (national) series.push({ key: NATIONAL_AREA, name: national.name, role: 'national', stroke: 'normal', points: national.points });
-  if (members.length > 0) {
-    if (input.comparison.show_municipalities === 'each') {
-      for (const m of municipalities) series.push({ key: m.key, name: m.name, role: 'comparable', stroke: 'thin', points: m.points });
-    } else {
-      series.push({ key: COMPARABLE_AVERAGE_AREA, name: `Gennemsnit af ${members.length} sammenlignelige kommuner`, role: 'comparable_average', stroke: 'normal', points: average });
-    }
-  }
-
-  const retrieved = formatDateTime(input.pull.retrieved_at).replace(/ kl\. .*$/, '');
-  const citation = `Kilde: Jobindsats, tabel ${pulled.table_id} (${pulled.table_name}), hentet ${retrieved}.`;
-  const groupNote =
-    members.length > 0
-      ? `Sammenlignelige kommuner: ${joinDanish(members.map((m) => m.area_name))}${input.comparison.source ? ` (${input.comparison.source})` : ''}.`
-      : undefined;
-  return {
-    kind: 'series',
-    series,
-    sentence: comparisonSentence(input, national?.points ?? [], average, municipalities, members.length),
-    citation,
-    ...(groupNote ? { groupNote } : {}),
-    note,
+  const others = comparisonSeries(input);
+  // One source line per line drawn: a line that did not come from the pull came with the delivery.
+  const pulled = new Set(input.source?.areas ?? []);
+  const handMade = others.filter((s) => !pulled.has(s.key)).map((s) => s.name);
+  const texts = {
+    ...(input.source ? { citation: citationOf(input.source) } : {}),
+    ...(input.source && input.note ? { note: input.note } : {}),
+    ...(handMade.length > 0 ? { handMade: `Sammenligningstallene for ${joinDanish(handMade)} er leveret sammen med kommunens udtræk (benchmarks.csv).` } : {}),
+    ...(input.missing ? { missing: input.missing } : {}),
   };
+  if (others.length === 0) return { kind: 'none', series: [own], ...texts };
+  const s = comparisonSentence(input, others);
+  return { kind: 'series', series: [own, ...others], ...(s ? { sentence: s } : {}), ...texts };
 }
 
-function seriesOf(rows: readonly BenchmarkRow[], area: string): { name: string; points: SeriesPoint[] } | undefined {
-  const mine = rows.filter((r) => r.area === area).sort((a, b) => quarterIndex(a.period) - quarterIndex(b.period));
-  if (mine.length === 0) return undefined;
-  return { name: mine[0]!.area_name, points: mine.map((r) => ({ quarter: r.period, value: r.value })) };
+/** "Kilde: Jobindsats, tabel mm13 (Ministerens mål: …), hentet 3. februar 2018." */
+export function citationOf(source: BenchmarkSource): string {
+  return `Kilde: ${source.name}, tabel ${source.table_id} (${source.table_name}), hentet ${formatDate(source.retrieved_at)}.`;
+}
+
+/** Which municipalities are "comparable", and the document that says so; undefined without a group. */
+export function comparisonGroupNote(comparison: Comparison): string | undefined {
+  if (comparison.municipalities.length === 0) return undefined;
+  const names = joinDanish(comparison.municipalities.map((m) => municipalityName(m.name)));
+  const how =
+    comparison.show_municipalities === 'each'
+      ? 'Hver kommune er vist med en tynd linje.'
+      : 'Gennemsnittet er det simple gennemsnit af de kommuner, der har et offentliggjort tal i kvartalet.';
+  return `Sammenlignelige kommuner: ${names}${comparison.source ? ` (${comparison.source})` : ''}. ${how}`;
 }
 
 /**
- * The unweighted mean over the municipalities with a published figure that quarter; the count
- * goes with each point, so a sentence can say "4 af de 5" when one is missing.
+ * The series to draw beside our own, in reading order: the whole country, other hand-made
+ * areas, then the comparable municipalities as one averaged line (or, when the config asks,
+ * each as a thin line). Docs (jobindsats.md) say why the average is the default.
  */
-function averageSeries(municipalities: readonly { points: readonly SeriesPoint[] }[], quarters: readonly string[]): SeriesPoint[] {
-  const out: SeriesPoint[] = [];
-  for (const quarter of [...quarters].sort((a, b) => quarterIndex(a) - quarterIndex(b))) {
-    const values = municipalities.flatMap((m) => m.points.filter((p) => p.quarter === quarter).map((p) => p.value));
-    if (values.length > 0) out.push({ quarter, value: values.reduce((s, v) => s + v, 0) / values.length, members: values.length });
-  }
-  return out;
+function comparisonSeries(input: BenchmarkReportInput): ReportSeries[] {
+  const members = new Set(input.comparison.municipalities.map((m) => areaKey(m.name)));
+  const each = input.comparison.show_municipalities === 'each';
+  const areas = [...new Set(input.points.map((p) => p.area))];
+  const roleOf = (area: string): SeriesRole =>
+    area === NATIONAL_AREA ? 'national' : area === COMPARABLE_AVERAGE_AREA ? 'comparable_average' : members.has(area) ? 'comparable' : 'area';
+  const rank: Record<SeriesRole, number> = { own: 0, national: 1, area: 2, comparable_average: 3, comparable: 3 };
+  const memberOrder = [...members];
+  return areas
+    .filter((area) => {
+      const role = roleOf(area);
+      return each ? role !== 'comparable_average' : role !== 'comparable';
+    })
+    .sort((a, b) => rank[roleOf(a)] - rank[roleOf(b)] || memberOrder.indexOf(a) - memberOrder.indexOf(b))
+    .map((area) => {
+      const role = roleOf(area);
+      const name = input.areaNames[area] ?? area;
+      const points = input.points
+        .filter((p) => p.area === area)
+        .sort((a, b) => quarterIndex(a.quarter) - quarterIndex(b.quarter))
+        .map((p) => ({ quarter: p.quarter, value: p.value, ...(p.members !== undefined ? { members: p.members } : {}) }));
+      return { key: area, name, label: role === 'comparable_average' ? 'Sammenlignelige kommuner' : name, role, stroke: role === 'comparable' ? 'thin' : 'normal', points };
+    });
 }
 
-function comparisonSentence(
-  input: BenchmarkReportInput,
-  national: readonly SeriesPoint[],
-  average: readonly SeriesPoint[],
-  municipalities: readonly { name: string; points: readonly SeriesPoint[] }[],
-  memberCount: number,
-): string {
+function comparisonSentence(input: BenchmarkReportInput, series: readonly ReportSeries[]): string | undefined {
   const { unit } = input.kpi;
   const q = input.quarter;
-  const nationalNow = national.find((p) => p.quarter === q);
-  const averageNow = average.find((p) => p.quarter === q);
-  if (!nationalNow && !averageNow) {
-    const latest = [...national, ...average].sort((a, b) => quarterIndex(b.quarter) - quarterIndex(a.quarter))[0]!;
-    const latestNational = national.find((p) => p.quarter === latest.quarter);
-    const latestAverage = average.find((p) => p.quarter === latest.quarter);
-    const parts = [
-      latestNational ? `${unit === 'share' ? 'landsgennemsnittet' : 'tallet for hele landet'} var ${formatValue(unit, latestNational.value)}` : undefined,
-      latestAverage ? `gennemsnittet for ${groupPhrase(latestAverage, memberCount)} var ${formatValue(unit, latestAverage.value)}` : undefined,
-    ].filter((p): p is string => p !== undefined);
-    return sentence(`Jobindsats har endnu ikke offentliggjort tal for ${formatQuarter(q)}; senest ${formatQuarter(latest.quarter)}, hvor ${joinDanish(parts)}`);
+  const memberCount = input.comparison.municipalities.length;
+  const average = input.points.filter((p) => p.area === COMPARABLE_AVERAGE_AREA);
+  // What a plain statement of levels names: every drawn line but single municipalities, and their average instead.
+  const levels = [...series.filter((s) => s.role !== 'comparable'), ...(series.some((s) => s.role === 'comparable') && average.length > 0 ? [averageSeries(average, input)] : [])];
+  const at = (s: ReportSeries, quarter: string) => s.points.find((p) => p.quarter === quarter);
+
+  if (!series.some((s) => at(s, q))) {
+    const quarters = series.flatMap((s) => s.points.map((p) => p.quarter));
+    if (quarters.length === 0) return undefined;
+    const latest = quarters.sort((a, b) => quarterIndex(b) - quarterIndex(a))[0]!;
+    const parts = levels.flatMap((s) => {
+      const p = at(s, latest);
+      return p ? [`${levelPhrase(s, p, unit, memberCount)} var ${formatValue(unit, p.value)}`] : [];
+    });
+    const who = input.source ? 'Jobindsats har endnu ikke offentliggjort tal' : 'Der er endnu ikke sammenligningstal';
+    return sentence(`${who} for ${formatQuarter(q)}; senest ${formatQuarter(latest)}, hvor ${joinDanish(parts)}`);
   }
 
   const own = input.trend.find((p) => p.quarter === q);
-  const ownValue = own && !own.suppressed && own.value !== null ? own.value : undefined;
-  const each = input.comparison.show_municipalities === 'each';
-  if (ownValue === undefined || unit === 'count') {
-    const parts = [
-      nationalNow ? `${unit === 'share' ? 'landsgennemsnittet' : 'tallet for hele landet'} ${formatValue(unit, nationalNow.value)}` : undefined,
-      averageNow ? `gennemsnittet for ${groupPhrase(averageNow, memberCount)} ${formatValue(unit, averageNow.value)}` : undefined,
-    ].filter((p): p is string => p !== undefined);
+  // Never a judgement on a number we do not show (disclosure control), nor on counts of different-sized municipalities.
+  if (!own || own.suppressed || own.value === null || unit === 'count') {
+    const parts = levels.flatMap((s) => {
+      const p = at(s, q);
+      return p ? [`${levelPhrase(s, p, unit, memberCount)} ${formatValue(unit, p.value)}`] : [];
+    });
     return sentence(`I ${formatQuarter(q)} var ${joinDanish(parts)}`);
   }
 
-  const ours = shownNumber(unit, ownValue);
+  const ours = shownNumber(unit, own.value);
   const relation = (value: number) => {
     const theirs = shownNumber(unit, value);
     return ours > theirs ? 'over' : ours < theirs ? 'under' : 'på niveau med';
   };
   const parts: string[] = [];
-  if (nationalNow) parts.push(`${relation(nationalNow.value)} landsgennemsnittet på ${formatValue(unit, nationalNow.value)}`);
-  if (each) {
-    const now = municipalities.flatMap((m) => m.points.filter((p) => p.quarter === q));
-    if (now.length > 0) {
-      const above = now.filter((p) => shownNumber(unit, p.value) < ours).length;
-      const missing = memberCount - now.length;
-      parts.push(`over ${above} af de ${now.length} sammenlignelige kommuner${missing > 0 ? ` med et tal (${missing} mangler)` : ''}`);
-    }
-  } else if (averageNow) {
-    parts.push(`${relation(averageNow.value)} gennemsnittet for ${groupPhrase(averageNow, memberCount)} på ${formatValue(unit, averageNow.value)}`);
+  for (const s of series.filter((x) => x.role !== 'comparable')) {
+    const p = at(s, q);
+    if (p) parts.push(`${relation(p.value)} ${levelPhrase(s, p, unit, memberCount)} på ${formatValue(unit, p.value)}`);
+  }
+  const now = series.filter((s) => s.role === 'comparable').flatMap((s) => (at(s, q) ? [at(s, q)!] : []));
+  if (now.length > 0) {
+    const above = now.filter((p) => shownNumber(unit, p.value) < ours).length;
+    const missing = memberCount - now.length;
+    parts.push(`over ${above} af de ${now.length} sammenlignelige kommuner${missing > 0 ? ` med et tal (${missing} mangler)` : ''}`);
   }
   return sentence(`I ${formatQuarter(q)} ligger ${input.municipality} ${joinDanish(parts)}`);
 }
 
-/** "de 5 sammenlignelige kommuner", or "4 af de 5 sammenlignelige kommuner" when one has no figure. */
-function groupPhrase(point: SeriesPoint, memberCount: number): string {
-  const members = point.members ?? memberCount;
-  return members === memberCount ? `de ${memberCount} sammenlignelige kommuner` : `${members} af de ${memberCount} sammenlignelige kommuner`;
+function averageSeries(points: readonly BenchmarkPoint[], input: BenchmarkReportInput): ReportSeries {
+  const name = input.areaNames[COMPARABLE_AVERAGE_AREA] ?? COMPARABLE_AVERAGE_AREA;
+  return {
+    key: COMPARABLE_AVERAGE_AREA,
+    name,
+    label: name,
+    role: 'comparable_average',
+    stroke: 'normal',
+    points: points.map((p) => ({ quarter: p.quarter, value: p.value, ...(p.members !== undefined ? { members: p.members } : {}) })),
+  };
+}
+
+/** "landsgennemsnittet", "gennemsnittet for 4 af de 5 sammenlignelige kommuner", "tallet for Region Hovedstaden". */
+function levelPhrase(s: ReportSeries, point: SeriesPoint, unit: 'share' | 'count', memberCount: number): string {
+  switch (s.role) {
+    case 'national':
+      return unit === 'share' ? 'landsgennemsnittet' : 'tallet for hele landet';
+    case 'comparable_average': {
+      const members = point.members ?? memberCount;
+      return `gennemsnittet for ${members === memberCount ? `de ${memberCount}` : `${members} af de ${memberCount}`} sammenlignelige kommuner`;
+    }
+    default:
+      return `tallet for ${s.name}`;
+  }
 }
 
 function quarterIndex(label: string): number {

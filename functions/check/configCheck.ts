@@ -17,7 +17,7 @@ export function checkConfig(file: string, text: string, ids: Set<string>, defini
       file,
       line: error.linePos?.[0].line ?? 0,
       columnNumber: error.linePos?.[0].col,
-      rule: 'config-yaml',
+      rule: 'config_yaml',
       message: `er ikke gyldig YAML: ${error.message.split('\n')[0]}`,
       hint: 'Ret syntaksen (indrykning, kolon efter feltnavne, anførselstegn om tekster med kolon).',
     }));
@@ -42,7 +42,7 @@ export function checkConfig(file: string, text: string, ids: Set<string>, defini
         file,
         ...position(path),
         column: path.join('.') || undefined,
-        rule: 'config-schema',
+        rule: 'config_schema',
         message: `${path.join('.') || '(hele filen)'}: ${issue.message}`,
         hint: 'Felterne er beskrevet i functions/config/municipality.ts og docs/add-a-kpi.md.',
       };
@@ -57,7 +57,7 @@ export function checkConfig(file: string, text: string, ids: Set<string>, defini
         file,
         ...position(['goals', i, 'kpi']),
         column: `goals.${i}.kpi`,
-        rule: 'goal-kpi',
+        rule: 'goal_kpi',
         message: `målet peger på KPI’en ${goal.kpi}, som ikke findes i dashboards/kpis`,
         hint: `${closest ? `Mente du ${closest}? ` : ''}Ret id’et til en KPI i kataloget (${[...ids].sort().join(', ')}), eller opret den med pejlemaerke new-kpi ${goal.kpi}.`,
       });
@@ -68,7 +68,7 @@ export function checkConfig(file: string, text: string, ids: Set<string>, defini
         file,
         ...position(['goals', i, 'target']),
         column: `goals.${i}.target`,
-        rule: 'goal-target',
+        rule: 'goal_target',
         message: `målet for ${goal.kpi} er ${goal.target}, men KPI’en er en andel, som skrives som brøk mellem 0 og 1`,
         hint: `Skriv fx 0.45 for 45 %.`,
       });

@@ -98,7 +98,7 @@ export function checkDialect(file: string, sql: string, range: QuarterRange): Pr
       line: error.startLine,
       column: error.startColumn,
       text: tokens.find((t) => t.line === error.startLine && t.column + 1 === error.startColumn)?.text ?? '',
-      rule: 'trino-syntax',
+      rule: 'trino_syntax',
       message: `Trino kan ikke læse forespørgslen her: ${error.message}`,
       hint: 'Ret syntaksen, så den er gyldig i Athena engine v3 (Trino).',
     });
@@ -139,7 +139,7 @@ function tokenFindings(tokens: Token[]): Finding[] {
       findings.push(
         at(token, {
           text: '::',
-          rule: 'double-colon-cast',
+          rule: 'double_colon_cast',
           message: '`::` er DuckDB-syntaks for typekonvertering; Trino (Athena) kan ikke læse den, så KPI’en fejler på AWS',
           hint: `Skriv CAST(udtryk AS ${type}) i stedet for udtryk::${type}.`,
         }),
@@ -157,7 +157,7 @@ function tokenFindings(tokens: Token[]): Finding[] {
       findings.push(
         at(token, {
           text,
-          rule: 'double-quoted-string',
+          rule: 'double_quoted_string',
           message: `${text} er et navn (en identifikator) i både Trino og DuckDB, ikke en tekst`,
           hint: `Skriv tekster med enkelte anførselstegn: '${text.slice(1, -1).replaceAll('""', '"')}'. Tabel- og kolonnenavne skrives uden anførselstegn.`,
         }),
@@ -166,7 +166,7 @@ function tokenFindings(tokens: Token[]): Finding[] {
       findings.push(
         at(token, {
           text,
-          rule: 'backquoted-identifier',
+          rule: 'backquoted_identifier',
           message: `${text}: Trino (Athena) kan ikke læse navne i backticks`,
           hint: 'Skriv navnet uden anførselstegn.',
         }),
@@ -242,7 +242,7 @@ function statementFindings(tree: ReturnType<TrinoSQL['parse']>): Finding[] {
       findings.push(
         at(start, {
           text: start.text ?? '',
-          rule: 'single-select',
+          rule: 'single_select',
           message: 'en KPI-fil må kun indeholde én forespørgsel',
           hint: 'Saml forespørgslen i én SELECT (brug WITH til mellemtrin), og slet resten.',
         }),
@@ -251,7 +251,7 @@ function statementFindings(tree: ReturnType<TrinoSQL['parse']>): Finding[] {
       findings.push(
         at(start, {
           text: start.text ?? '',
-          rule: 'single-select',
+          rule: 'single_select',
           message: 'en KPI-fil skal være én SELECT; andre sætninger (CREATE, INSERT, …) kører aldrig i beregningen',
           hint: 'Skriv én SELECT, der returnerer kolonnerne i KPI-kontrakten (docs/add-a-kpi.md).',
         }),
@@ -297,7 +297,7 @@ class PortabilityListener extends TrinoSqlListener {
       this.findings.push(
         at(start, {
           text: name,
-          rule: 'function-not-portable',
+          rule: 'function_not_portable',
           message: `funktionen ${name} er ikke i den portable delmængde: den findes ikke med samme betydning i både Athena engine v3 (Trino) og DuckDB`,
           hint: `Tilladte funktioner: ${[...PORTABLE_FUNCTIONS].join(', ')}; resten klares med CASE WHEN og aritmetik. Se docs/add-a-kpi.md.`,
         }),
@@ -306,7 +306,7 @@ class PortabilityListener extends TrinoSqlListener {
       this.findings.push(
         at(start, {
           text: name,
-          rule: 'function-not-portable',
+          rule: 'function_not_portable',
           message: `${name}() med mere end ét argument: ${SINGLE_ARGUMENT_ONLY.get(lower)}`,
           hint: 'Returnér tæller og nævner uden afrunding; rapporten afrunder.',
         }),
@@ -324,7 +324,7 @@ class PortabilityListener extends TrinoSqlListener {
       this.findings.push(
         at(node.type().start ?? start, {
           text: type,
-          rule: 'cast-type',
+          rule: 'cast_type',
           message: `CAST til ${type} er ikke i den portable delmængde: typen hedder eller regner forskelligt i Trino og DuckDB`,
           hint: `Brug en af typerne ${[...PORTABLE_CAST_TYPES].map((t) => t.toUpperCase()).join(', ')}; før en division: DOUBLE.`,
         }),
@@ -341,7 +341,7 @@ class PortabilityListener extends TrinoSqlListener {
     this.findings.push(
       at(operator, {
         text: '/',
-        rule: 'integer-division',
+        rule: 'integer_division',
         message: `${l} / ${r} dividerer uden CAST(... AS DOUBLE) på venstre side: Trino kasserer decimalerne i heltalsdivision (7 / 2 = 3), DuckDB gør ikke (7 / 2 = 3,5), så samme forespørgsel giver forskellige tal`,
         hint: `Skriv CAST(${l} AS DOUBLE) / ${r}. En KPI returnerer i øvrigt tæller og nævner; andelen beregnes i TypeScript.`,
       }),
@@ -354,7 +354,7 @@ class PortabilityListener extends TrinoSqlListener {
       this.findings.push(
         at(recursive.symbol, {
           text: 'RECURSIVE',
-          rule: 'with-recursive',
+          rule: 'with_recursive',
           message: 'WITH RECURSIVE kan ikke bruges i KPI-SQL: på Athena lægges de kuraterede tabeller foran som CTE’er i samme WITH',
           hint: 'Skriv forespørgslen uden rekursion; kalendertabellen har alle uger, måneder og kvartaler.',
         }),
@@ -367,7 +367,7 @@ class PortabilityListener extends TrinoSqlListener {
         this.findings.push(
           at(start, {
             text: name,
-            rule: 'cte-shadows-table',
+            rule: 'cte_shadows_table',
             message: `CTE’en ${name} har samme navn som den kuraterede tabel ${name.toLowerCase()}: på Athena lægges tabellerne foran som CTE’er med de navne, og Trino afviser to CTE’er med samme navn`,
             hint: `Giv CTE’en et andet navn, fx ${name.toLowerCase()}_valgt.`,
           }),
@@ -382,7 +382,7 @@ class PortabilityListener extends TrinoSqlListener {
     this.findings.push(
       at(start, {
         text: name,
-        rule: 'qualified-table',
+        rule: 'qualified_table',
         message: `${name} er skrevet med skema eller katalog: på Athena læser forespørgslen så alle leverancer (snapshots), ikke kun den valgte`,
         hint: `Skriv kun tabelnavnet (${CURATED_TABLES.join(', ')}).`,
       }),
@@ -401,7 +401,7 @@ class PortabilityListener extends TrinoSqlListener {
     this.findings.push(
       at(start, {
         text,
-        rule: 'not-portable-syntax',
+        rule: 'not_portable_syntax',
         message: `${text} er ikke i den portable delmængde af Athena engine v3 (Trino) og DuckDB`,
         hint: SUBSET_HINT,
       }),
@@ -412,7 +412,7 @@ class PortabilityListener extends TrinoSqlListener {
 function dateFinding(text: string): Omit<Finding, 'line' | 'column'> {
   return {
     text,
-    rule: 'date-function',
+    rule: 'date_function',
     message: `${text} er dato- eller tidsregning, som hedder og virker forskelligt i Trino og DuckDB`,
     hint: CALENDAR_HINT,
   };
@@ -421,7 +421,7 @@ function dateFinding(text: string): Omit<Finding, 'line' | 'column'> {
 function engineOnlyFinding(name: string, shown: string): Omit<Finding, 'line' | 'column'> {
   return {
     text: shown,
-    rule: 'engine-only-function',
+    rule: 'engine_only_function',
     message: `${shown}() er ikke i den portable delmængde af Athena engine v3 (Trino) og DuckDB`,
     hint: ENGINE_ONLY_FUNCTIONS.get(name) ?? SUBSET_HINT,
   };

@@ -36,7 +36,7 @@ export async function readKpiFolder(dir: string, shownDir: string): Promise<KpiF
   } catch (error) {
     if (!(error instanceof KpiCatalogError)) throw error;
     for (const p of error.problems) {
-      problems.push({ file: `${shownDir}/${p.file}`, line: 0, rule: 'kpi-catalog', message: p.message.replace(/\.$/, ''), hint: p.hint });
+      problems.push({ file: `${shownDir}/${p.file}`, line: 0, rule: 'kpi_catalog', message: p.message.replace(/\.$/, ''), hint: p.hint });
       broken.add(p.file.replace(/\.(sql|yaml)$/, ''));
     }
     for (const id of ids) {

@@ -55,7 +55,7 @@ export async function checkResultShape(
     const kind = expected.get(name);
     if (kind === undefined) {
       problems.push(
-        problem(name, 'result-columns', `kolonnen ${name} hører ikke til KPI-kontrakten for ${definition.id} (unit: ${definition.unit}, grain: ${definition.grain}, breakdowns: [${definition.breakdowns.join(', ')}])`,
+        problem(name, 'result_columns', `kolonnen ${name} hører ikke til KPI-kontrakten for ${definition.id} (unit: ${definition.unit}, grain: ${definition.grain}, breakdowns: [${definition.breakdowns.join(', ')}])`,
           name === 'denominator'
             ? `En optælling (unit: count) har ingen denominator. Fjern kolonnen, eller skriv unit: share i ${definition.id}.yaml.`
             : `Returnér præcis kolonnerne ${contract}.`),
@@ -78,7 +78,7 @@ export async function checkResultShape(
         file,
         line: 0,
         column: name,
-        rule: 'result-columns',
+        rule: 'result_columns',
         message: `kolonnen ${name} mangler i resultatet`,
         hint: `Returnér præcis kolonnerne ${contract} (med AS ${name}).`,
       });
@@ -92,7 +92,7 @@ export async function checkResultShape(
     problems.push({
       file,
       line: 0,
-      rule: 'result-rows',
+      rule: 'result_rows',
       message: `resultatet på check-fixturen overholder ikke kontrakten: ${(error as Error).message}`,
       hint: 'Hver celle (kvartal, evt. måned og gruppe) skal stå i én række med numerator ≤ denominator, og kun kvartaler fra {{from_quarter}} til {{to_quarter}}.',
     });
@@ -115,7 +115,7 @@ function duckDbProblem(file: string, rendered: RenderedSql, message: string): Pr
     file,
     line: where.line,
     columnNumber: where.column,
-    rule: 'duckdb-error',
+    rule: 'duckdb_error',
     message: `DuckDB kan ikke køre forespørgslen på check-fixturen: ${first}`,
     hint: 'Ret forespørgslen; de kuraterede tabeller og deres kolonner står i docs/architecture.md.',
   };

@@ -1,3 +1,4 @@
+import '../danishMessages.ts';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { escapeControls, redactForDebug } from '../contract/echo.ts';

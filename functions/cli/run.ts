@@ -13,7 +13,7 @@ import { withStoreLock } from '../store/lock.ts';
 import type { Store } from '../store/store.ts';
 import { EXIT } from './exitCodes.ts';
 import { exitCodeForError, printIncomplete, reportOutcome, storeArgsText } from './outcome.ts';
-import { DEFAULT_KPIS_DIR } from './paths.ts';
+import { DEFAULT_BENCHMARKS_DIR, DEFAULT_KPIS_DIR } from './paths.ts';
 import { cliLog, stageProgress } from './progress.ts';
 import { UsageError } from '../usageError.ts';
 import { addStoreOptions, openStore, type StoreArgs } from './storeOptions.ts';
@@ -25,6 +25,8 @@ export interface RunArgs extends StoreArgs {
   quarter?: number;
   config?: string;
   kpis: string;
+  /** Folder with the benchmark definitions (dashboards/benchmarks). */
+  benchmarks?: string;
   preview?: boolean;
   correction?: string;
   /** The administration's Markdown commentary (`## sammenfatning`, `## <kpi_id>`). */
@@ -49,6 +51,7 @@ export function runCommand(): Command {
   return addStoreOptions(command)
     .option('--config <file>', 'kommunens konfiguration (YAML); uden den: mindste cellestørrelse 5 og ingen mål')
     .option('--kpis <dir>', 'mappe med KPI-filer', DEFAULT_KPIS_DIR)
+    .option('--benchmarks <dir>', 'mappe med benchmark-definitioner (hvilke Jobindsats-serier der sammenlignes med)', DEFAULT_BENCHMARKS_DIR)
     .action(async (args: RunArgs, cmd: Command) => {
       cmd.setOptionValue('exitCode', await run(args));
     });
@@ -99,6 +102,7 @@ export async function run(args: RunArgs): Promise<number> {
         configSource: args.config,
         commentary,
         kpisDir: args.kpis,
+        benchmarksDir: args.benchmarks ?? DEFAULT_BENCHMARKS_DIR,
         log: cliLog,
         onStage: stageProgress(),
       });

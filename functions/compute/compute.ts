@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { comparisonOf } from '../benchmarks/areas.ts';
+import { kpiBenchmarks } from '../benchmarks/benchmarkPoints.ts';
+import type { BenchmarkPull } from '../benchmarks/benchmarkPull.ts';
+import type { BenchmarkDefinition } from '../benchmarks/definitions.ts';
+import type { Log } from '../log.ts';
 import { quarterLabel, quarterMonths, trendQuarters } from '../calendar/quarter.ts';
 import { assertConfigMatchesCatalogue } from '../config/catalogue.ts';
 import type { MunicipalityConfig } from '../config/municipality.ts';
@@ -22,6 +27,14 @@ export interface ComputeOptions {
    * numbers in them as well as against this report's own trend (kpis.md, "Over time").
    */
   published?: readonly Results[];
+  /**
+   * Comparison series from Jobindsats (functions/benchmarks/): every definition in
+   * dashboards/benchmarks and the newest pull, if any. Without `definitions` the results carry
+   * only benchmarks.csv's points, as before pulls existed.
+   */
+  benchmarks?: { definitions: readonly BenchmarkDefinition[]; pull: BenchmarkPull | undefined };
+  /** For what compute decided about benchmarks (a pulled series replacing hand-made points, a stale pull). */
+  log?: Log;
 }
 
 export interface QuarterRange {
@@ -51,6 +64,9 @@ export async function compute(engine: Engine, options: ComputeOptions): Promise<
   const range: QuarterRange = { from: quarters[0]!, to: options.quarter };
   const kpis = [...options.kpis].sort((a, b) => (a.definition.id < b.definition.id ? -1 : a.definition.id > b.definition.id ? 1 : 0));
   const benchmarks = await readBenchmarks(engine, options.config, range);
+  const trendLabels = quarters.map(quarterLabel);
+  const jobindsats = options.benchmarks;
+  const definitionOf = new Map((jobindsats?.definitions ?? []).map((d) => [d.kpi, d]));
 
   const kpiRows = await runAll(engine, kpis, range);
   const results: KpiResult[] = [];
@@ -65,6 +81,15 @@ export async function compute(engine: Engine, options: ComputeOptions): Promise<
     );
     const trend: QuarterCell[] = disclosed.map((q, i) => ({ ...q.total, quarter: quarterLabel(quarters[i]!), breakdowns: q.breakdowns }));
     const last = trend[trend.length - 1]!;
+    const handMade = benchmarks.filter((b) => b.kpi_id === d.id).map(({ area, quarter, value }) => ({ area, quarter, value }));
+    const compared = jobindsats
+      ? kpiBenchmarks({ kpiId: d.id, quarters: trendLabels, handMade, pull: jobindsats.pull, definition: definitionOf.get(d.id), comparison: comparisonOf(options.config) })
+      : { points: handMade, source: null, note: null, missing: null, replaced: [] };
+    if (compared.replaced.length > 0) {
+      const areas = [...new Set(compared.replaced.map((r) => r.split(' ')[0]))];
+      options.log?.info(`${d.id}: tallene fra Jobindsats erstatter benchmarks.csv for ${areas.join(', ')}`, { kpi: d.id });
+    }
+    if ('warning' in compared && compared.warning) options.log?.warn(compared.warning, { kpi: d.id });
     results.push({
       value: last.value,
       numerator: last.numerator,
@@ -80,7 +105,10 @@ export async function compute(engine: Engine, options: ComputeOptions): Promise<
       definition_hash: kpi.hash,
       breakdowns: last.breakdowns,
       trend,
-      benchmarks: benchmarks.filter((b) => b.kpi_id === d.id).map(({ area, quarter, value }) => ({ area, quarter, value })),
+      benchmarks: compared.points,
+      benchmark_source: compared.source,
+      benchmark_note: compared.note,
+      benchmark_missing: compared.missing,
     });
   }
 

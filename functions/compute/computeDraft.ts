@@ -1,6 +1,11 @@
+import type { BenchmarkPull } from '../benchmarks/benchmarkPull.ts';
+import type { BenchmarkDefinition } from '../benchmarks/definitions.ts';
+import { benchmarkKeys, readNewestBenchmarks } from '../benchmarks/pullStore.ts';
 import type { MunicipalityConfig } from '../config/municipality.ts';
 import type { Manifest } from '../deliveries/manifest.ts';
 import type { Engine } from '../engine/engine.ts';
+import { LOG_EVENTS } from '../lambda/logEvents.ts';
+import { silentLog, type Log } from '../log.ts';
 import type { Draft } from '../publish/draft.ts';
 import type { Store } from '../store/store.ts';
 import { codeVersion, generatedAt } from '../version.ts';
@@ -20,7 +25,15 @@ export async function computeDraft(options: {
   commentary?: string;
   /** Every results document already public, for disclosure over time. */
   published?: readonly Results[];
+  /**
+   * dashboards/benchmarks (loadBenchmarkDefinitions): with them the newest Jobindsats pull in
+   * the store is read and frozen into the results; without them only benchmarks.csv counts.
+   */
+  benchmarkDefinitions?: readonly BenchmarkDefinition[];
+  log?: Log;
 }): Promise<Draft> {
+  const log = options.log ?? silentLog;
+  const benchmarks = options.benchmarkDefinitions && { definitions: options.benchmarkDefinitions, pull: await newestPull(options.store, log) };
   const engine = await options.openEngine(options.store);
   try {
     await engine.useSnapshot(options.snapshot);
@@ -32,6 +45,8 @@ export async function computeDraft(options: {
       generatedAt: generatedAt(options.manifest.extracted_at),
       codeVersion: codeVersion(),
       published: options.published,
+      ...(benchmarks && { benchmarks }),
+      log,
     });
     const used = new Set(results.kpis.map((k) => k.id));
     return {
@@ -43,5 +58,21 @@ export async function computeDraft(options: {
     };
   } finally {
     await engine.close();
+  }
+}
+
+/**
+ * The newest benchmarks pull, or undefined. A pull that cannot be read (a damaged file, a
+ * store that refuses) is a warning, never a failed run: benchmarks never block a report, and
+ * the report then says for each KPI that the figures are not there.
+ */
+async function newestPull(store: Store, log: Log): Promise<BenchmarkPull | undefined> {
+  try {
+    return await readNewestBenchmarks(store);
+  } catch (error) {
+    log.warn(`Sammenligningstallene fra Jobindsats (${benchmarkKeys.latest}) kan ikke læses og bruges ikke i denne kørsel: ${(error as Error).message}`, {
+      event: LOG_EVENTS.benchmarksUnreadable,
+    });
+    return undefined;
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SMALLEST_MIN_CELL_SIZE } from './disclosure.ts';
 import { aboutSchema } from './kpiDefinition.ts';
 
 /**
@@ -25,11 +26,32 @@ export const quarterCellSchema = cellSchema.extend({
 export type QuarterCell = z.infer<typeof quarterCellSchema>;
 
 export const benchmarkPointSchema = z.object({
+  /** `hele_landet`, a benchmarks.csv area, a comparable municipality's key, or `sammenlignelige_kommuner` (their average). */
   area: z.string(),
   quarter: z.string(),
   value: z.number(),
+  /** Only on the comparable municipalities' average: how many of them had a figure that quarter. */
+  members: z.number().int().positive().optional(),
 });
 export type BenchmarkPoint = z.infer<typeof benchmarkPointSchema>;
+
+/**
+ * Where a KPI's pulled comparison series come from (functions/benchmarks/): the Jobindsats
+ * table and measure, and the pull they were read from. The report's source line is made from it.
+ */
+export const benchmarkSourceSchema = z.object({
+  name: z.literal('Jobindsats'),
+  table_id: z.string(),
+  table_name: z.string(),
+  /** `<measure group>/<measure id>`. */
+  measure: z.string(),
+  /** When the pull was made (ISO 8601): the "hentet" date in the report. */
+  retrieved_at: z.string(),
+  pull_id: z.string(),
+  /** The areas of `benchmarks` that come from this pull (the others come from benchmarks.csv). */
+  areas: z.array(z.string()),
+});
+export type BenchmarkSource = z.infer<typeof benchmarkSourceSchema>;
 
 export const kpiResultSchema = cellSchema.extend({
   id: z.string(),
@@ -45,6 +67,15 @@ export const kpiResultSchema = cellSchema.extend({
   /** The quarter and the 7 before it, oldest first; the last entry equals the top-level cell. */
   trend: z.array(quarterCellSchema),
   benchmarks: z.array(benchmarkPointSchema).default([]),
+  /**
+   * The Jobindsats table the pulled points come from; null when none are used (no comparable
+   * series, nothing pulled yet, or documents from before benchmarks were pulled).
+   */
+  benchmark_source: benchmarkSourceSchema.nullable().default(null),
+  /** Danish, from dashboards/benchmarks/<kpi>.yaml: how Jobindsats' definition differs from ours. */
+  benchmark_note: z.string().nullable().default(null),
+  /** Danish: why the report shows no Jobindsats series for the KPI ("Der findes ingen sammenlignelig serie …"). */
+  benchmark_missing: z.string().nullable().default(null),
 });
 export type KpiResult = z.infer<typeof kpiResultSchema>;
 
@@ -74,7 +105,7 @@ export const resultsSchema = z.object({
   /** The delivery's `extracted_at` (or SOURCE_DATE_EPOCH), so reruns are byte-identical. */
   generated_at: z.string(),
   municipality: z.string(),
-  min_cell_size: z.number().int().min(3),
+  min_cell_size: z.number().int().min(SMALLEST_MIN_CELL_SIZE),
   kpis: z.array(kpiResultSchema),
   /** Set when the results are written as a preview or a published revision. */
   publication: publicationSchema.optional(),

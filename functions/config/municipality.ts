@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { DEFAULT_MIN_CELL_SIZE, SMALLEST_MIN_CELL_SIZE } from '../compute/disclosure.ts';
 import { parse as parseYaml, YAMLError } from 'yaml';
+import { areaKey } from '../benchmarks/areas.ts';
 import { escapeControls } from '../contract/echo.ts';
 import { UsageError } from '../usageError.ts';
 
@@ -63,7 +65,7 @@ export const municipalityConfigSchema = z
     municipality: z.string().min(2),
     committee: z.string().min(2),
     /** Smallest number of persons published; kpis.md: default 5, never below 3. */
-    min_cell_size: z.number().int().min(3).default(5),
+    min_cell_size: z.number().int().min(SMALLEST_MIN_CELL_SIZE).default(DEFAULT_MIN_CELL_SIZE),
     /** Benchmark areas (benchmarks.csv `area`) drawn beside the municipality, with Danish names. */
     benchmark_areas: z.record(z.string(), z.string()).default({}),
     /** Comparison areas for the benchmarks pulled from Jobindsats (functions/benchmarks/). */
@@ -72,7 +74,12 @@ export const municipalityConfigSchema = z
     /** Where the committee opens the reports (`https://…`), for the link in the follow-up note; on AWS the site's address. */
     reports_url: z.url({ protocol: /^https?$/ }).optional(),
   })
-  .strict();
+  .strict()
+  // The municipality's own line is always its own numbers after disclosure control, never Jobindsats' figure for it.
+  .refine((c) => !(c.comparison?.municipalities ?? []).some((m) => areaKey(m.name) === areaKey(c.municipality)), {
+    message: 'kommunen selv kan ikke stå blandt de sammenlignelige kommuner: rapporten viser altid kommunens egne tal',
+    path: ['comparison', 'municipalities'],
+  });
 export type MunicipalityConfig = z.infer<typeof municipalityConfigSchema>;
 
 /** Neutral defaults for a run without --config: min cell size 5, no goals. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { KPI_ID_PATTERN } from '../compute/kpiDefinition.ts';
 
 /**
- * Extract contract v1 in code (../../shared/domain/extracts.md is the public text). Validation
+ * Extract contract v1 in code (docs/contract.md, generated from this file, is the public text). Validation
  * (validate.ts) and curation (ingest/) are driven by these column lists, so a column added
  * here is checked and curated without touching the rules.
  *
@@ -74,6 +74,8 @@ export interface ColumnSpec {
   type: ColumnType;
   /** False: the cell may be empty (= missing value). */
   required: boolean;
+  /** What the column means, for docs/contract.md (generated from this file). */
+  meaning: string;
 }
 
 /**
@@ -87,6 +89,8 @@ export interface ExtractSpec {
   name: ExtractName;
   file: string;
   requirement: Requirement;
+  /** One line on what a row is, for docs/contract.md. */
+  purpose: string;
   columns: readonly ColumnSpec[];
   /** Columns that identify a row; a second row with the same values is an error. */
   uniqueKey?: readonly string[];
@@ -97,21 +101,22 @@ export interface ExtractSpec {
 export const EXTRACT_NAMES = ['persons', 'benefit_weeks', 'offers', 'companies', 'company_contacts', 'benchmarks'] as const;
 export type ExtractName = (typeof EXTRACT_NAMES)[number];
 
-const pseudonym = (name: string): ColumnSpec => ({ name, type: { kind: 'pseudonym' }, required: true });
-const oneOf = (name: string, values: readonly string[], required = true): ColumnSpec => ({ name, type: { kind: 'enum', values }, required });
-const date = (name: string, required = true): ColumnSpec => ({ name, type: { kind: 'date' }, required });
+const pseudonym = (name: string, meaning: string): ColumnSpec => ({ name, type: { kind: 'pseudonym' }, required: true, meaning });
+const oneOf = (name: string, values: readonly string[], meaning: string, required = true): ColumnSpec => ({ name, type: { kind: 'enum', values }, required, meaning });
+const date = (name: string, meaning: string, required = true): ColumnSpec => ({ name, type: { kind: 'date' }, required, meaning });
 
 export const EXTRACTS: Record<ExtractName, ExtractSpec> = {
   persons: {
     name: 'persons',
     file: 'persons.csv',
     requirement: 'required',
+    purpose: 'one row per person',
     columns: [
-      pseudonym('person_id'),
-      oneOf('sex', SEXES),
-      { name: 'birth_year', type: { kind: 'integer', min: MIN_YEAR, max: 'currentYear' }, required: true },
-      oneOf('integration_group', INTEGRATION_GROUPS, false),
-      date('arrival_date', false),
+      pseudonym('person_id', 'stable across all extracts of one delivery'),
+      oneOf('sex', SEXES, '`M` mand, `K` kvinde'),
+      { name: 'birth_year', type: { kind: 'integer', min: MIN_YEAR, max: 'currentYear' }, required: true, meaning: 'only the year (privacy); age in a week = ISO year of the week − birth_year' },
+      oneOf('integration_group', INTEGRATION_GROUPS, 'empty = not under the integration act', false),
+      date('arrival_date', 'the day the municipality took over responsibility (start of the integration programme); required when integration_group is set', false),
     ],
     uniqueKey: ['person_id'],
   },
@@ -119,7 +124,13 @@ export const EXTRACTS: Record<ExtractName, ExtractSpec> = {
     name: 'benefit_weeks',
     file: 'benefit_weeks.csv',
     requirement: 'required',
-    columns: [pseudonym('person_id'), { name: 'week', type: { kind: 'week' }, required: true }, oneOf('status', STATUSES), oneOf('visitation', VISITATIONS, false)],
+    purpose: 'one row per person per ISO week, every week from the first in scope to the last, with no gaps while the person lives in the municipality',
+    columns: [
+      pseudonym('person_id', 'must exist in persons.csv'),
+      { name: 'week', type: { kind: 'week' }, required: true, meaning: 'one row per (person_id, week)' },
+      oneOf('status', STATUSES, 'the person’s main status that week (DREAM priority)'),
+      oneOf('visitation', VISITATIONS, 'the jobcenter’s category that week; empty when not on a benefit that has one', false),
+    ],
     uniqueKey: ['person_id', 'week'],
     referencesPersons: true,
   },
@@ -127,17 +138,24 @@ export const EXTRACTS: Record<ExtractName, ExtractSpec> = {
     name: 'offers',
     file: 'offers.csv',
     requirement: 'required',
-    columns: [pseudonym('person_id'), oneOf('offer_type', OFFER_TYPES), date('start_date'), date('end_date', false)],
+    purpose: 'one row per activation offer (tilbud)',
+    columns: [
+      pseudonym('person_id', 'must exist in persons.csv'),
+      oneOf('offer_type', OFFER_TYPES, 'company-directed offers are virksomhedspraktik, loentilskud_privat, loentilskud_offentlig and nytteindsats'),
+      date('start_date', 'the first day of the offer'),
+      date('end_date', 'empty = still running; on or after start_date', false),
+    ],
     referencesPersons: true,
   },
   companies: {
     name: 'companies',
     file: 'companies.csv',
     requirement: 'companyKpis',
+    purpose: 'the municipality’s companies, one row per company and year',
     columns: [
-      pseudonym('company_id'),
-      { name: 'year', type: { kind: 'integer', min: MIN_YEAR, max: MAX_YEAR }, required: true },
-      { name: 'employees', type: { kind: 'number', min: 0 }, required: true },
+      pseudonym('company_id', 'the company'),
+      { name: 'year', type: { kind: 'integer', min: MIN_YEAR, max: MAX_YEAR }, required: true, meaning: 'the calendar year' },
+      { name: 'employees', type: { kind: 'number', min: 0 }, required: true, meaning: 'average employees that year' },
     ],
     uniqueKey: ['company_id', 'year'],
   },
@@ -145,17 +163,23 @@ export const EXTRACTS: Record<ExtractName, ExtractSpec> = {
     name: 'company_contacts',
     file: 'company_contacts.csv',
     requirement: 'companyKpis',
-    columns: [pseudonym('company_id'), date('contact_date'), oneOf('contact_type', CONTACT_TYPES)],
+    purpose: 'one row per collaboration between the jobcenter and a company',
+    columns: [
+      pseudonym('company_id', 'need not appear in companies.csv (companies outside the municipality)'),
+      date('contact_date', 'the day of the contact'),
+      oneOf('contact_type', CONTACT_TYPES, '`partnerskabsaftale` = a partnership agreement signed that day'),
+    ],
   },
   benchmarks: {
     name: 'benchmarks',
     file: 'benchmarks.csv',
     requirement: 'optional',
+    purpose: 'hand-made comparison series (the Jobindsats pull is the usual source)',
     columns: [
-      { name: 'kpi_id', type: { kind: 'kpiId' }, required: true },
-      { name: 'period', type: { kind: 'period' }, required: true },
-      { name: 'area', type: { kind: 'text' }, required: true },
-      { name: 'value', type: { kind: 'number' }, required: true },
+      { name: 'kpi_id', type: { kind: 'kpiId' }, required: true, meaning: 'a KPI id from the catalogue' },
+      { name: 'period', type: { kind: 'period' }, required: true, meaning: '`YYYYQn` or `YYYY-MM`' },
+      { name: 'area', type: { kind: 'text' }, required: true, meaning: 'e.g. `hele_landet`, `region_hovedstaden`, `rudersdal`' },
+      { name: 'value', type: { kind: 'number' }, required: true, meaning: 'a share as a fraction (0.37), or a count' },
     ],
     uniqueKey: ['kpi_id', 'period', 'area'],
   },

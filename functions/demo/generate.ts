@@ -54,8 +54,8 @@ const STREAM = { arrivals: 1, integration: 2, careers: 3, companies: 4, benchmar
 
 export async function generateDemo(dir: string, options: DemoOptions = {}): Promise<DemoSummary> {
   const { scale = 1, seed = 2017 } = options;
-  if (!(scale > 0) || !Number.isFinite(scale)) throw new Error(`scale must be a positive number, not ${scale}`);
-  if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, not ${seed}`);
+  if (!(scale > 0) || !Number.isFinite(scale)) throw new Error(`skala skal være et positivt tal, ikke ${scale}`);
+  if (!Number.isInteger(seed)) throw new Error(`seed skal være et helt tal, ikke ${seed}`);
   await mkdir(dir, { recursive: true });
   const writers = Object.fromEntries(
     Object.entries(DEMO_HEADERS).map(([file, header]) => [file, new CsvWriter(join(dir, file), header)]),

@@ -27,7 +27,7 @@ export interface ResultColumn {
 export function resultColumns(page: ResultsPage): ResultColumn[] {
   const columns = page.ResultSet.ResultSetMetadata.ColumnInfo.map((c) => ({ name: c.Name, type: c.Type.toLowerCase() }));
   const names = new Set(columns.map((c) => c.name));
-  if (names.size !== columns.length) throw new Error(`Duplicate column names in Athena result: ${columns.map((c) => c.name).join(', ')}`);
+  if (names.size !== columns.length) throw new Error(`Athena-resultatet har to kolonner med samme navn: ${columns.map((c) => c.name).join(', ')}`);
   return columns;
 }
 
@@ -40,7 +40,7 @@ const SPECIAL_DOUBLES: Record<string, number> = { NaN: Number.NaN, Infinity: Inf
 export function convertValue(text: string | undefined, column: ResultColumn): SqlValue {
   if (text === undefined) return null;
   const fail = (): never => {
-    throw new Error(`Athena column ${column.name} (${column.type}): cannot read ${JSON.stringify(text)}`);
+    throw new Error(`Athena-kolonnen ${column.name} (${column.type}) kan ikke læses: ${JSON.stringify(text)}`);
   };
   // Parameterised types arrive as e.g. `decimal(10,2)` or `varchar(3)`.
   const base = column.type.replace(/\(.*$/, '').trim();
@@ -88,11 +88,11 @@ export function pageRows(page: ResultsPage, columns: ResultColumn[], firstPage: 
     const header = rows[0]!.Data.map((d) => d.VarCharValue);
     const expected = columns.map((c) => c.name);
     if (header.length !== expected.length || header.some((name, i) => name !== expected[i])) {
-      throw new Error(`First Athena result row is not the header: got ${JSON.stringify(header)}, expected ${JSON.stringify(expected)}`);
+      throw new Error(`Athena-resultatets første række er ikke overskrifterne: ${JSON.stringify(header)}, forventede ${JSON.stringify(expected)}`);
     }
   }
   return rows.slice(firstPage ? 1 : 0).map((row) => {
-    if (row.Data.length !== columns.length) throw new Error(`Athena result row has ${row.Data.length} values for ${columns.length} columns`);
+    if (row.Data.length !== columns.length) throw new Error(`En række i Athena-resultatet har ${row.Data.length} værdier for ${columns.length} kolonner`);
     const out: SqlRow = {};
     columns.forEach((column, i) => {
       out[column.name] = convertValue(row.Data[i]!.VarCharValue, column);

@@ -45,7 +45,7 @@ function leadingTriviaLength(sql: string): number {
       at += end === -1 ? rest.length : end + 1;
     } else if (rest.startsWith('/*')) {
       const end = rest.indexOf('*/', 2);
-      if (end === -1) throw new Error('Unterminated /* comment at the start of the query');
+      if (end === -1) throw new Error('Forespørgslen begynder med en /* kommentar, der ikke slutter');
       at += end + 2;
     } else {
       return at;
@@ -61,7 +61,7 @@ export function prependCtes(sql: string, ctes: string): string {
   const triviaEnd = leadingTriviaLength(sql);
   const leading = sql.slice(0, triviaEnd);
   const body = sql.slice(triviaEnd);
-  if (body.trim() === '') throw new Error('Empty query');
+  if (body.trim() === '') throw new Error('Forespørgslen er tom');
   const withKeyword = /^with\b\s*/i.exec(body);
   if (!withKeyword) return `${leading}WITH ${ctes}\n${body}`;
   const afterWith = body.slice(withKeyword[0].length);

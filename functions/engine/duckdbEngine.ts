@@ -69,7 +69,7 @@ export class DuckDbEngine implements Engine {
   static concurrency = 2;
 
   async useSnapshot(snapshot: string): Promise<void> {
-    if (!this.store) throw new Error('DuckDbEngine.useSnapshot needs a store');
+    if (!this.store) throw new Error('DuckDbEngine.useSnapshot kræver et lager');
     // The snapshot's record lists each table's files; a folder without one has one file per table.
     const manifest = await readSnapshotManifest(this.store, snapshot);
     for (const table of CURATED_TABLES) {

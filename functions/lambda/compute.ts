@@ -1,5 +1,7 @@
+import '../danishMessages.ts';
 import type { Context } from 'aws-lambda';
 import { parseQuarter, quarterLabel } from '../calendar/quarter.ts';
+import { loadBenchmarkDefinitions, type BenchmarkDefinition } from '../benchmarks/definitions.ts';
 import { loadKpis } from '../compute/catalog.ts';
 import { checkCoverage, newestCoveredQuarter } from '../compute/coverage.ts';
 import type { Kpi } from '../compute/kpiDefinition.ts';
@@ -25,6 +27,8 @@ export interface ComputeDeps {
   engine: Engine;
   kpis: Kpi[];
   config: MunicipalityConfig;
+  /** dashboards/benchmarks, copied into the asset: the newest Jobindsats pull goes into the draft. */
+  benchmarkDefinitions?: readonly BenchmarkDefinition[];
   log: Log;
   lockTtlMs?: number;
 }
@@ -52,7 +56,18 @@ export async function runCompute(deps: ComputeDeps, event: ComputeEvent): Promis
       return { status: 'not_covered', message: coverage.message };
     }
     const published = await publishedResults(store);
-    const draft = await computeDraft({ store, openEngine: async () => deps.engine, kpis: deps.kpis, quarter, snapshot: event.snapshot, manifest, config: deps.config, published });
+    const draft = await computeDraft({
+      store,
+      openEngine: async () => deps.engine,
+      kpis: deps.kpis,
+      quarter,
+      snapshot: event.snapshot,
+      manifest,
+      config: deps.config,
+      published,
+      ...(deps.benchmarkDefinitions && { benchmarkDefinitions: deps.benchmarkDefinitions }),
+      log: deps.log,
+    });
     await store.put(keys.draft(quarterLabel(quarter), event.snapshot), draftJson(draft), 'application/json');
     deps.log.info(`${draft.results.kpis.length} KPI'er beregnet for ${draft.results.quarter}`, { quarter: draft.results.quarter, snapshot: event.snapshot });
     return { status: 'computed', quarter: draft.results.quarter, snapshot: event.snapshot, kpis: draft.results.kpis.length };
@@ -60,13 +75,19 @@ export async function runCompute(deps: ComputeDeps, event: ComputeEvent): Promis
 }
 
 const logger = stageLogger('compute');
-let content: Promise<[Kpi[], MunicipalityConfig]> | undefined;
+let content: Promise<[Kpi[], MunicipalityConfig, BenchmarkDefinition[]]> | undefined;
+
+async function loadContent(env: { KPIS_DIR: string; MUNICIPALITY_CONFIG: string; BENCHMARKS_DIR: string }): Promise<[Kpi[], MunicipalityConfig, BenchmarkDefinition[]]> {
+  const [kpis, config] = await Promise.all([loadKpis(env.KPIS_DIR), loadConfig(env.MUNICIPALITY_CONFIG)]);
+  const units = new Map(kpis.map((k) => [k.definition.id, k.definition.unit] as const));
+  return [kpis, config, await loadBenchmarkDefinitions(env.BENCHMARKS_DIR, units)];
+}
 
 export async function handler(event: unknown, context: Context): Promise<ComputeOutput> {
   logger.addContext(context);
   const env = parseEnv(computeEnvSchema);
-  content ??= Promise.all([loadKpis(env.KPIS_DIR), loadConfig(env.MUNICIPALITY_CONFIG)]);
-  const [kpis, config] = await content;
+  content ??= loadContent(env);
+  const [kpis, config, benchmarkDefinitions] = await content;
   return runCompute(
     {
       // Reads the published revisions in the reports bucket (disclosure over time), writes drafts/ in the data bucket.
@@ -74,6 +95,7 @@ export async function handler(event: unknown, context: Context): Promise<Compute
       engine: new AthenaEngine({ workgroup: env.ATHENA_WORKGROUP, database: env.GLUE_DATABASE }),
       kpis,
       config,
+      benchmarkDefinitions,
       log: powertoolsLog(logger),
       lockTtlMs: env.LOCK_TTL_SECONDS * 1000,
     },

@@ -1,3 +1,4 @@
+import '../danishMessages.ts';
 import type { Context } from 'aws-lambda';
 import { newestDelivery, readDelivery } from '../deliveries/storedDeliveries.ts';
 import { ingest } from '../ingest/ingest.ts';

@@ -22,8 +22,9 @@ export const computeEnvSchema = z.object({
   REPORTS_BUCKET: bucketName,
   ATHENA_WORKGROUP: z.string().min(1),
   GLUE_DATABASE: z.string().regex(/^[a-z0-9_]+$/),
-  /** KPI files and the municipality config, copied into the asset at bundling time. */
+  /** KPI files, benchmark definitions and the municipality config, copied into the asset at bundling time. */
   KPIS_DIR: z.string().min(1),
+  BENCHMARKS_DIR: z.string().min(1),
   MUNICIPALITY_CONFIG: z.string().min(1),
   ...lockTtl,
 });
@@ -44,7 +45,7 @@ export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv 
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Lambda environment is invalid: ${issues}`);
+    throw new Error(`Lambda-funktionens miljøvariable er ugyldige (udrulningen er forkert): ${issues}`);
   }
   return parsed.data;
 }

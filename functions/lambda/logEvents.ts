@@ -15,4 +15,6 @@ export const LOG_EVENTS = {
   manifestInvalid: 'manifest_invalid',
   /** One line per failed benchmarks pull: `code` (auth, rate_limited, shape, …), `kpi`, `previousPullId`; never the key. */
   benchmarksPullFailed: 'benchmarks_pull_failed',
+  /** Compute could not read the newest benchmarks pull and went on without it (the report says so per KPI). */
+  benchmarksUnreadable: 'benchmarks_unreadable',
 } as const;

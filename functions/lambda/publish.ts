@@ -1,3 +1,4 @@
+import '../danishMessages.ts';
 import type { Context } from 'aws-lambda';
 import type { Log } from '../log.ts';
 import { parseDraft, type Draft } from '../publish/draft.ts';

@@ -1,3 +1,4 @@
+import '../danishMessages.ts';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { pullDelivery, type PullOutcome } from '../deliveries/sftpPull.ts';

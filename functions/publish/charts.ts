@@ -89,7 +89,9 @@ export function trendChartSpec(view: KpiView): TopLevelSpec {
   const { palette, dashes } = chartTheme;
   const quarters = view.result.trend.map((q) => formatQuarterShort(q.quarter));
   const own = segments(view);
-  const benchmarkPoints = view.benchmarks.flatMap((b) => b.points.map((p) => ({ quarter: formatQuarterShort(p.quarter), value: p.value, kind: b.name })));
+  const benchmarkPoints = view.benchmarks.flatMap((b) =>
+    b.points.map((p) => ({ quarter: formatQuarterShort(p.quarter), value: p.value, kind: b.area, width: chartTheme.comparison[b.role].width })),
+  );
   const scale = yScale([...own.map((p) => p.value), ...view.goals.map((g) => g.goal.target), ...benchmarkPoints.map((p) => p.value)], view.unit);
   const step = scale.ticks[1] ?? scale.max;
   /** "1. kv. 2016" on two lines, "1. kv." over "2016", so eight quarters fit side by side. */
@@ -105,15 +107,15 @@ export function trendChartSpec(view: KpiView): TopLevelSpec {
     scale: { domain: [0, scale.max], nice: false, zero: true },
     axis: { values: scale.ticks, format: axisFormat(view.unit, step) },
   };
-  const areas = view.benchmarks.map((b) => b.name);
-  const pick = <T>(list: readonly T[], i: number): T => list[i % list.length]!;
+  const areas = view.benchmarks.map((b) => b.area);
+  const style = (i: number) => chartTheme.comparison[view.benchmarks[i]!.role];
 
   const lastOwn = own[own.length - 1];
   const labels: (Label & { kind: string })[] = [];
   if (lastOwn) labels.push({ y: lastOwn.value, text: view.municipality, kind: 'own' });
   for (const b of view.benchmarks) {
     const last = b.points[b.points.length - 1];
-    if (last) labels.push({ y: last.value, text: b.name, kind: b.name });
+    if (last) labels.push({ y: last.value, text: b.label, kind: b.area });
   }
   for (const g of view.goals) labels.push({ y: g.goal.target, text: g.lineLabel, kind: 'goal' });
   const placed = spreadLabels(labels, scale.max).map((l) => ({ value: l.y, text: l.text, kind: l.kind }));
@@ -128,8 +130,8 @@ export function trendChartSpec(view: KpiView): TopLevelSpec {
     scale: { domain: kinds, range: [own, goal, ...areas.map((_, i) => areaValue(i))] },
     legend: null,
   }) as const;
-  const color = byKind<string>(palette.municipality, palette.goal, (i) => pick(palette.benchmark, i));
-  const strokeDash = byKind<number[]>([1, 0], [...dashes.goal], (i) => pick(dashes.benchmark, i));
+  const color = byKind<string>(palette.municipality, palette.goal, (i) => style(i).color);
+  const strokeDash = byKind<number[]>([1, 0], [...dashes.goal], (i) => [...style(i).dash]);
 
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -143,8 +145,9 @@ export function trendChartSpec(view: KpiView): TopLevelSpec {
       },
       {
         data: { values: benchmarkPoints },
-        mark: { type: 'line', strokeWidth: 1.5 },
-        encoding: { x, y, color, strokeDash },
+        mark: { type: 'line' },
+        // The width as a value, not a scale: a width scale over nominal kinds makes Vega-Lite warn.
+        encoding: { x, y, color, strokeDash, strokeWidth: { field: 'width', type: 'quantitative', scale: null, legend: null } },
       },
       {
         data: { values: own },
@@ -196,12 +199,13 @@ export function groupChartSpec(view: KpiView, breakdown: string): TopLevelSpec |
   };
 }
 
-const DASH_WORDS = ['prikket linje', 'streg-prik-linje'];
+const DASH_WORDS = { national: 'prikket linje', comparable_average: 'streg-prik-linje', area: 'lang stiplet linje' } as const;
 
 /** The trend chart's key in words (the chart itself labels each line directly). */
 export function trendLegend(view: KpiView): string {
   const parts = [`Fuldt optrukket linje med prikker: ${view.municipality}`];
-  view.benchmarks.forEach((b, i) => parts.push(`${DASH_WORDS[i % DASH_WORDS.length]}: ${b.name}`));
+  for (const b of view.benchmarks) if (b.role !== 'comparable') parts.push(`${DASH_WORDS[b.role]}: ${b.name}`);
+  if (view.benchmarks.some((b) => b.role === 'comparable')) parts.push('tynde grå linjer: de sammenlignelige kommuner hver for sig');
   if (view.goals.length > 0) parts.push(`stiplet vandret linje: ${view.goals.length === 1 ? 'målet' : 'målene'}`);
   if (view.hiddenQuarters.length > 0) parts.push('et hul i linjen: tallet vises ikke af hensyn til diskretion');
   return `${parts.join('; ')}.`;

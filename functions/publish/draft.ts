@@ -40,12 +40,40 @@ export function parseDraft(bytes: Buffer, where: string): Draft {
  * commentary — never the time, the code version or which delivery (or snapshot) carried
  * them. The same numbers delivered again are the same publication; a changed number, goal
  * text or comment is not.
+ *
+ * Benchmarks count by their figures, table, measure and texts, not by when they were pulled:
+ * a monthly pull that brings the same figures again does not make a quarter "changed" (the
+ * published source line, "hentet <dato>", stays true: the figures were retrieved then); a pull
+ * with other figures does, and is published as a correction (docs/jobindsats.md).
  */
 export function publicationContent(draft: Draft): unknown {
   const { generated_at: _time, code_version: _code, snapshot: _snapshot, publication: _publication, ...results } = draft.results;
   // The commentary by its content, not its layout: line endings, order and empty sections do not count.
   const commentary = commentaryFingerprintInput(draft.commentary === undefined ? undefined : parseCommentary(draft.commentary, { kpiIds: draft.results.kpis.map((k) => k.id) }));
-  return { results, config: draft.config, definitions: draft.definitions, commentary };
+  return { results: { ...results, kpis: results.kpis.map(kpiContent) }, config: draft.config, definitions: draft.definitions, commentary };
+}
+
+type KpiResult = Draft['results']['kpis'][number];
+
+/**
+ * A KPI's part of the content. The benchmark fields are left out while empty, so content
+ * published before they existed keeps its fingerprint; the retrieval time and pull id are
+ * always left out (see publicationContent).
+ */
+function kpiContent(kpi: KpiResult): Record<string, unknown> {
+  const { benchmark_source: source, benchmark_note: note, benchmark_missing: missing, ...rest } = kpi;
+  return {
+    ...rest,
+    ...(source !== null && { benchmark_source: { name: source.name, table_id: source.table_id, table_name: source.table_name, measure: source.measure, areas: source.areas } }),
+    ...(note !== null && { benchmark_note: note }),
+    ...(missing !== null && { benchmark_missing: missing }),
+  };
+}
+
+/** A KPI's own numbers and texts, without its comparison: what "andre tal" means in a refusal. */
+function ownContent(kpi: KpiResult): string {
+  const { benchmarks: _points, benchmark_source: _source, benchmark_note: _note, benchmark_missing: _missing, ...own } = kpi;
+  return canonicalJson(own);
 }
 
 export function fingerprint(draft: Draft): string {
@@ -62,12 +90,16 @@ export function canonicalJson(value: unknown): string {
 /** What differs between two publications, in words for the refusal message. */
 export function describeDifferences(before: Draft, after: Draft): string[] {
   const out: string[] = [];
-  const kpisBefore = new Map(before.results.kpis.map((k) => [k.id, canonicalJson(k)]));
-  const changed = after.results.kpis.filter((k) => kpisBefore.get(k.id) !== canonicalJson(k)).map((k) => k.id);
-  const added = after.results.kpis.filter((k) => !kpisBefore.has(k.id)).map((k) => k.id);
-  const removed = [...kpisBefore.keys()].filter((id) => !after.results.kpis.some((k) => k.id === id));
-  const numbersChanged = changed.filter((id) => !added.includes(id));
+  const ownBefore = new Map(before.results.kpis.map((k) => [k.id, ownContent(k)]));
+  const comparedBefore = new Map(before.results.kpis.map((k) => [k.id, canonicalJson(kpiContent(k))]));
+  const added = after.results.kpis.filter((k) => !ownBefore.has(k.id)).map((k) => k.id);
+  const removed = [...ownBefore.keys()].filter((id) => !after.results.kpis.some((k) => k.id === id));
+  const kept = after.results.kpis.filter((k) => ownBefore.has(k.id));
+  const numbersChanged = kept.filter((k) => ownBefore.get(k.id) !== ownContent(k)).map((k) => k.id);
+  // Only the comparison moved (a new pull with other figures, another table): say so, the municipality's own numbers are the same.
+  const benchmarksChanged = kept.filter((k) => !numbersChanged.includes(k.id) && comparedBefore.get(k.id) !== canonicalJson(kpiContent(k))).map((k) => k.id);
   if (numbersChanged.length > 0) out.push(`andre tal for ${numbersChanged.join(', ')}`);
+  if (benchmarksChanged.length > 0) out.push(`andre sammenligningstal for ${benchmarksChanged.join(', ')}`);
   if (added.length > 0) out.push(`nye nøgletal: ${added.join(', ')}`);
   if (removed.length > 0) out.push(`nøgletal, der ikke er med længere: ${removed.join(', ')}`);
   if (canonicalJson(before.config) !== canonicalJson(after.config)) out.push('ændret konfiguration (mål, udvalg eller cellestørrelse)');

@@ -6,7 +6,10 @@ import { formatCount, formatQuarterShort, formatSuppressed, formatValue, formatG
 import { assessGoal, comparisonOf, goalForYear, goalsOf, STATUS_TEXT, thresholdFor, type Assessment, type Comparison, type GoalStatus } from './goals.ts';
 import { kpiChanges, type KpiChanges } from './changes.ts';
 import type { Commentary, CommentarySection } from './commentary.ts';
-import { benchmarkSentence, goalCellText, goalLineLabel, goalSentences, trendDescription, valueSentence, type SeriesPoint } from './sentences.ts';
+import { comparisonOf as benchmarkComparisonOf } from '../benchmarks/areas.ts';
+import { benchmarkAreaNames } from '../benchmarks/benchmarkPoints.ts';
+import { benchmarkReport, comparisonGroupNote, type SeriesRole } from '../benchmarks/reportBenchmarks.ts';
+import { goalCellText, goalLineLabel, goalSentences, trendDescription, valueSentence, type SeriesPoint } from './sentences.ts';
 
 /**
  * Everything the report shows about one KPI, derived once from the results, the KPI's
@@ -20,10 +23,28 @@ export interface GoalView {
   lineLabel: string;
 }
 
+/** A comparison line beside the municipality's own (functions/benchmarks/reportBenchmarks.ts). */
 export interface BenchmarkSeries {
   area: string;
+  /** For the table's column, the text alternative and the legend. */
   name: string;
+  /** The chart's direct label. */
+  label: string;
+  role: Exclude<SeriesRole, 'own'>;
+  stroke: 'normal' | 'thin';
   points: SeriesPoint[];
+}
+
+/** What the report says about the comparison under the chart (every text final Danish). */
+export interface ComparisonView {
+  /** "Kilde: Jobindsats, tabel mm13 (…), hentet 3. februar 2018." */
+  citation?: string;
+  /** How Jobindsats' definition differs from ours. */
+  note?: string;
+  /** Where lines that do not come from Jobindsats come from. */
+  handMade?: string;
+  /** "Der findes ingen sammenlignelig serie på Jobindsats for dette nøgletal. <reason>". */
+  missing?: string;
 }
 
 export interface TrendRow {
@@ -77,7 +98,9 @@ export interface KpiView {
   sentences: string[];
   own: SeriesPoint[];
   hiddenQuarters: string[];
+  /** The comparison lines, in the order of the chart's labels and the table's columns. */
   benchmarks: BenchmarkSeries[];
+  comparison: ComparisonView;
   trendRows: TrendRow[];
   breakdowns: BreakdownView[];
   chartTitle: string;
@@ -112,6 +135,8 @@ export interface ReportView {
   publication?: PublicationView;
   /** The administration's commentary file, parsed (commentary.ts); its KPI sections are also on each KpiView. */
   commentary?: Commentary;
+  /** Which municipalities are "comparable" and why, when a KPI shows them (once, under "Om tallene"). */
+  comparisonNote?: string;
 }
 
 export interface ReportViewOptions {
@@ -165,19 +190,31 @@ export function kpiView(result: KpiResult, definition: KpiDefinition, config: Mu
 
   const own = result.trend.filter((q) => !q.suppressed && q.value !== null).map((q) => ({ quarter: q.quarter, value: q.value as number }));
   const hiddenQuarters = result.trend.filter((q) => q.suppressed).map((q) => q.quarter);
-  const areas = [...new Set(result.benchmarks.map((b) => b.area))].sort(
-    (a, b) => Object.keys(config.benchmark_areas).indexOf(a) - Object.keys(config.benchmark_areas).indexOf(b),
+  const compared = benchmarkReport({
+    kpi: { id: result.id, unit: result.unit },
+    trend: result.trend,
+    quarter: results.quarter,
+    municipality: results.municipality,
+    points: result.benchmarks,
+    source: result.benchmark_source,
+    note: result.benchmark_note,
+    missing: result.benchmark_missing,
+    comparison: benchmarkComparisonOf(config),
+    areaNames: benchmarkAreaNames(config),
+  });
+  const benchmarks: BenchmarkSeries[] = compared.series.flatMap((s) =>
+    s.role === 'own' ? [] : [{ area: s.key, name: s.name, label: s.label, role: s.role, stroke: s.stroke === 'thin' ? 'thin' : 'normal', points: s.points.map((p) => ({ quarter: p.quarter, value: p.value })) }],
   );
-  const benchmarks = areas.map((area) => ({
-    area,
-    name: config.benchmark_areas[area] ?? area,
-    points: result.benchmarks.filter((b) => b.area === area).map((b) => ({ quarter: b.quarter, value: b.value })),
-  }));
+  const comparison: ComparisonView = {
+    ...(compared.citation && { citation: compared.citation }),
+    ...(compared.note && { note: compared.note }),
+    ...(compared.handMade && { handMade: compared.handMade }),
+    ...(compared.missing && { missing: compared.missing }),
+  };
 
   const changes = kpiChanges(result, results.quarter);
   const sentences = [valueSentence(subject, results.quarter, result.value, result.suppressed, n), ...changes.sentences];
-  const comparable = benchmarks.flatMap((b) => b.points.filter((p) => p.quarter === results.quarter).map((p) => ({ name: b.name, value: p.value })));
-  if (comparable.length > 0 && !result.suppressed && result.value !== null) sentences.push(benchmarkSentence(result.unit, result.value, comparable));
+  if (compared.sentence) sentences.push(compared.sentence);
   sentences.push(...goalSentences(subject, assessment, goals, compare, quarter));
 
   const trendRows = result.trend.map((q) => {
@@ -219,6 +256,7 @@ export function kpiView(result: KpiResult, definition: KpiDefinition, config: Mu
     own,
     hiddenQuarters,
     benchmarks,
+    comparison,
     trendRows,
     breakdowns: breakdownViews(result, n),
     chartTitle: `${result.title}: udviklingen fra ${formatQuarterShort(first)} til ${formatQuarterShort(results.quarter)}`,
@@ -227,7 +265,8 @@ export function kpiView(result: KpiResult, definition: KpiDefinition, config: Mu
       yearToDate: result.year_to_date,
       municipality: results.municipality,
       own,
-      benchmarks,
+      // "For gennemsnittet af de 5 sammenlignelige kommuner steg tallet …": a name that reads inside a sentence.
+      benchmarks: benchmarks.map((b) => (b.role === 'comparable_average' ? { ...b, name: b.name.replace(/^Gennemsnit af /, 'gennemsnittet af de ') } : b)),
       goalLabels: goalViews.map((g) => g.lineLabel),
       hiddenQuarters,
       minCellSize: n,
@@ -244,6 +283,15 @@ export function reportView(results: Results, definitions: ReadonlyMap<string, Kp
   const planOrder = [...new Set(config.goals.map((g) => g.kpi))];
   const rank = (id: string) => (planOrder.includes(id) ? planOrder.indexOf(id) : planOrder.length);
   const ordered = results.kpis.map((k, i) => ({ k, i })).sort((a, b) => rank(a.k.id) - rank(b.k.id) || a.i - b.i);
+  const kpis = ordered.map(({ k }) => {
+    const definition = definitions.get(k.id);
+    if (!definition) throw new Error(`Resultaterne har nøgletallet ${k.id}, men der er ingen definition af det i KPI-kataloget`);
+    const view = kpiView(k, definition, config, results);
+    const commentary = options.commentary?.kpis.get(k.id);
+    return commentary ? { ...view, commentary } : view;
+  });
+  const groupShown = kpis.some((k) => k.benchmarks.some((b) => b.role === 'comparable' || b.role === 'comparable_average'));
+  const comparisonNote = groupShown ? comparisonGroupNote(benchmarkComparisonOf(config)) : undefined;
   return {
     quarter: results.quarter,
     municipality: results.municipality,
@@ -252,14 +300,9 @@ export function reportView(results: Results, definitions: ReadonlyMap<string, Kp
     snapshot: results.snapshot,
     codeVersion: results.code_version,
     generatedAt: results.generated_at,
-    kpis: ordered.map(({ k }) => {
-      const definition = definitions.get(k.id);
-      if (!definition) throw new Error(`Resultaterne har nøgletallet ${k.id}, men der er ingen definition af det i KPI-kataloget`);
-      const view = kpiView(k, definition, config, results);
-      const commentary = options.commentary?.kpis.get(k.id);
-      return commentary ? { ...view, commentary } : view;
-    }),
+    kpis,
     ...(options.commentary ? { commentary: options.commentary } : {}),
+    ...(comparisonNote ? { comparisonNote } : {}),
   };
 }
 

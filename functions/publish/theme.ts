@@ -15,15 +15,26 @@ export const chartTheme = {
   groups: { width: 300, bandHeight: 26 },
   palette: {
     municipality: '#1f4e79',
-    benchmark: ['#595959', '#6b3d7a'],
     goal: '#8a3b00',
     text: '#1a1a1a',
     grid: '#d9d9d9',
   },
-  /** Dash patterns: the municipality solid, benchmarks dotted/dash-dot, goals dashed. */
+  /** Dash patterns: the municipality solid, goals dashed (comparison lines: below). */
   dashes: {
     goal: [6, 4],
-    benchmark: [[2, 3], [8, 3, 2, 3]] as number[][],
+  },
+  /**
+   * A comparison line by what it is, so the same kind of line looks the same in every chart:
+   * the whole country dotted grey, the comparable municipalities' average dash-dot purple, a
+   * hand-made area (benchmarks.csv, e.g. the region) long-dashed green, and single comparable
+   * municipalities thin and solid in a lighter grey (context, not something to read off).
+   * Every colour has at least 4.5:1 on white, so the direct labels in it are readable too.
+   */
+  comparison: {
+    national: { color: '#595959', dash: [2, 3], width: 2 },
+    comparable_average: { color: '#6b3d7a', dash: [8, 3, 2, 3], width: 2 },
+    area: { color: '#2e6930', dash: [10, 3], width: 1.5 },
+    comparable: { color: '#707070', dash: [1, 0], width: 1 },
   },
   /** Only the municipality has point marks: the quarters it is judged on. */
   shapes: { municipality: 'circle' },

@@ -89,13 +89,13 @@ export class S3Store implements Store {
 
   /** The object key in the bucket for a store key. */
   objectKey(key: string): string {
-    if (key.startsWith('/')) throw new Error(`Store keys are relative: ${key}`);
+    if (key.startsWith('/')) throw new Error(`Lagernøgler er relative, ikke ${key}`);
     return this.prefix ? `${this.prefix}/${key}` : key;
   }
 
   async get(key: string): Promise<Buffer> {
     const output = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
-    if (!output.Body) throw new Error(`Empty response body for ${this.location}/${key}`);
+    if (!output.Body) throw new Error(`S3 svarede uden indhold for ${this.location}/${key}`);
     return Buffer.from(await output.Body.transformToByteArray());
   }
 
@@ -141,7 +141,7 @@ export class S3Store implements Store {
     const target = resolve(localPath);
     await mkdir(dirname(target), { recursive: true });
     const output = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
-    if (!(output.Body instanceof Readable)) throw new Error(`Expected a stream body for ${this.location}/${key}`);
+    if (!(output.Body instanceof Readable)) throw new Error(`S3 svarede ikke med en strøm for ${this.location}/${key}`);
     // Written beside the target and renamed, so a broken download never looks like a file.
     const partial = `${target}.${randomUUID()}.part`;
     try {

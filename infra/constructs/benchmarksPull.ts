@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Duration, Stack, TimeZone, Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, TimeZone, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,11 +12,10 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { LOG_EVENTS } from '../../functions/lambda/logEvents.ts';
-import { grantPrefix } from '../prefixGrants.ts';
+import { DATA_PREFIXES } from './dataLake.ts';
+import { nagResource } from './nagResource.ts';
+import { grantPrefixAccess } from './prefixGrants.ts';
 import { StageFunction } from './stageFunction.ts';
-
-/** Where the pull writes in the data bucket (functions/benchmarks/pullStore.ts `benchmarkKeys`). */
-export const BENCHMARKS_PREFIX = 'benchmarks/';
 
 /** Where the asset holds the definitions and the municipality config (copied at bundling). */
 const TASK_ROOT = '/var/task';
@@ -24,28 +23,46 @@ const TASK_ROOT = '/var/task';
 export interface BenchmarksPullProps {
   /** The repository root: functions/, dashboards/benchmarks/, the lock file. */
   readonly projectRoot: string;
-  readonly dataBucket: s3.Bucket;
+  /** The data bucket: the pull reads and writes `benchmarks/` and nothing else. */
+  readonly dataBucket: s3.IBucket;
   /** The municipality's report config (its `comparison` block), relative to the project root. */
   readonly municipalityConfig: string;
   /**
    * EventBridge Scheduler cron, read in `timeZone`.
-   * @default 06:00 on the 5th of every month, after STAR's monthly update
+   * @default 'cron(0 6 5 * ? *)': 06:00 on the 5th of every month, after STAR's monthly update
    */
   readonly cron?: string;
-  /** @default Europe/Copenhagen */
+  /** @default 'Europe/Copenhagen' */
   readonly timeZone?: string;
-  /** @default true */
+  /**
+   * Whether the schedule runs; a person can invoke the Lambda either way.
+   * @default true
+   */
   readonly enabled?: boolean;
-  /** Where the failed-pull alarm goes (data staff's topic). */
+  /**
+   * Where the failed-pull alarm goes (data staff's topic).
+   * @default the alarm has no action
+   */
   readonly topic?: sns.ITopic;
-  /** CloudWatch namespace for the failed-pulls metric. */
+  /** CloudWatch namespace for the failed-pulls metric, e.g. `Pejlemaerke/<municipality>`. */
   readonly namespace: string;
-  /** A different API address (a proxy); the default is Jobindsats' v3. */
+  /**
+   * A different API address (a proxy).
+   * @default Jobindsats' v3, https://api.jobindsats.dk/v3
+   */
   readonly jobindsatsUrl?: string;
-  /** Extra environment, e.g. PEJLEMAERKE_COMMIT. */
+  /**
+   * Extra environment, e.g. PEJLEMAERKE_COMMIT.
+   * @default none
+   */
   readonly environment?: Record<string, string>;
-  readonly logRetention: logs.RetentionDays;
-  readonly removalPolicy: RemovalPolicy;
+  /** @default logs.RetentionDays.ONE_YEAR */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the key's secret and the log group when the stack goes.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -53,7 +70,8 @@ export interface BenchmarksPullProps {
  * organisation's API key (set once by a person), a Lambda that may read that secret and write
  * only under `benchmarks/` in the data bucket, the schedule, and an alarm on a failed pull
  * (the Lambda's `benchmarks_pull_failed` log line). A failed pull overwrites nothing and blocks
- * no report, so the schedule does not retry: the alarm asks a person to look.
+ * no report, so the schedule does not retry: the alarm asks a person to look. The secret's ARN
+ * is the stack output `JobindsatsKeySecretArn`, for the one `put-secret-value`.
  */
 export class BenchmarksPull extends Construct {
   readonly secret: secretsmanager.Secret;
@@ -65,7 +83,7 @@ export class BenchmarksPull extends Construct {
     super(scope, id);
     this.secret = new secretsmanager.Secret(this, 'JobindsatsKey', {
       description: 'Pejlemærke: organisationens API-nøgle til Jobindsats (v3). Sæt værdien med aws secretsmanager put-secret-value.',
-      removalPolicy: props.removalPolicy,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',
@@ -80,8 +98,9 @@ export class BenchmarksPull extends Construct {
       memorySize: 512,
       // Retries with backoff and Retry-After can take minutes; the pull is monthly.
       timeout: Duration.minutes(10),
-      // Two pulls at once could race for the pointer.
-      reservedConcurrentExecutions: 1,
+      // No reserved concurrency: a new account's quota of 10 refuses any, and cdk deploy must work
+      // there. Two pulls at once (a person invoking during the monthly run) each write their own
+      // pull and then a complete pointer; the later pointer wins, and either is a whole pull.
       environment: {
         DATA_BUCKET: props.dataBucket.bucketName,
         JOBINDSATS_SECRET_ARN: this.secret.secretArn,
@@ -98,7 +117,13 @@ export class BenchmarksPull extends Construct {
       removalPolicy: props.removalPolicy,
     });
     this.stage.function.configureAsyncInvoke({ retryAttempts: 0 });
-    grantPrefix(this.stage.role, props.dataBucket, BENCHMARKS_PREFIX, 'readWrite');
+    grantPrefixAccess(
+      this.stage,
+      props.dataBucket,
+      DATA_PREFIXES.benchmarks,
+      'readWrite',
+      'Object keys under benchmarks/ are benchmarks/pulls/<pull_id>/benchmarks.json, one folder per pull named by its time and content hash, and the pointer; not known at deploy time.',
+    );
     this.secret.grantRead(this.stage.role);
 
     // The schedule's own role, so its one permission is acknowledged here, where it is known.
@@ -106,9 +131,8 @@ export class BenchmarksPull extends Construct {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
       description: 'Pejlemærke: the monthly schedule may start the benchmarks pull, nothing else',
     });
-    const functionId = Stack.of(this).getLogicalId(this.stage.function.node.defaultChild as lambda.CfnFunction);
     Validations.of(invokeRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`,
+      id: `AwsSolutions-IAM5[Resource::${nagResource(this, `${this.stage.function.functionArn}:*`)}]`,
       reason: 'lambda:InvokeFunction on this one function and its versions (grantInvoke adds the :* for versions); no other function.',
     });
     this.schedule = new scheduler.Schedule(this, 'Monthly', {
@@ -137,5 +161,10 @@ export class BenchmarksPull extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     if (props.topic) this.alarm.addAlarmAction(new actions.SnsAction(props.topic));
+
+    new CfnOutput(this, 'KeySecretArn', {
+      description: 'Læg Jobindsats-nøglen her: aws secretsmanager put-secret-value --secret-id <arn> --secret-string file://jobindsats.key',
+      value: this.secret.secretArn,
+    }).overrideLogicalId('JobindsatsKeySecretArn');
   }
 }

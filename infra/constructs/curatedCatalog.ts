@@ -1,9 +1,11 @@
 import { Stack } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CURATED_SCHEMA, CURATED_TABLES, type CuratedTable, type CuratedType } from '../../functions/engine/curatedSchema.ts';
 import { DATA_PREFIXES } from './dataLake.ts';
+import { grantPrefixAccess } from './prefixGrants.ts';
 
 /** Hive/Glue column types for the curated schema's DuckDB types (both read the same Parquet). */
 export const GLUE_TYPES: Record<CuratedType, string> = {
@@ -15,10 +17,14 @@ export const GLUE_TYPES: Record<CuratedType, string> = {
 };
 
 export interface CuratedCatalogProps {
-  bucket: s3.IBucket;
+  /** The data bucket: the tables' Parquet is under its curated/ prefix. */
+  readonly bucket: s3.IBucket;
   /** Glue database name: lowercase letters, digits and `_` (Athena's rule for identifiers). */
-  databaseName: string;
+  readonly databaseName: string;
 }
+
+/** What Athena asks of Glue to plan a query: read-only, and only on these tables. */
+const READ_ACTIONS = ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions'];
 
 /**
  * The Glue database and one table per curated extract, so Athena sees the same table names and
@@ -28,10 +34,12 @@ export interface CuratedCatalogProps {
 export class CuratedCatalog extends Construct {
   readonly databaseName: string;
   readonly tableNames: readonly CuratedTable[] = CURATED_TABLES;
+  private readonly bucket: s3.IBucket;
 
   constructor(scope: Construct, id: string, props: CuratedCatalogProps) {
     super(scope, id);
     const { bucket, databaseName } = props;
+    this.bucket = bucket;
     const catalogId = Stack.of(this).account;
     const database = new glue.CfnDatabase(this, 'Database', {
       catalogId,
@@ -67,8 +75,23 @@ export class CuratedCatalog extends Construct {
     }
   }
 
-  /** ARNs for IAM: the catalog, the database and each table by name (no wildcard). */
-  arns(): string[] {
+  /**
+   * Query the tables through Athena: the catalog, the database and each table by name (no
+   * wildcard), and the Parquet under curated/, which Athena reads with the caller's permissions.
+   */
+  grantRead(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: READ_ACTIONS, resourceArns: this.arns() }).combine(
+      grantPrefixAccess(
+        grantee,
+        this.bucket,
+        DATA_PREFIXES.curated,
+        'read',
+        'Object keys under curated/ are curated/<extract>/snapshot=<id>/…, one partition per snapshot of a delivery, not known at deploy time; read only, that prefix only.',
+      ),
+    );
+  }
+
+  private arns(): string[] {
     const stack = Stack.of(this);
     return [
       stack.formatArn({ service: 'glue', resource: 'catalog' }),

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { CfnOutput, Duration, Stack, TimeZone, Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,27 +13,42 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { LOG_EVENTS } from '../../functions/lambda/logEvents.ts';
-import { grantPrefix } from '../prefixGrants.ts';
 import { DATA_PREFIXES } from './dataLake.ts';
+import { nagResource } from './nagResource.ts';
+import { grantPrefixAccess } from './prefixGrants.ts';
 import { StageFunction } from './stageFunction.ts';
 
 export interface DeliveryPullProps {
   /** The data bucket: the pull writes `incoming/<delivery-id>/` and nothing else. */
-  dataBucket: s3.Bucket;
+  readonly dataBucket: s3.IBucket;
   /** The repository root (functions/, node_modules/, package-lock.json). */
-  projectRoot: string;
+  readonly projectRoot: string;
   /** The municipality's SFTP server; `hostKey` is the pinned `SHA256:…` fingerprint. */
-  sftp: { host: string; port: number; user: string; path: string; hostKey: string };
-  /** EventBridge Scheduler cron, e.g. `cron(30 6 * * ? *)`. */
-  cron: string;
-  /** IANA zone the cron is read in (Europe/Copenhagen). */
-  timeZone: string;
-  logRetention: logs.RetentionDays;
-  removalPolicy: RemovalPolicy;
-  /** More environment for the Lambda, e.g. PEJLEMAERKE_COMMIT. */
-  environment?: Record<string, string>;
-  /** When set, a failed pull and an incomplete delivery raise alarms on this topic. */
-  alarms?: { topic: sns.ITopic; namespace: string };
+  readonly sftp: { readonly host: string; readonly port: number; readonly user: string; readonly path: string; readonly hostKey: string };
+  /**
+   * EventBridge Scheduler cron, read in `timeZone`.
+   * @default 'cron(30 6 * * ? *)': every day at 06:30
+   */
+  readonly cron?: string;
+  /** @default 'Europe/Copenhagen' */
+  readonly timeZone?: string;
+  /** @default logs.RetentionDays.ONE_YEAR */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the key's secret and the log group when the stack goes.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * More environment for the Lambda, e.g. PEJLEMAERKE_COMMIT.
+   * @default none
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Where a failed pull and an incomplete delivery raise alarms.
+   * @default no alarms
+   */
+  readonly alarms?: { readonly topic: sns.ITopic; readonly namespace: string };
 }
 
 /**
@@ -58,7 +73,7 @@ export class DeliveryPull extends Construct {
     // CloudFormation fills it with a random placeholder; the handler says how to replace it.
     this.secret = new secretsmanager.Secret(this, 'SshKey', {
       description: 'Pejlemærke: privat SSH-nøgle til kommunens SFTP-server (aws secretsmanager put-secret-value … --secret-string file://id_ed25519)',
-      removalPolicy: props.removalPolicy,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',
@@ -101,7 +116,13 @@ export class DeliveryPull extends Construct {
     this.role = stage.role;
     this.logGroup = stage.logGroup;
     this.secret.grantRead(this.role);
-    grantPrefix(this.role, props.dataBucket, DATA_PREFIXES.incoming, 'readWrite');
+    grantPrefixAccess(
+      this.role,
+      props.dataBucket,
+      DATA_PREFIXES.incoming,
+      'readWrite',
+      'Object keys under incoming/ are incoming/<delivery>/<file>, one folder per delivery named by its delivery_id on the SFTP server, not known at deploy time.',
+    );
 
     // The schedule's own role, allowed to invoke this function only (Scheduler's shared default
     // role would be made at stack level, outside this construct).
@@ -109,15 +130,14 @@ export class DeliveryPull extends Construct {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
       description: 'Pejlemærke: EventBridge Scheduler starter pull-Lambdaen',
     });
-    const functionId = Stack.of(this).getLogicalId(this.function.node.defaultChild as lambda.CfnFunction);
     Validations.of(scheduleRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`,
+      id: `AwsSolutions-IAM5[Resource::${nagResource(this, `${this.function.functionArn}:*`)}]`,
       reason: 'lambda:InvokeFunction on this one function and its versions/aliases (`:*`), which is how CDK grants an invoke; no other function.',
     });
 
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       description: 'Pejlemærke: hent den nyeste levering fra SFTP-serveren',
-      schedule: scheduler.ScheduleExpression.expression(props.cron, TimeZone.of(props.timeZone)),
+      schedule: scheduler.ScheduleExpression.expression(props.cron ?? 'cron(30 6 * * ? *)', TimeZone.of(props.timeZone ?? 'Europe/Copenhagen')),
       target: new schedulerTargets.LambdaInvoke(this.function, {
         role: scheduleRole,
         input: scheduler.ScheduleTargetInput.fromObject({ trigger: 'schedule' }),

@@ -7,8 +7,12 @@ import { Construct } from 'constructs';
 
 export interface NotificationsProps {
   /** Data staff's address: run results, rejected deliveries and alarms. */
-  email: string;
-  removalPolicy: RemovalPolicy;
+  readonly email: string;
+  /**
+   * What happens to the topic's KMS key when the stack goes.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -24,7 +28,7 @@ export class Notifications extends Construct {
     this.key = new kms.Key(this, 'Key', {
       description: 'Pejlemærke: kryptering af notifikationer til datamedarbejdere',
       enableKeyRotation: true,
-      removalPolicy: props.removalPolicy,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -46,8 +50,9 @@ export class Notifications extends Construct {
    * Publishing to an encrypted topic also needs the key. Named actions, not the
    * `kms:GenerateDataKey*` that `topic.grantPublish` would add.
    */
-  grantPublish(grantee: iam.IGrantable): void {
-    iam.Grant.addToPrincipal({ grantee, actions: ['sns:Publish'], resourceArns: [this.topic.topicArn] });
-    this.key.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
+  grantPublish(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: ['sns:Publish'], resourceArns: [this.topic.topicArn] }).combine(
+      this.key.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt'),
+    );
   }
 }

@@ -8,14 +8,25 @@ import { reportsRoutingCode } from '../reportsRouting.ts';
 import { PREVIEWS_PREFIX, REPORTS_PREFIX } from './dataLake.ts';
 
 export interface ReportsSiteProps {
-  /** The private bucket publish writes `reports/<quarter>/…` and `reports/latest/…` into. */
-  bucket: s3.IBucket;
-  logBucket: s3.IBucket;
-  /** Only these IPv4 networks may read the reports; empty = anyone with the link. */
-  allowedCidrs?: readonly string[];
-  /** Only these IPv4 networks may open previews (`/previews/…`); empty = nobody (staff presign them). */
-  previewAllowedCidrs?: readonly string[];
-  domain?: { name: string; certificateArn: string };
+  /** The private bucket publish writes `reports/<quarter>/…`, `reports/latest/…` and `previews/…` into. */
+  readonly bucket: s3.IBucket;
+  /** Where CloudFront's access logs go (under `cloudfront/`); it must accept ACL writes. */
+  readonly logBucket: s3.IBucket;
+  /**
+   * Only these IPv4 networks may read the reports.
+   * @default anyone with the link
+   */
+  readonly allowedCidrs?: readonly string[];
+  /**
+   * Only these IPv4 networks may open previews (`/previews/…`).
+   * @default nobody: staff open drafts with `aws s3 presign`
+   */
+  readonly previewAllowedCidrs?: readonly string[];
+  /**
+   * The municipality's own name for the site, with its ACM certificate in us-east-1.
+   * @default the distribution's `*.cloudfront.net` name
+   */
+  readonly domain?: { readonly name: string; readonly certificateArn: string };
 }
 
 /**

@@ -8,12 +8,14 @@ import { Construct } from 'constructs';
 import { LOG_EVENTS } from '../../functions/lambda/logEvents.ts';
 
 export interface RunAlarmsProps {
-  stateMachine: sfn.IStateMachine;
+  /** The run whose failures and timeouts raise RunFailed. */
+  readonly stateMachine: sfn.IStateMachine;
   /** The ingest Lambda's JSON log group, where rejections are logged as `delivery_rejected`. */
-  ingestLogGroup: logs.ILogGroup;
-  topic: sns.ITopic;
-  /** CloudWatch namespace for the rejected-deliveries metric. */
-  namespace: string;
+  readonly ingestLogGroup: logs.ILogGroup;
+  /** Data staff's topic: every alarm goes there. */
+  readonly topic: sns.ITopic;
+  /** CloudWatch namespace for the rejected-deliveries metric, e.g. `Pejlemaerke/<municipality>`. */
+  readonly namespace: string;
 }
 
 /**

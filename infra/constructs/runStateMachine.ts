@@ -1,10 +1,11 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { nagResource } from './nagResource.ts';
 
 export interface RunStateMachineProps {
   /** Physical name: the approval command in the e-mails names it. */
@@ -19,8 +20,13 @@ export interface RunStateMachineProps {
    * @default 'required'
    */
   readonly approval?: 'required' | 'automatic';
-  readonly logRetention: logs.RetentionDays;
-  readonly removalPolicy: RemovalPolicy;
+  /** @default logs.RetentionDays.ONE_YEAR */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the execution log group when the stack goes.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /** Errors that mean "try again later", never "the input is wrong". */
@@ -164,7 +170,10 @@ export class RunStateMachine extends Construct {
       .when(sfn.Condition.and(sfn.Condition.isPresent('$.action'), sfn.Condition.stringEquals('$.action', 'approve')), approve)
       .otherwise(ingest.next(accepted));
 
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.removalPolicy });
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: props.name,
       comment: 'Pejlemærke: indlæs → beregn → udkast eller udgiv; godkend',
@@ -178,9 +187,8 @@ export class RunStateMachine extends Construct {
       reason: 'CloudWatch Logs log delivery (logs:CreateLogDelivery…) and X-Ray (xray:PutTraceSegments…) do not support resource-level permissions; AWS documents Resource "*" for both.',
     });
     for (const fn of [props.ingest, props.compute, props.publish]) {
-      const logicalId = Stack.of(fn).getLogicalId(fn.node.defaultChild as lambda.CfnFunction);
       Validations.of(this.stateMachine.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+        id: `AwsSolutions-IAM5[Resource::${nagResource(this, `${fn.functionArn}:*`)}]`,
         reason: 'lambda:InvokeFunction on this one function and its versions/aliases (`:*`), which is how Step Functions invokes a function; no other function.',
       });
     }

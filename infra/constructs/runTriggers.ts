@@ -10,12 +10,23 @@ import { DATA_PREFIXES } from './dataLake.ts';
 
 export interface RunTriggersProps {
   readonly stateMachine: sfn.IStateMachine;
-  /** EventBridge Scheduler cron, e.g. `cron(0 6 15 1,4,7,10 ? *)`. */
-  readonly cron: string;
-  /** IANA zone the cron is read in, so 06:00 stays 06:00 across summer time. */
-  readonly timeZone: string;
-  readonly scheduleEnabled: boolean;
-  /** The data bucket; a manifest.json arriving under incoming/<delivery>/ starts a run. */
+  /**
+   * EventBridge Scheduler cron for the safety-net run.
+   * @default 'cron(0 6 15 1,4,7,10 ? *)': 06:00 on the 15th of the month after a quarter
+   */
+  readonly cron?: string;
+  /**
+   * IANA zone the cron is read in, so 06:00 stays 06:00 across summer time.
+   * @default 'Europe/Copenhagen'
+   */
+  readonly timeZone?: string;
+  /** @default true */
+  readonly scheduleEnabled?: boolean;
+  /**
+   * The data bucket (with EventBridge notifications on); a manifest.json arriving under
+   * incoming/<delivery>/ starts a run.
+   * @default no run on delivery: only the schedule and people start runs
+   */
   readonly dataBucket?: s3.IBucket;
 }
 
@@ -32,8 +43,8 @@ export class RunTriggers extends Construct {
     super(scope, id);
     this.schedule = new scheduler.Schedule(this, 'Quarterly', {
       description: 'Pejlemærke: kvartalsvis kørsel på den nyeste levering',
-      schedule: scheduler.ScheduleExpression.expression(props.cron, TimeZone.of(props.timeZone)),
-      enabled: props.scheduleEnabled,
+      schedule: scheduler.ScheduleExpression.expression(props.cron ?? 'cron(0 6 15 1,4,7,10 ? *)', TimeZone.of(props.timeZone ?? 'Europe/Copenhagen')),
+      enabled: props.scheduleEnabled ?? true,
       target: new schedulerTargets.StepFunctionsStartExecution(props.stateMachine, {
         input: scheduler.ScheduleTargetInput.fromObject({ trigger: 'schedule' }),
       }),

@@ -160,7 +160,7 @@ describe('AthenaEngine (scripted endpoint)', () => {
     const headerless = engineFor((operation) =>
       operation === 'GetQueryResults' ? { body: resultsPage(COLUMNS, [['8068', 'K', '1']]) } : happy(operation),
     );
-    await expect(headerless.engine.query('SELECT 1')).rejects.toThrow(/not the header/);
+    await expect(headerless.engine.query('SELECT 1')).rejects.toThrow(/ikke overskrifterne/);
 
     const malformed = engineFor((operation) =>
       operation === 'GetQueryResults' ? { body: { ResultSet: { ResultSetMetadata: { ColumnInfo: [] } } } } : happy(operation),

@@ -28,13 +28,13 @@ describe('convertValue', () => {
 
   it('refuses text that does not fit the type', () => {
     // 2^53 + 1 cannot be a JS number without losing the last digit.
-    expect(() => convertValue('9007199254740993', col('bigint'))).toThrow(/cannot read "9007199254740993"/);
-    expect(() => convertValue('2.5', col('integer'))).toThrow(/cannot read/);
-    expect(() => convertValue('', col('integer'))).toThrow(/cannot read/);
-    expect(() => convertValue('NaN', col('decimal(5,2)'))).toThrow(/cannot read/);
-    expect(() => convertValue('1,5', col('double'))).toThrow(/cannot read/);
-    expect(() => convertValue('1', col('boolean'))).toThrow(/cannot read/);
-    expect(() => convertValue('2017-01-02 00:00:00', col('date'))).toThrow(/cannot read/);
+    expect(() => convertValue('9007199254740993', col('bigint'))).toThrow(/kan ikke læses: "9007199254740993"/);
+    expect(() => convertValue('2.5', col('integer'))).toThrow(/kan ikke læses/);
+    expect(() => convertValue('', col('integer'))).toThrow(/kan ikke læses/);
+    expect(() => convertValue('NaN', col('decimal(5,2)'))).toThrow(/kan ikke læses/);
+    expect(() => convertValue('1,5', col('double'))).toThrow(/kan ikke læses/);
+    expect(() => convertValue('1', col('boolean'))).toThrow(/kan ikke læses/);
+    expect(() => convertValue('2017-01-02 00:00:00', col('date'))).toThrow(/kan ikke læses/);
     expect(() => convertValue('2017-01-02 00:00:00.000', col('timestamp'))).toThrow(/unsupported type timestamp/);
   });
 });
@@ -61,13 +61,13 @@ describe('pageRows', () => {
       { quarter: 8069, value: null, last_of_quarter: false },
     ]);
     // Read as a later page, the header would be data, and does not fit an integer column.
-    expect(() => pageRows(page, columns, false)).toThrow(/cannot read "quarter"/);
+    expect(() => pageRows(page, columns, false)).toThrow(/kan ikke læses: "quarter"/);
   });
 
   it('refuses duplicate column names and rows of the wrong width', () => {
     const duplicate = resultsPageSchema.parse(resultsPage([['n', 'bigint'], ['n', 'bigint']], [['n', 'n']]));
-    expect(() => resultColumns(duplicate)).toThrow(/Duplicate column names/);
+    expect(() => resultColumns(duplicate)).toThrow(/to kolonner med samme navn/);
     const ragged = resultsPageSchema.parse(resultsPage([['n', 'bigint'], ['m', 'bigint']], [['n', 'm'], ['1']]));
-    expect(() => pageRows(ragged, resultColumns(ragged), true)).toThrow(/1 values for 2 columns/);
+    expect(() => pageRows(ragged, resultColumns(ragged), true)).toThrow(/1 værdier for 2 kolonner/);
   });
 });

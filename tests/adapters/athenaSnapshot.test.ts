@@ -83,9 +83,9 @@ describe('prependCtes', () => {
   });
 
   it('refuses empty queries, recursive WITH and unterminated comments', () => {
-    expect(() => prependCtes('  -- only a comment\n', CTES)).toThrow(/Empty query/);
+    expect(() => prependCtes('  -- only a comment\n', CTES)).toThrow(/Forespørgslen er tom/);
     expect(() => prependCtes('WITH RECURSIVE t(n) AS (SELECT 1) SELECT n FROM t', CTES)).toThrow(/RECURSIVE/);
-    expect(() => prependCtes('/* open SELECT 1', CTES)).toThrow(/Unterminated/);
+    expect(() => prependCtes('/* open SELECT 1', CTES)).toThrow(/kommentar, der ikke slutter/);
   });
 });
 

@@ -208,7 +208,7 @@ describe('the Lambda’s pull', () => {
 });
 
 describe('pejlemaerke benchmarks pull (the CLI)', () => {
-  it('pulls into --out and prints where; with a wrong key exits 6 in Danish; the key is never printed or stored', async () => {
+  it('pulls into --out and prints where; with a wrong key exits 9 in Danish; the key is never printed or stored', async () => {
     const out = join(work, 'cli');
     const tokenFile = join(work, 'jobindsats.key');
     await writeFile(tokenFile, `${TOKEN}\n`);

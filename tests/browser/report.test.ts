@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { loadKpis } from '../../functions/compute/catalog.ts';
 import type { Results } from '../../functions/compute/results.ts';
 import type { Draft } from '../../functions/publish/draft.ts';
@@ -13,8 +11,8 @@ import { publishDraft, writePreview } from '../../functions/publish/publish.ts';
 import { launchBrowser } from '../../functions/publish/browser.ts';
 import { LocalStore } from '../../functions/store/localStore.ts';
 import { fixtureConfig, fixtureResults } from '../fixtures/results.ts';
+import { poppler } from '../support/poppler.ts';
 
-const exec = promisify(execFile);
 
 const ARTIFACTS = join(import.meta.dirname, '../.artifacts');
 const AXE = join(import.meta.dirname, '../../node_modules/axe-core/axe.min.js');
@@ -137,7 +135,7 @@ describe('the report in Chromium', () => {
     const pdfPath = join(root, 'preview.pdf');
     await page.pdf({ path: pdfPath, format: 'A4', printBackground: true, preferCSSPageSize: true });
     await page.context().close();
-    const text = (await exec('pdftotext', ['-layout', pdfPath, '-'])).stdout;
+    const text = poppler('pdftotext', '-layout', pdfPath, '-');
     const pages = text.split('\f').filter((p) => p.trim() !== '');
     expect(pages.length).toBeGreaterThan(fixtureResults.kpis.length);
     for (const [i, p] of pages.entries()) expect(p, `page ${i + 1}`).toContain('UDKAST – IKKE GODKENDT');

@@ -33,7 +33,7 @@ describe('checkConfig', () => {
     const problems = check([...HEAD, 'goals:', ...goal('andel_i_job', 0.45), ...goal('andel_i_jobb', 0.5)].join('\n'));
     // Line 7 is the second goal's "  - kpi: andel_i_jobb"; the value starts in column 10.
     expect(problems).toEqual([
-      expect.objectContaining({ rule: 'goal-kpi', line: 7, columnNumber: 10, column: 'goals.1.kpi', message: 'målet peger på KPI’en andel_i_jobb, som ikke findes i dashboards/kpis' }),
+      expect.objectContaining({ rule: 'goal_kpi', line: 7, columnNumber: 10, column: 'goals.1.kpi', message: 'målet peger på KPI’en andel_i_jobb, som ikke findes i dashboards/kpis' }),
     ]);
     expect(problems[0]!.hint).toContain('pejlemaerke new-kpi andel_i_jobb');
     expect(problems[0]!.hint).toMatch(/^Mente du andel_i_job\?/);
@@ -41,18 +41,18 @@ describe('checkConfig', () => {
 
   it('a share goal written as a percentage fails', () => {
     expect(check([...HEAD, 'goals:', ...goal('andel_i_job', 45)].join('\n'))).toEqual([
-      expect.objectContaining({ rule: 'goal-target', line: 5, columnNumber: 13, hint: 'Skriv fx 0.45 for 45 %.' }),
+      expect.objectContaining({ rule: 'goal_target', line: 5, columnNumber: 13, hint: 'Skriv fx 0.45 for 45 %.' }),
     ]);
   });
 
   it('schema errors carry the YAML line', () => {
     const problems = check([...HEAD, 'min_cell_size: 2'].join('\n'));
-    expect(problems).toEqual([expect.objectContaining({ rule: 'config-schema', line: 3, columnNumber: 16, column: 'min_cell_size' })]);
+    expect(problems).toEqual([expect.objectContaining({ rule: 'config_schema', line: 3, columnNumber: 16, column: 'min_cell_size' })]);
   });
 
   it('YAML syntax errors carry their line', () => {
     const problems = check([...HEAD, 'goals:', '  - kpi: andel_i_job', '   target: 0.3'].join('\n'));
     expect(problems.length).toBeGreaterThan(0);
-    expect(problems[0]).toMatchObject({ rule: 'config-yaml', line: 5 });
+    expect(problems[0]).toMatchObject({ rule: 'config_yaml', line: 5 });
   });
 });

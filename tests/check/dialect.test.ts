@@ -14,7 +14,7 @@ describe('checkDialect: the traps', () => {
     const problems = check(sql('SELECT', '  t.quarter AS quarter,', '  COUNT(*)::BIGINT AS numerator', ...TAIL));
     // Line 3: two spaces and COUNT(*) take columns 1-10, so `::` starts in column 11.
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ file: 'dashboards/kpis/x.sql', line: 3, columnNumber: 11, column: '::', rule: 'double-colon-cast' });
+    expect(problems[0]).toMatchObject({ file: 'dashboards/kpis/x.sql', line: 3, columnNumber: 11, column: '::', rule: 'double_colon_cast' });
     expect(problems[0]!.message).toMatch(/Trino \(Athena\) kan ikke læse den/);
     expect(problems[0]!.hint).toBe('Skriv CAST(udtryk AS BIGINT) i stedet for udtryk::BIGINT.');
   });
@@ -34,7 +34,7 @@ describe('checkDialect: the traps', () => {
       ),
     );
     // Line 3: 2 spaces + COUNT(b.person_id) (18 characters) + a space put `/` in column 22.
-    expect(problems.map((p) => [p.rule, p.line, p.columnNumber])).toEqual([['integer-division', 3, 22]]);
+    expect(problems.map((p) => [p.rule, p.line, p.columnNumber])).toEqual([['integer_division', 3, 22]]);
     expect(problems[0]!.message).toContain('COUNT(b.person_id) / COUNT(*)');
     expect(problems[0]!.message).toMatch(/Trino kasserer decimalerne.*7 \/ 2 = 3\b.*DuckDB gør ikke/);
     expect(problems[0]!.hint).toContain('Skriv CAST(COUNT(b.person_id) AS DOUBLE) / COUNT(*).');
@@ -44,7 +44,7 @@ describe('checkDialect: the traps', () => {
     // {{from_quarter}} is columns 25-40 and {{to_quarter}} 46-59; then " AND t.week " puts `/` in
     // column 72. Rendered (8064, 8071) it would be column 50.
     const problems = where(sql('SELECT t.quarter AS quarter', 'FROM calendar t', 'WHERE t.quarter BETWEEN {{from_quarter}} AND {{to_quarter}} AND t.week / 2 > 1'));
-    expect(problems).toEqual([{ rule: 'integer-division', line: 3, column: 72 }]);
+    expect(problems).toEqual([{ rule: 'integer_division', line: 3, column: 72 }]);
     expect(check(sql('SELECT {{to_quarter}} / 2 AS quarter'))[0]!.message).toContain('{{to_quarter}} / 2');
   });
 
@@ -68,9 +68,9 @@ describe('checkDialect: the traps', () => {
     );
     // date_diff at line 3 column 7; current_date at line 4 column 22; INTERVAL at column 37.
     expect(problems.map((p) => [p.rule, p.line, p.columnNumber, p.column])).toEqual([
-      ['date-function', 3, 7, 'date_diff'],
-      ['date-function', 4, 22, 'current_date'],
-      ['date-function', 4, 37, "INTERVAL '1' YEAR"],
+      ['date_function', 3, 7, 'date_diff'],
+      ['date_function', 4, 22, 'current_date'],
+      ['date_function', 4, 37, "INTERVAL '1' YEAR"],
     ]);
     expect(problems[0]!.hint).toContain('kalendertabellens heltal: week, month, quarter og iso_year');
   });
@@ -87,8 +87,8 @@ describe('checkDialect: the traps', () => {
       ),
     );
     expect(problems.map((p) => [p.rule, p.line, p.columnNumber, p.column])).toEqual([
-      ['function-not-portable', 2, 19, 'regexp_like'],
-      ['engine-only-function', 3, 3, 'greatest'],
+      ['function_not_portable', 2, 19, 'regexp_like'],
+      ['engine_only_function', 3, 3, 'greatest'],
     ]);
     expect(problems[0]!.message).toBe(
       'funktionen regexp_like er ikke i den portable delmængde: den findes ikke med samme betydning i både Athena engine v3 (Trino) og DuckDB',
@@ -99,7 +99,7 @@ describe('checkDialect: the traps', () => {
 
   it('a Trino syntax error (DuckDB’s SELECT * EXCLUDE) is reported once, where Trino stops reading', () => {
     const problems = check(sql('SELECT * EXCLUDE (sex)', 'FROM persons'));
-    expect(problems.map((p) => [p.rule, p.line, p.columnNumber, p.column])).toEqual([['trino-syntax', 1, 10, 'EXCLUDE']]);
+    expect(problems.map((p) => [p.rule, p.line, p.columnNumber, p.column])).toEqual([['trino_syntax', 1, 10, 'EXCLUDE']]);
     expect(problems[0]!.message).toMatch(/^Trino kan ikke læse forespørgslen her: 'EXCLUDE' is not valid at this position/);
   });
 
@@ -107,12 +107,12 @@ describe('checkDialect: the traps', () => {
     const problems = where(sql('SELECT t.quarter AS quarter FROM calendar t', "WHERE t.week::INTEGER > 1 AND date_add('day', 1, t.week) > t.week / 2"));
     // "WHERE " then t.week (columns 7-12): `::` at 13; date_add at 31; `/` at 67.
     expect(problems).toEqual([
-      { rule: 'double-colon-cast', line: 2, column: 13 },
-      { rule: 'date-function', line: 2, column: 31 },
-      { rule: 'integer-division', line: 2, column: 67 },
+      { rule: 'double_colon_cast', line: 2, column: 13 },
+      { rule: 'date_function', line: 2, column: 31 },
+      { rule: 'integer_division', line: 2, column: 67 },
     ]);
     expect(where(sql('SELECT t.quarter AS quarter, ifnull(t.week, 0) AS w FROM calendar t', 'QUALIFY row_number() OVER (ORDER BY t.week) = 1'))).toEqual([
-      { rule: 'engine-only-function', line: 1, column: 30 },
+      { rule: 'engine_only_function', line: 1, column: 30 },
       { rule: 'qualify', line: 2, column: 1 },
     ]);
   });
@@ -121,33 +121,33 @@ describe('checkDialect: the traps', () => {
     const problems = where(sql('SELECT t.quarter AS quarter FROM calendar t', "WHERE t.iso_label ILIKE '2017%' AND date_add('day', 1, t.week) > 0"));
     // ILIKE at column 19 (after "WHERE t.iso_label "); date_add at 37.
     expect(problems).toEqual([
-      { rule: 'trino-syntax', line: 2, column: 19 },
-      { rule: 'date-function', line: 2, column: 37 },
+      { rule: 'trino_syntax', line: 2, column: 19 },
+      { rule: 'date_function', line: 2, column: 37 },
     ]);
   });
 
   it('a double-quoted "text" is an identifier on both engines, not a string', () => {
     const problems = check(sql('SELECT t.quarter AS quarter FROM calendar t JOIN benefit_weeks b ON b.week = t.week', 'WHERE b.status = "beskaeftiget"'));
-    expect(problems.map((p) => [p.rule, p.line, p.columnNumber])).toEqual([['double-quoted-string', 2, 18]]);
+    expect(problems.map((p) => [p.rule, p.line, p.columnNumber])).toEqual([['double_quoted_string', 2, 18]]);
     expect(problems[0]!.hint).toMatch(/^Skriv tekster med enkelte anførselstegn: 'beskaeftiget'\./);
   });
 
   it('casts only to portable types, and no TRY_CAST', () => {
     expect(where(sql('SELECT CAST(t.week AS DECIMAL(10, 2)) AS a, TRY_CAST(t.week AS DOUBLE) AS b, CAST(t.week AS DOUBLE) AS c FROM calendar t'))).toEqual([
-      { rule: 'cast-type', line: 1, column: 23 },
-      { rule: 'engine-only-function', line: 1, column: 45 },
+      { rule: 'cast_type', line: 1, column: 23 },
+      { rule: 'engine_only_function', line: 1, column: 45 },
     ]);
   });
 
   it('round keeps one argument', () => {
-    expect(where('SELECT round(AVG(t.week)) AS a, round(AVG(t.week), 2) AS b FROM calendar t')).toEqual([{ rule: 'function-not-portable', line: 1, column: 33 }]);
+    expect(where('SELECT round(AVG(t.week)) AS a, round(AVG(t.week), 2) AS b FROM calendar t')).toEqual([{ rule: 'function_not_portable', line: 1, column: 33 }]);
   });
 
   it('one SELECT only, no CTE named like a curated table, no schema-qualified tables', () => {
-    expect(where(sql('SELECT 1 AS quarter;', 'SELECT 2 AS quarter'))).toEqual([{ rule: 'single-select', line: 2, column: 1 }]);
-    expect(where('CREATE TABLE x AS SELECT 1 AS quarter')).toEqual([{ rule: 'single-select', line: 1, column: 1 }]);
-    expect(where(sql('WITH calendar AS (SELECT 1 AS quarter)', 'SELECT quarter FROM calendar'))).toEqual([{ rule: 'cte-shadows-table', line: 1, column: 6 }]);
-    expect(where('SELECT p.sex AS sex FROM pejlemaerke.persons p')).toEqual([{ rule: 'qualified-table', line: 1, column: 26 }]);
+    expect(where(sql('SELECT 1 AS quarter;', 'SELECT 2 AS quarter'))).toEqual([{ rule: 'single_select', line: 2, column: 1 }]);
+    expect(where('CREATE TABLE x AS SELECT 1 AS quarter')).toEqual([{ rule: 'single_select', line: 1, column: 1 }]);
+    expect(where(sql('WITH calendar AS (SELECT 1 AS quarter)', 'SELECT quarter FROM calendar'))).toEqual([{ rule: 'cte_shadows_table', line: 1, column: 6 }]);
+    expect(where('SELECT p.sex AS sex FROM pejlemaerke.persons p')).toEqual([{ rule: 'qualified_table', line: 1, column: 26 }]);
   });
 
   it('accepts the portable subset: CTEs, joins, CASE, IN, BETWEEN, COUNT(DISTINCT), windows, a trailing semicolon', () => {

@@ -106,9 +106,9 @@ describe('checkProject on a copy of dashboards/', () => {
     const lines = stdout.split('\n');
     // `::` after "SELECT t.quarter" (16 characters); `/` after 2 spaces, the 53-character COUNT(…) and a space.
     expect(lines).toContain(
-      'dashboards/kpis/andel_fejl.sql:1:17 double-colon-cast — `::` er DuckDB-syntaks for typekonvertering; Trino (Athena) kan ikke læse den, så KPI’en fejler på AWS. Skriv CAST(udtryk AS INTEGER) i stedet for udtryk::INTEGER.',
+      'dashboards/kpis/andel_fejl.sql:1:17 double_colon_cast — `::` er DuckDB-syntaks for typekonvertering; Trino (Athena) kan ikke læse den, så KPI’en fejler på AWS. Skriv CAST(udtryk AS INTEGER) i stedet for udtryk::INTEGER.',
     );
-    expect(lines.some((l) => l.startsWith('dashboards/kpis/andel_fejl.sql:2:57 integer-division — '))).toBe(true);
+    expect(lines.some((l) => l.startsWith('dashboards/kpis/andel_fejl.sql:2:57 integer_division — '))).toBe(true);
     // DuckDB runs both traps; its integer-looking result is DOUBLE, which the contract also refuses.
     expect(lines.some((l) => l.startsWith('dashboards/kpis/andel_fejl.sql:2:') && l.includes(' result-types — kolonnen numerator er DOUBLE'))).toBe(true);
     expect(lines.filter((l) => l.startsWith('dashboards/kpis/') && !l.startsWith('dashboards/kpis/andel_fejl.sql'))).toEqual([]);
@@ -118,8 +118,8 @@ describe('checkProject on a copy of dashboards/', () => {
   it('a broken definition is reported, and the other KPIs are still checked', async () => {
     await writeFile(join(root, 'dashboards/kpis/personer_i_kommunen.yaml'), definition('personer_i_kommunen').replace('unit: count', 'unit: antal'));
     const report = await checkProject(root);
-    expect(report.problems.filter((p) => p.file === 'dashboards/kpis/personer_i_kommunen.yaml').map((p) => p.rule)).toEqual(['kpi-catalog']);
-    expect(report.problems.filter((p) => p.file === 'dashboards/kpis/andel_fejl.sql').map((p) => p.rule).sort()).toEqual(['double-colon-cast', 'integer-division', 'result-types']);
+    expect(report.problems.filter((p) => p.file === 'dashboards/kpis/personer_i_kommunen.yaml').map((p) => p.rule)).toEqual(['kpi_catalog']);
+    expect(report.problems.filter((p) => p.file === 'dashboards/kpis/andel_fejl.sql').map((p) => p.rule).sort()).toEqual(['double_colon_cast', 'integer_division', 'result-types']);
     expect(report.kpis.find((k) => k.id === 'samarbejdsgrad')?.rows).toBeGreaterThan(0);
   });
 
@@ -129,8 +129,8 @@ describe('checkProject on a copy of dashboards/', () => {
     const report = await checkProject(root);
     const own = report.problems.filter((p) => p.file.includes('ukendt_pladsholder'));
     expect(own.map((p) => [p.file, p.rule])).toEqual([
-      ['dashboards/kpis/ukendt_pladsholder.sql', 'kpi-catalog'],
-      ['dashboards/kpis/ukendt_pladsholder.sql', 'kpi-catalog'],
+      ['dashboards/kpis/ukendt_pladsholder.sql', 'kpi_catalog'],
+      ['dashboards/kpis/ukendt_pladsholder.sql', 'kpi_catalog'],
     ]);
     expect(own.map((p) => p.message).join('\n')).toMatch(/\{\{to_quarter\}\}[\s\S]*\{\{quarter\}\}/);
     expect(report.kpis.map((k) => k.id)).not.toContain('ukendt_pladsholder');

@@ -4,7 +4,7 @@ import { dateToDay, dateToWeek, weekLabelToWeek } from '../../functions/calendar
 import { generateInTemp, readCsv, type Csv } from './demoCsv.ts';
 
 /**
- * The demo against the extract contract (shared/domain/extracts.md), checked here without the
+ * The demo against the extract contract (docs/contract.md), checked here without the
  * ingest module: header, value patterns, one gap-free run of weeks per person, references.
  */
 

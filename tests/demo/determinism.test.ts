@@ -41,7 +41,7 @@ describe('demo extracts are deterministic', () => {
 
   it('rejects a scale that is not a positive number before writing anything', async () => {
     const never = join(tmpdir(), 'pejlemaerke-demo-never-written');
-    await expect(generateDemo(never, { scale: 0 })).rejects.toThrow(/scale/);
+    await expect(generateDemo(never, { scale: 0 })).rejects.toThrow(/skala/);
     await expect(stat(never)).rejects.toThrow();
   });
 });

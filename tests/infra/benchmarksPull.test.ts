@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { App, type CfnResource, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -10,6 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BenchmarksPull } from '../../infra/constructs/benchmarksPull.ts';
 import { DataLake } from '../../infra/constructs/dataLake.ts';
 import { Notifications } from '../../infra/constructs/notifications.ts';
+import { NagTestStack } from '../support/cdkStack.ts';
+
+const exec = promisify(execFile);
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -53,7 +58,7 @@ beforeAll(() => {
     logRetention: logs.RetentionDays.ONE_YEAR,
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
   // Throws with the cdk-nag report if any finding is unacknowledged.
   app.synth();
   template = Template.fromStack(stack);
@@ -82,7 +87,8 @@ describe('the benchmarks pull', () => {
     expect(env.BENCHMARKS_DIR).toBe('/var/task/benchmarks');
     expect(env.MUNICIPALITY_CONFIG).toBe('/var/task/municipality.yaml');
     expect(Object.keys(env).some((k) => /TOKEN|KEY/i.test(k) && k !== 'JOBINDSATS_SECRET_ARN')).toBe(false);
-    expect(fn.Properties.ReservedConcurrentExecutions).toBe(1);
+    // A new account's concurrency quota of 10 refuses any reservation: cdk deploy must work there.
+    expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
   it('may read the secret and read/write objects only under benchmarks/ in the data bucket', () => {
@@ -102,6 +108,21 @@ describe('the benchmarks pull', () => {
     expect(statements.some((s) => [s.Action].flat().some((a: string) => a.includes('*') && a.startsWith('s3:')))).toBe(false);
   });
 
+  it('outputs the secret’s ARN, for the one put-secret-value', () => {
+    const [secretId, secret] = ofType('AWS::SecretsManager::Secret')[0]!;
+    expect(secret.Properties.SecretString).toBeUndefined();
+    expect(secret.DeletionPolicy).toBe('Retain');
+    template.hasOutput('JobindsatsKeySecretArn', { Value: { Ref: secretId }, Description: Match.stringLikeRegexp('put-secret-value') });
+  });
+
+  it('explains the benchmarks/ wildcard on the Lambda’s role, where it is granted', () => {
+    const roleId = ofType('AWS::IAM::Role').find(([id]) => id.startsWith('BenchmarksFunctionRole'))![0];
+    const acknowledged = (resources[roleId]!.Metadata?.cdk_nag?.rules_to_suppress ?? []) as { id: string; reason: string }[];
+    const ack = acknowledged.find((a) => a.id.endsWith('/benchmarks/*]'))!;
+    expect(ack.id).toMatch(/^AwsSolutions-IAM5\[Resource::<DataLakeData[0-9A-F]{8}\.Arn>\/benchmarks\/\*\]$/);
+    expect(ack.reason).toMatch(/pull_id/);
+  });
+
   it('raises an alarm to data staff when a pull fails (the benchmarks_pull_failed log line)', () => {
     template.hasResourceProperties('AWS::Logs::MetricFilter', {
       FilterPattern: '{ $.event = "benchmarks_pull_failed" }',
@@ -112,5 +133,36 @@ describe('the benchmarks pull', () => {
       Threshold: 1,
       AlarmActions: [Match.objectLike({ Ref: Match.stringLikeRegexp('NotificationsTopic') })],
     });
+  });
+});
+
+describe('the bundled benchmarks Lambda (as CDK bundles it)', () => {
+  let test: NagTestStack;
+  let dir: string;
+
+  beforeAll(() => {
+    test = new NagTestStack({ bundle: true });
+    // Defaults only: what the stack does not need to say.
+    const pull = new BenchmarksPull(test.stack, 'Benchmarks', {
+      projectRoot,
+      dataBucket: new DataLake(test.stack, 'DataLake').data,
+      municipalityConfig: 'dashboards/municipalities/allerod-demo.yaml',
+      namespace: 'Pejlemaerke/testkommune',
+    });
+    const out = test.synth();
+    expect(out.openFindings).toEqual([]);
+    dir = join(out.assemblyDir, (pull.stage.function.node.defaultChild as CfnResource).getMetadata('aws:asset:path') as string);
+  });
+
+  afterAll(() => test?.dispose());
+
+  it('carries the definitions and the municipality config where BENCHMARKS_DIR and MUNICIPALITY_CONFIG point', () => {
+    expect(readdirSync(join(dir, 'benchmarks')).sort()).toEqual(readdirSync(join(projectRoot, 'dashboards/benchmarks')).sort());
+    expect(readdirSync(dir)).toContain('municipality.yaml');
+  });
+
+  it('loads in plain Node, as Lambda loads it', async () => {
+    const script = `import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)}).then((m) => console.log(typeof m.handler))`;
+    expect((await exec(process.execPath, ['-e', script])).stdout.trim()).toBe('function');
   });
 });

@@ -33,6 +33,17 @@ describe('deployment config', () => {
     expect(() => parseDeploymentConfig({ ...minimal, retension: {} }, 'test')).toThrow(/retension/);
   });
 
+  it('leaves the Jobindsats pull off by default, with a monthly schedule ready', () => {
+    expect(parseDeploymentConfig(minimal, 'test').benchmarks).toEqual({ enabled: false, cron: 'cron(0 6 5 * ? *)' });
+    expect(parseDeploymentConfig({ ...minimal, benchmarks: { enabled: true } }, 'test').benchmarks).toEqual({ enabled: true, cron: 'cron(0 6 5 * ? *)' });
+  });
+
+  it('names a wrong benchmarks field in Danish', () => {
+    expect(() => parseDeploymentConfig({ ...minimal, benchmarks: { enabled: 'ja' } }, 'k.yaml')).toThrow(/benchmarks\.enabled: true eller false/);
+    expect(() => parseDeploymentConfig({ ...minimal, benchmarks: { cron: '0 6 5 * *' } }, 'k.yaml')).toThrow(/benchmarks\.cron: EventBridge Scheduler-cron, fx cron\(0 6 5 \* \? \*\)/);
+    expect(() => parseDeploymentConfig({ ...minimal, benchmarks: { enabeld: true } }, 'k.yaml')).toThrow(/benchmarks: ukendt felt enabeld; benchmarks kender enabled og cron/);
+  });
+
   it('overrides from the environment win over the file', () => {
     expect(loadDeploymentConfig('infra/config/demo.yaml', projectRoot, { commit: 'abc1234' }).commit).toBe('abc1234');
   });

@@ -23,6 +23,7 @@ const config = parseDeploymentConfig(
     retention: { incomingDays: 45, quarantineDays: 400, athenaResultsDays: 3 },
     bytesScannedCutoffPerQuery: 50_000_000,
     removalPolicy: 'retain',
+    benchmarks: { enabled: true, cron: 'cron(0 7 6 * ? *)' },
   },
   'test',
 );
@@ -186,7 +187,12 @@ describe('Lambdas', () => {
 
   it('compute knows its workgroup and database, publish the site address and the state machine to approve with', () => {
     const env = (prefix: string) => ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix))![1].Properties.Environment.Variables;
-    expect(env('ComputeFunction')).toMatchObject({ GLUE_DATABASE: 'pejlemaerke_testkommune', KPIS_DIR: '/var/task/kpis', MUNICIPALITY_CONFIG: '/var/task/municipality.yaml' });
+    expect(env('ComputeFunction')).toMatchObject({
+      GLUE_DATABASE: 'pejlemaerke_testkommune',
+      KPIS_DIR: '/var/task/kpis',
+      BENCHMARKS_DIR: '/var/task/benchmarks',
+      MUNICIPALITY_CONFIG: '/var/task/municipality.yaml',
+    });
     expect(joined(env('PublishFunction').REPORTS_URL)).toMatch(/^https:\/\/\{.*ReportsSiteDistribution.*DomainName.*\}$/);
     expect(joined(env('PublishFunction').STATE_MACHINE_ARN)).toMatch(/:stateMachine:pejlemaerke-testkommune-run$/);
     expect(env('PublishFunction').PREVIEWS_ON_SITE).toBe('false');
@@ -225,6 +231,7 @@ describe('IAM', () => {
       lock,
     ]);
     expect(objectAccess('ComputeRole')).toEqual([
+      's3:GetObject DataLakeData/benchmarks/*',
       's3:GetObject DataLakeData/curated/*',
       's3:GetObject DataLakeData/incoming/*',
       's3:GetObject DataLakeData/results/*',
@@ -240,6 +247,7 @@ describe('IAM', () => {
       's3:GetObject+s3:PutObject+s3:AbortMultipartUpload DataLakeReports/reports/*',
       lock,
     ]);
+    expect(objectAccess('BenchmarksFunctionRole')).toEqual(['s3:GetObject+s3:PutObject+s3:AbortMultipartUpload DataLakeData/benchmarks/*']);
   });
 
   it('lets compute query only its workgroup and read only its Glue tables', () => {
@@ -407,7 +415,8 @@ describe('alarms', () => {
     expect(topic.Properties.KmsMasterKeyId).toBeDefined();
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'data@testkommune.dk' });
     const alarms = ofType('AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(2);
+    // RunFailed, DeliveryRejected and (benchmarks enabled) the failed Jobindsats pull.
+    expect(alarms).toHaveLength(3);
     for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
     template.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.event = "delivery_rejected" }' });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
@@ -422,6 +431,37 @@ describe('alarms', () => {
     expect(cloudwatch?.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
     const machine = statements().filter(({ role }) => role.startsWith('RunStateMachineRole'));
     expect(machine.some(({ statement }) => asList(statement.Action).includes('kms:GenerateDataKey'))).toBe(true);
+  });
+});
+
+describe('benchmarks from Jobindsats', () => {
+  it('pull monthly on the configured cron, in the schedule’s time zone, into the data bucket', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 7 6 * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Copenhagen',
+      State: 'ENABLED',
+      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BenchmarksFunction'), 'Arn'] } }),
+    });
+    const [, fn] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('BenchmarksFunction'))!;
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      DATA_BUCKET: { Ref: expect.stringMatching(/^DataLakeData/) },
+      BENCHMARKS_DIR: '/var/task/benchmarks',
+      MUNICIPALITY_CONFIG: '/var/task/municipality.yaml',
+    });
+  });
+
+  it('output the secret the API key goes into, and alarm on a failed pull by e-mail', () => {
+    const [secretId] = ofType('AWS::SecretsManager::Secret').find(([id]) => id.startsWith('BenchmarksJobindsatsKey'))!;
+    template.hasOutput('JobindsatsKeySecretArn', { Value: { Ref: secretId } });
+    const [topicId] = ofType('AWS::SNS::Topic')[0]!;
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'BenchmarksPullsFailed', Namespace: 'Pejlemaerke/testkommune', AlarmActions: [{ Ref: topicId }] });
+  });
+});
+
+describe('the stack only wires', () => {
+  it('writes no IAM itself: every permission comes from a construct’s grant method', () => {
+    const source = readFileSync(join(projectRoot, 'infra/pejlemaerkeStack.ts'), 'utf8');
+    expect(source).not.toMatch(/aws-iam|PolicyStatement|addToPrincipalPolicy|prefixGrants/);
   });
 });
 

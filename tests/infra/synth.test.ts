@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadBenchmarkDefinitions } from '../../functions/benchmarks/definitions.ts';
 import { loadKpis } from '../../functions/compute/catalog.ts';
 import { loadConfig } from '../../functions/config/municipality.ts';
 
@@ -66,13 +67,19 @@ describe('npx cdk synth', () => {
     expect(typeof module.handler).toBe('function');
   });
 
-  it('copies the KPI files and the municipality config into compute; publish renders the frozen draft and needs neither', async () => {
+  it('copies the KPI files, the benchmark definitions and the municipality config into compute; publish renders the frozen draft and needs none', async () => {
     const kpiFiles = (await readdir(join(root, 'dashboards/kpis'))).sort();
     const compute = assetDir('Compute');
     expect((await readdir(join(compute, 'kpis'))).sort()).toEqual(kpiFiles);
     expect((await loadKpis(join(compute, 'kpis'))).length).toBe(kpiFiles.filter((f) => f.endsWith('.sql')).length);
+    const benchmarkFiles = (await readdir(join(root, 'dashboards/benchmarks'))).sort();
+    expect((await readdir(join(compute, 'benchmarks'))).sort()).toEqual(benchmarkFiles);
+    expect((await loadBenchmarkDefinitions(join(compute, 'benchmarks'))).length).toBe(benchmarkFiles.filter((f) => f.endsWith('.yaml')).length);
     expect((await loadConfig(join(compute, 'municipality.yaml'))).municipality).toBe('Allerød Kommune');
+    expect((await readdir(join(compute, 'benchmarks'))).sort()).toEqual((await readdir(join(root, 'dashboards/benchmarks'))).sort());
+    expect((await loadBenchmarkDefinitions(join(compute, 'benchmarks'))).length).toBe(kpiFiles.filter((f) => f.endsWith('.sql')).length);
     expect(existsSync(join(assetDir('Publish'), 'kpis'))).toBe(false);
+    expect(existsSync(join(assetDir('Publish'), 'benchmarks'))).toBe(false);
     expect(existsSync(join(compute, 'node_modules'))).toBe(false);
     for (const stage of ['Compute', 'Publish'] as const) {
       const module = (await import(pathToFileURL(join(assetDir(stage), 'index.mjs')).href)) as { handler: unknown };

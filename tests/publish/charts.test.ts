@@ -53,7 +53,19 @@ describe('trend chart spec', () => {
   it('has benchmark series only where there are benchmarks', () => {
     const benchmarks = layer(trendChartSpec(views.get('integration_selvforsoergende')!), 'line')[0]!;
     expect(benchmarks.data.values).toHaveLength(16);
-    expect(layer(trendChartSpec(views.get('langtid_virksomhedsrettet')!), 'line')[0]!.data.values).toEqual([]);
+    expect(layer(trendChartSpec(views.get('partnerskabsaftaler_nye')!), 'line')[0]!.data.values).toEqual([]);
+  });
+
+  it('draws the whole country and the comparable municipalities’ average beside our own line, each in its own style, labelled directly', () => {
+    const spec = trendChartSpec(views.get('langtid_virksomhedsrettet')!);
+    const lines = layer(spec, 'line')[0]!;
+    expect([...new Set(lines.data.values.map((v) => v.kind))]).toEqual(['hele_landet', 'sammenlignelige_kommuner']);
+    expect(new Set(lines.data.values.map((v) => v.width))).toEqual(new Set([chartTheme.comparison.national.width]));
+    const encoding = (lines as unknown as { encoding: { strokeDash: { scale: { domain: string[]; range: number[][] } } } }).encoding;
+    expect(encoding.strokeDash.scale.domain).toEqual(['own', 'goal', 'hele_landet', 'sammenlignelige_kommuner']);
+    expect(encoding.strokeDash.scale.range.slice(2)).toEqual([chartTheme.comparison.national.dash, chartTheme.comparison.comparable_average.dash]);
+    const labels = layer(spec, 'text')[0]!.data.values.map((v) => v.text);
+    expect(labels).toEqual(expect.arrayContaining(['Allerød Kommune', 'Hele landet', 'Sammenlignelige kommuner', 'Mål 2017: 45 pct.']));
   });
 });
 

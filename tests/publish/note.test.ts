@@ -53,6 +53,17 @@ describe('the follow-up note (Word)', () => {
     expect(document).toContain('Se Beskæftigelsesplan 2018 (https://www.alleroed.dk/beskaeftigelsesplan-2018).');
   });
 
+  it('has the report’s line under each chart: the comparison’s source and note, or why there is none, and the group once', () => {
+    const langtid = files.report.kpis.find((k) => k.id === 'langtid_virksomhedsrettet')!;
+    expect(document).toContain('Kilde: Jobindsats, tabel mm12 (Ministerens mål: langtidsforsørgede i virksomhedsrettet tilbud), hentet 3. februar 2018. STAR');
+    expect(langtid.comparison.citation).toBe('Kilde: Jobindsats, tabel mm12 (Ministerens mål: langtidsforsørgede i virksomhedsrettet tilbud), hentet 3. februar 2018.');
+    expect(document).toContain('vi måler personer i månedens sidste uge ud fra kommunens egne udtræk.');
+    const nye = files.report.kpis.find((k) => k.id === 'virksomheder_nye')!;
+    expect(document).toContain(xmlText(nye.comparison.missing!));
+    expect(document).toContain('Der findes ingen sammenlignelig serie på Jobindsats for dette nøgletal.');
+    expect(document.match(/Sammenlignelige kommuner: Egedal, Furesø, Hørsholm, Lyngby-Taarbæk og Gentofte/g)).toHaveLength(1);
+  });
+
   it('has the overview as a table with a repeated header row, rows that do not split, and the changes', () => {
     const table = /<w:tbl>[\s\S]*?<\/w:tbl>/.exec(document)![0];
     const rows = [...table.matchAll(/<w:tr>[\s\S]*?<\/w:tr>/g)].map((m) => m[0]);

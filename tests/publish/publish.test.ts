@@ -258,7 +258,7 @@ describe('publish', () => {
     const index = await text(`${base}index.html`);
     expect(index).toContain('<title>Udkast – ikke godkendt: Kvartalsopfølgning 4. kvartal 2017');
     expect(index).toContain('<div class="draft-banner" role="note"><p><strong>Udkast – ikke godkendt.</strong>');
-    expect(index).toContain('@top-center { content: "UDKAST – IKKE GODKENDT"');
+    expect(index).toContain('@top-center{content:"UDKAST – IKKE GODKENDT"');
     for (const id of fixtureResults.kpis.map((k) => k.id)) {
       expect(await text(`${base}embed/${id}.html`), id).toContain('<strong>Udkast – ikke godkendt.</strong>');
       expect(await text(`${base}charts/${id}.svg`), id).toMatch(/<title id="[^"]+">Udkast – ikke godkendt: /);

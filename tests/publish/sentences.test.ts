@@ -36,7 +36,7 @@ describe('the summary sentences', () => {
       'Andelen af borgere i integrationsprogrammet, der er selvforsørgende, var 39,1 pct. i 4. kvartal 2017.',
       // 40 / 111 = 36,0 and 30 / 107 = 28,0 pct.: the differences of the printed numbers.
       'Andelen er steget 3,1 procentpoint siden 3. kvartal 2017 og 11,1 procentpoint siden 4. kvartal 2016.',
-      'Kommunen ligger over niveauet for Hele landet (37,2 pct.) og over niveauet for Region Hovedstaden (36,1 pct.).',
+      'I 4. kvartal 2017 ligger Allerød Kommune over landsgennemsnittet på 37,2 pct. og over tallet for Region Hovedstaden på 36,1 pct.',
       'Målet for 2017 er mindst 33 pct., så målet er nået.',
       'Målet for 2020 er mindst 50 pct.',
       'Målet for 2021 er mindst 60 pct.',
@@ -51,8 +51,14 @@ describe('the summary sentences', () => {
     expect(v.sentences[0]).toBe('Andelen af langtidsforsørgede i virksomhedsrettet tilbud var i gennemsnit 43,1 pct. pr. måned i 4. kvartal 2017.');
     // 3. kv. 2017: (43/102 + 44/101 + 44/102) / 3 = 43,0 pct.; 4. kv. 2016: 41,3 pct.
     expect(v.sentences[1]).toBe('Andelen er steget 0,1 procentpoint siden 3. kvartal 2017 og 1,8 procentpoint siden 4. kvartal 2016.');
-    expect(v.sentences[2]).toBe('Målet for 2017 er mindst 45 pct., så målet er ikke nået.');
+    // The whole country 41,2 pct.; the average of the 4 comparable municipalities with a figure 41,2 + 2,2 pct.
+    expect(v.sentences[2]).toBe('I 4. kvartal 2017 ligger Allerød Kommune over landsgennemsnittet på 41,2 pct. og under gennemsnittet for 4 af de 5 sammenlignelige kommuner på 43,4 pct.');
+    expect(v.sentences[3]).toBe('Målet for 2017 er mindst 45 pct., så målet er ikke nået.');
     expect(v.status).toBe('not_met');
+    expect(v.comparison).toEqual({
+      citation: 'Kilde: Jobindsats, tabel mm12 (Ministerens mål: langtidsforsørgede i virksomhedsrettet tilbud), hentet 3. februar 2018.',
+      note: expect.stringMatching(/^STAR's indikator og vores KPI bygger på samme formulering/),
+    });
   });
 
   it('a year-to-date count after the 3rd quarter is judged pro rata and says so', () => {
@@ -93,10 +99,31 @@ describe('the summary sentences', () => {
     expect(v.sentences).toEqual([
       'Andelen af borgere på integrationsydelse, der er visiteret jobparate, var 37,9 pct. i 4. kvartal 2017.',
       'Andelen er steget 1,9 procentpoint siden 3. kvartal 2017 og 5,0 procentpoint siden 4. kvartal 2016.',
-      'Kommunen ligger over niveauet for Hele landet (32,1 pct.).',
+      'I 4. kvartal 2017 ligger Allerød Kommune over landsgennemsnittet på 32,1 pct. og over gennemsnittet for 4 af de 5 sammenlignelige kommuner på 34,3 pct.',
       'Der er ikke fastsat et politisk mål for dette nøgletal.',
     ]);
     expect(v.status).toBe('no_goal');
+  });
+
+  it('a KPI without a comparable series says so, with the reason, instead of showing nothing', () => {
+    const v = views().get('virksomheder_nye')!;
+    expect(v.benchmarks).toEqual([]);
+    expect(v.comparison).toEqual({ missing: expect.stringMatching(/^Der findes ingen sammenlignelig serie på Jobindsats for dette nøgletal\. Jobindsats offentliggør ikke/) });
+    expect(v.sentences.join(' ')).not.toContain('Jobindsats');
+  });
+
+  it('never judges a hidden number against the comparison, but still gives the comparison’s level', () => {
+    const results = {
+      ...fixtureResults,
+      kpis: fixtureResults.kpis.map((k) => {
+        if (k.id !== 'langtid_virksomhedsrettet') return k;
+        const last = { ...k.trend.at(-1)!, value: null, numerator: null, denominator: null, suppressed: true };
+        return { ...k, ...last, trend: [...k.trend.slice(0, -1), last] };
+      }),
+    };
+    const v = views(results).get('langtid_virksomhedsrettet')!;
+    expect(v.sentences).toContain('I 4. kvartal 2017 var landsgennemsnittet 41,2 pct. og gennemsnittet for 4 af de 5 sammenlignelige kommuner 43,4 pct.');
+    expect(v.sentences.join(' ')).not.toMatch(/ligger Allerød|43,1/);
   });
 
   it('a suppressed quarter gives no number and no status', () => {
@@ -118,6 +145,8 @@ describe('the summary sentences', () => {
     expect(v.chartDescription).toBe(
       'For Allerød Kommune steg tallet fra 23,8 pct. i 1. kv. 2016 til 39,1 pct. i 4. kv. 2017. ' +
         'Højest 39,1 pct. i 4. kv. 2017, lavest 23,8 pct. i 1. kv. 2016. ' +
+        'For Hele landet steg tallet fra 26,2 pct. i 1. kv. 2016 til 31,8 pct. i 4. kv. 2017. ' +
+        'For gennemsnittet af de 5 sammenlignelige kommuner steg tallet fra 29,1 pct. i 1. kv. 2016 til 34,0 pct. i 4. kv. 2017. ' +
         'Stiplede vandrette linjer viser målene: Mål 2017: 33 pct. og Mål: 50 pct. ' +
         '2. kv. 2016 vises ikke af hensyn til diskretion (tal under 5).',
     );

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +61,12 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
+/** The catalogue's ids, read when the tests are collected (before beforeAll runs). */
+function catalogueIds(): string[] {
+  const dir = join(import.meta.dirname, '../../dashboards/kpis');
+  return readdirSync(dir).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, -'.sql'.length)).sort();
+}
+
 function cellKey(row: Partial<Record<'quarter' | 'month' | 'sex', unknown>>): string {
   const parts = [quarterLabel(Number(row.quarter))];
   if (row.month !== undefined && row.month !== null) parts.push(monthLabel(Number(row.month)));
@@ -100,9 +107,15 @@ function quarterTotals(rows: ReferenceRow[]): { quarter: number; numerator: numb
 }
 
 describe('KPI SQL equals the reference implementation on the demo extracts, 2016Q1–2017Q4', () => {
-  it('has a reference for every KPI in the catalogue, and a KPI for every reference', () => {
-    expect(kpis.map((k) => k.definition.id).sort()).toEqual(Object.keys(REFERENCE_KPIS).sort());
+  it('has a KPI in the catalogue for every reference implementation', () => {
+    const catalogue = kpis.map((k) => k.definition.id);
+    expect(Object.keys(REFERENCE_KPIS).filter((id) => !catalogue.includes(id))).toEqual([]);
   });
+
+  // A KPI added by files (`new-kpi`) has no second implementation yet: named here as a todo, not a failure.
+  for (const id of catalogueIds().filter((id) => !(id in REFERENCE_KPIS))) {
+    it.todo(`${id}: no independent reference implementation in tests/reference/referenceKpis.ts yet`);
+  }
 
   it.each(Object.keys(REFERENCE_KPIS))('%s', async (id) => {
     const kpi = kpis.find((k) => k.definition.id === id);

@@ -3,7 +3,7 @@ import { quarterMonths, quarterYear } from '../../functions/calendar/quarter.ts'
 import type { Extracts, Offer, Person, PersonWeek } from './readExtracts.ts';
 
 /**
- * The KPI catalogue (shared/domain/kpis.md) written a second time, as plain loops over
+ * The KPI catalogue (docs/kpis.md) written a second time, as plain loops over
  * persons, weeks and companies, to check the KPI SQL against: "two correct implementations
  * must give the same numbers on the same extracts". Slow on purpose: every rule is spelt out
  * the way kpis.md words it, with no shared code beyond the calendar.

@@ -194,6 +194,13 @@ function chartParagraphs(view: KpiView, chart: ChartPng, drawingId: number): Par
   ];
 }
 
+/** The report's line under the chart: the comparison's source and definition note, or why there is none. */
+function comparisonParagraphs(view: KpiView): Paragraph[] {
+  const { citation, note, handMade, missing } = view.comparison;
+  const line = [citation, note && (note.endsWith('.') ? note : `${note}.`), missing, handMade].filter((t): t is string => t !== undefined).join(' ');
+  return line ? [paragraph([new TextRun({ text: line, color: MUTED, size: 18 })])] : [];
+}
+
 function kpiParagraphs(view: KpiView, chart: ChartPng | undefined, drawingId: number): Paragraph[] {
   const quarter = formatQuarter(view.quarter);
   return [
@@ -208,6 +215,7 @@ function kpiParagraphs(view: KpiView, chart: ChartPng | undefined, drawingId: nu
     ]),
     paragraph(view.sentences.join(' ')),
     ...(chart ? chartParagraphs(view, chart, drawingId) : []),
+    ...comparisonParagraphs(view),
     ...(view.commentary ? commentaryParagraphs(view.commentary, 'Forvaltningens bemærkninger') : []),
     paragraph([text('Sådan opgøres tallet: ', { bold: true }), text(view.definition.description)], { spacingAfter: 240 }),
   ];
@@ -252,6 +260,7 @@ export async function buildNote(options: NoteOptions): Promise<Buffer> {
 
     heading(1, 'Om tallene'),
     paragraph(`Tal for under ${report.minCellSize} personer vises ikke af hensyn til diskretion («under ${report.minCellSize}»).`),
+    ...(report.comparisonNote ? [paragraph(report.comparisonNote)] : []),
     paragraph(
       `Tallene bygger på kommunens anonymiserede udtræk (datasæt ${report.snapshot}). Notatet er dannet ${formatDateTime(report.generatedAt)} med Pejlemærke version ${report.codeVersion}, fra de samme tal som rapporten.`,
     ),

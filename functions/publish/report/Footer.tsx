@@ -8,6 +8,7 @@ export function Footer(props: { report: ReportView; dataPath: string; reportLink
     <footer>
       <h2>Om tallene</h2>
       <p>Tal for under {report.minCellSize} personer vises ikke af hensyn til diskretion.</p>
+      {report.comparisonNote && <p>{report.comparisonNote}</p>}
       <p>
         Tallene bygger på kommunens anonymiserede udtræk (datasæt {report.snapshot}). Rapporten er dannet {formatDateTime(report.generatedAt)} med
         Pejlemærke version {report.codeVersion}.

@@ -32,13 +32,25 @@ function SuppressionNote(props: { n: number }) {
   );
 }
 
+/**
+ * Under the chart: where the comparison lines come from and how their definition differs from
+ * ours, or why there are none. One paragraph, in the note style.
+ */
+function ComparisonNote(props: { view: KpiView }) {
+  const { citation, note, handMade, missing } = props.view.comparison;
+  const text = [citation, note && sentence(note), missing, handMade].filter((t): t is string => t !== undefined).join(' ');
+  return text ? <p class="note">{text}</p> : null;
+}
+
 function TrendTable(props: { view: KpiView }) {
   const { view } = props;
   const hasBasis = view.unit === 'share';
   const anyHidden = view.trendRows.some((r) => r.suppressed);
+  // With each comparable municipality as its own column the table gets wide: smaller, so it fits the page.
+  const columns = 3 + (hasBasis ? 1 : 0) + view.benchmarks.length;
   return (
     <>
-      <table>
+      <table class={columns > 7 ? 'wide' : undefined}>
         <caption>
           Tallene bag grafen: {view.title}, {view.trendRows[0]?.label} – {view.trendRows[view.trendRows.length - 1]?.label}
         </caption>
@@ -161,6 +173,7 @@ export function KpiSection(props: { view: KpiView; charts: KpiCharts; level: Lev
 
       <SubHeading level={level} text="Udviklingen over to år" />
       <Chart svg={charts.trend} caption={charts.trendCaption} />
+      <ComparisonNote view={view} />
       <TrendTable view={view} />
 
       {view.breakdowns.map((b) => (

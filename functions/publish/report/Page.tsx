@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { REPORT_CSS } from './styles.ts';
+import { compactCss, REPORT_CSS } from './styles.ts';
 
 /**
  * The document shell shared by the report, the embeds and the quarters index: Danish, one
@@ -19,7 +19,7 @@ export function Page(props: {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title}</title>
-        <style dangerouslySetInnerHTML={{ __html: REPORT_CSS + (props.css ?? '') }} />
+        <style dangerouslySetInnerHTML={{ __html: compactCss(REPORT_CSS + (props.css ?? '')) }} />
       </head>
       <body>{props.children}</body>
     </html>

@@ -2,6 +2,7 @@ import { formatQuarter } from '../format.ts';
 import { changeHeaders } from '../changes.ts';
 import type { ReportView } from '../model.ts';
 import { Status } from './Status.tsx';
+import { STATUS_TEXT, type GoalStatus } from '../goals.ts';
 
 /** A change cell that may wrap between words, but never inside "pct.-point" (at its hyphen). */
 function ChangeCell(props: { text: string }) {
@@ -49,26 +50,24 @@ export function SummaryTable(props: { report: ReportView }) {
   );
 }
 
+/** Each status's meaning; its label and symbol come from STATUS_TEXT, like everywhere else. */
+const LEGEND: [GoalStatus, (minCellSize: number) => string][] = [
+  ['met', () => 'resultatet når målet for året.'],
+  ['not_met', () => 'resultatet når ikke målet (endnu).'],
+  ['on_track', () => 'for et årsmål, der opgøres år til dato: resultatet er mindst den del af årsmålet, som svarer til de kvartaler, der er gået, men året er ikke slut.'],
+  ['no_goal', () => 'der er ikke fastsat et mål for året.'],
+  ['unknown', (n) => `tallet vises ikke, fordi det bygger på under ${n} personer.`],
+];
+
 /** What the statuses mean, so no reader has to guess "På vej"; and how changes are read. */
 export function StatusLegend(props: { minCellSize: number; changes?: boolean }) {
   return (
     <ul class="legend">
-      <li>
-        <Status status="met" label="Nået" symbol="✓" />: resultatet når målet for året.
-      </li>
-      <li>
-        <Status status="not_met" label="Ikke nået" symbol="✗" />: resultatet når ikke målet (endnu).
-      </li>
-      <li>
-        <Status status="on_track" label="På vej" symbol="…" />: for et årsmål, der opgøres år til dato: resultatet er mindst den del af årsmålet,
-        som svarer til de kvartaler, der er gået, men året er ikke slut.
-      </li>
-      <li>
-        <Status status="no_goal" label="Intet mål" symbol="–" />: der er ikke fastsat et mål for året.
-      </li>
-      <li>
-        <Status status="unknown" label="Kan ikke vurderes" symbol="?" />: tallet vises ikke, fordi det bygger på under {props.minCellSize} personer.
-      </li>
+      {LEGEND.map(([status, meaning]) => (
+        <li key={status}>
+          <Status status={status} label={STATUS_TEXT[status].label} symbol={STATUS_TEXT[status].symbol} />: {meaning(props.minCellSize)}
+        </li>
+      ))}
       {props.changes && (
         <li>
           Ændring: forskellen mellem de viste tal (for andele i procentpoint, «pct.-point»). Et nøgletal, der opgøres år til dato, sammenlignes kun
