@@ -93,9 +93,15 @@ export class PejlemaerkeStack extends Stack {
       description: 'Pejlemærke: kontrollér en levering mod sit manifest, validér, karantæne eller kurateret snapshot',
       // DuckDB is a native module; only its linux-x64 build is installed, so x86_64 (docs/aws.md).
       architecture: lambda.Architecture.X86_64,
-      memorySize: 3008,
+      // Two full vCPUs (Lambda gives one per 1,769 MB): ingest converts a file's parts on as many
+      // DuckDB connections as there are CPUs. The memory bound is 80 % of this (engine/resources.ts,
+      // from AWS_LAMBDA_FUNCTION_MEMORY_SIZE); ingest stays far below it at any delivery size
+      // (0.5 GiB measured at 40 M person-weeks, docs/scale.md), DuckDB spilling to /tmp instead.
+      memorySize: 3538,
       timeout: ingestTimeout,
-      ephemeralStorageMiB: 4096,
+      // /tmp holds the delivery downloaded from S3 (Copenhagen's benefit_weeks.csv is ~5 GB), the
+      // parts being converted (a few × 64 MiB), DuckDB's spill and the staged Parquet: the maximum.
+      ephemeralStorageMiB: 10240,
       // No reserved concurrency: the store lock serialises runs (a new account's quota of 10 allows no reservation).
       environment: { DATA_BUCKET: lake.data.bucketName, WORK_DIR: '/tmp', HOME: '/tmp', ...lockTtl(ingestTimeout), ...commit },
       externalModules: [...DUCKDB_PACKAGES],

@@ -1,7 +1,8 @@
 -- Year to date. W0 = ISO week 01 of the quarter's year (the year of T's Thursday).
 -- Population: INTEGRATION persons present in W0 with 0 <= W0 - arrival week < 260 and
--- status in W0 in (integrationsydelse, kontanthjaelp, uddannelseshjaelp).
--- Numerator: status beskaeftiget or ordinaer_uddannelse in at least one week from W0 to T.
+-- status in W0 in (integrationsydelse, kontanthjaelp, uddannelseshjaelp): status_groups.cash_benefits.
+-- Numerator: status beskaeftiget or ordinaer_uddannelse (status_groups.job_or_education) in at
+-- least one week from W0 to T: a spell of such a status (benefit_spells) overlaps W0..T.
 WITH quarters AS (
   SELECT t.quarter, t.week AS t, w0.week AS w0
   FROM calendar t
@@ -13,16 +14,18 @@ at_year_start AS (
   FROM quarters q
   JOIN benefit_weeks b ON b.week = q.w0
   JOIN persons p ON p.person_id = b.person_id
+  JOIN status_groups g ON g.status = b.status
   WHERE p.integration_group IN ('flygtning', 'familiesammenfoert')
-    AND b.status IN ('integrationsydelse', 'kontanthjaelp', 'uddannelseshjaelp')
+    AND g.cash_benefits
     AND q.w0 - p.arrival_week >= 0
     AND q.w0 - p.arrival_week < 260
 ),
 exited AS (
   SELECT DISTINCT a.quarter, a.person_id
   FROM at_year_start a
-  JOIN benefit_weeks b ON b.person_id = a.person_id AND b.week BETWEEN a.w0 AND a.t
-  WHERE b.status IN ('beskaeftiget', 'ordinaer_uddannelse')
+  JOIN benefit_spells s ON s.person_id = a.person_id AND s.first_week <= a.t AND s.last_week >= a.w0
+  JOIN status_groups g ON g.status = s.status
+  WHERE g.job_or_education
 )
 SELECT
   a.quarter AS quarter,

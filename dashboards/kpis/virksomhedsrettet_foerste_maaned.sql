@@ -1,6 +1,6 @@
 -- INTEGRATION persons aged >= 18 in their arrival week (ISO year of that week - birth_year)
--- whose week arrival + 4 lies in the quarter. Numerator: a COMPANY_OFFERS offer starts in a
--- week from the arrival week to arrival + 4.
+-- whose week arrival + 4 lies in the quarter. Numerator: a COMPANY_OFFERS offer
+-- (offer_groups.company_directed) starts in a week from the arrival week to arrival + 4.
 WITH arrivals AS (
   SELECT deadline.quarter, p.person_id, p.sex, p.arrival_week
   FROM persons p
@@ -14,7 +14,8 @@ started AS (
   SELECT DISTINCT a.person_id
   FROM arrivals a
   JOIN offers o ON o.person_id = a.person_id
-  WHERE o.offer_type IN ('virksomhedspraktik', 'loentilskud_privat', 'loentilskud_offentlig', 'nytteindsats')
+  JOIN offer_groups g ON g.offer_type = o.offer_type
+  WHERE g.company_directed
     AND o.start_week BETWEEN a.arrival_week AND a.arrival_week + 4
 )
 SELECT

@@ -1,6 +1,7 @@
 import { dateToWeek, weekInfo, weekLabelToWeek } from '../calendar/isoWeek.ts';
 import { DuckDbEngine, sqlString } from '../engine/duckdbEngine.ts';
 import { CURATED_SCHEMA, CURATED_TABLES, columnDdl, type CuratedTable } from '../engine/curatedSchema.ts';
+import { deriveTablesSql, isDerived, type DerivedTable } from '../ingest/derived.ts';
 import type { QuarterRange } from './renderedSql.ts';
 
 /**
@@ -67,9 +68,12 @@ export async function openCheckEngine(): Promise<DuckDbEngine> {
     const rows = fixtureRows();
     for (const table of CURATED_TABLES) {
       await engine.exec(`CREATE TABLE ${table} (${columnDdl(table)})`);
+      if (isDerived(table)) continue;
       const columns = Object.keys(CURATED_SCHEMA[table]).join(', ');
       await engine.exec(`INSERT INTO ${table} (${columns}) VALUES ${rows[table].map((r) => `(${r.map(literal).join(', ')})`).join(',\n')}`);
     }
+    // benefit_spells and the group lookups, derived as ingest derives them.
+    for (const statement of deriveTablesSql()) await engine.exec(statement);
   } catch (error) {
     await engine.close();
     throw error;
@@ -99,7 +103,7 @@ function dateWeek(iso: string): number {
 }
 
 /** Rows per table, values in CURATED_SCHEMA column order, derived as ingest derives them. */
-function fixtureRows(): Record<CuratedTable, Value[][]> {
+function fixtureRows(): Record<Exclude<CuratedTable, DerivedTable>, Value[][]> {
   const benefitWeeks: Value[][] = SPELLS.flatMap(([person, from, to, status, visitation]) =>
     Array.from({ length: week(to) - week(from) + 1 }, (_, i) => [person, week(from) + i, status, visitation ?? null]),
   );

@@ -1,6 +1,6 @@
 /**
  * What `pejlemaerke new-kpi <id>` writes: a working example KPI (the share of persons present in
- * the quarter's last week who are in ordinary employment, by sex) that passes `pejlemaerke
+ * the quarter's last week who are self-supporting, by sex) that passes `pejlemaerke
  * check` and its own fixture test as written, so an author starts from green and changes one
  * thing at a time. Every text the report shows starts with "UDKAST" until it is rewritten.
  */
@@ -9,8 +9,8 @@ export function kpiSqlTemplate(id: string): string {
   return `-- ${id}: template from \`pejlemaerke new-kpi\`. Replace the example with the KPI's definition,
 -- then update ${id}.yaml and tests/kpis/${id}.test.ts and run \`pejlemaerke check\` and \`npm test\`.
 --
--- The example: persons present in T (the quarter's last week), by sex; numerator: status
--- beskaeftiget in T.
+-- The example: persons present in T (the quarter's last week), by sex; numerator: their status
+-- in T is self-supporting (SELF: ordinary job, ordinary education, IGU, other means).
 --
 -- The KPI SQL contract (docs/add-a-kpi.md):
 -- * one SELECT that Athena engine v3 (Trino) and DuckDB run with the same result: CAST(x AS DOUBLE)
@@ -20,13 +20,19 @@ export function kpiSqlTemplate(id: string): string {
 -- * columns: quarter; month (only for grain: month); one VARCHAR column per breakdown (sex);
 --   numerator; denominator for unit: share (a count has none). One row per cell; a missing row
 --   is 0/0. Totals and shares are computed in TypeScript.
+-- * groups of statuses and offer types are tables, not lists in the SQL: join status_groups
+--   (self, support, lt_benefits, integration, cash_benefits, job_or_education) and offer_groups
+--   (company_directed), so a change in the benefit system is one edit (functions/contract/groups.ts);
+-- * weeks in runs: benefit_spells (person_id, status, first_week, last_week) holds benefit_weeks as
+--   runs of one status, far fewer rows when a KPI looks at many weeks (a 52-week window, a month).
 SELECT
   t.quarter AS quarter,
   p.sex AS sex,
-  COUNT(CASE WHEN b.status = 'beskaeftiget' THEN 1 END) AS numerator,
+  COUNT(CASE WHEN g.self THEN 1 END) AS numerator,
   COUNT(*) AS denominator
 FROM calendar t
 JOIN benefit_weeks b ON b.week = t.week
+JOIN status_groups g ON g.status = b.status
 JOIN persons p ON p.person_id = b.person_id
 WHERE t.last_of_quarter
   AND t.quarter BETWEEN {{from_quarter}} AND {{to_quarter}}
@@ -38,13 +44,13 @@ export function kpiYamlTemplate(id: string): string {
   return `# ${id}: template from \`pejlemaerke new-kpi\`. The texts are shown in the report: rewrite every
 # one that starts with UDKAST. Fields: functions/compute/kpiDefinition.ts and docs/add-a-kpi.md.
 id: ${id}
-title: "UDKAST: Borgere i ordinær beskæftigelse"
+title: "UDKAST: Selvforsørgende borgere"
 description: >-
-  UDKAST: Andelen af kommunens borgere, der er i ordinær beskæftigelse i kvartalets sidste uge.
+  UDKAST: Andelen af kommunens borgere, der er selvforsørgende i kvartalets sidste uge.
   Skriv én eller to sætninger om, hvad tallet er.
 population: "UDKAST: Borgere i kommunen i kvartalets sidste uge."
-numerator: "UDKAST: Heraf i ordinær beskæftigelse i den uge."
-subject: "UDKAST: borgere i ordinær beskæftigelse"
+numerator: "UDKAST: Heraf i ordinært job, ordinær uddannelse, IGU eller selvforsørgende på anden måde i den uge."
+subject: "UDKAST: selvforsørgende borgere"
 # share: numerator and denominator; count: numerator only (the SQL has no denominator column).
 unit: share
 # quarter, or month: the SQL returns one row per month and the quarter is the mean of the months.
@@ -82,7 +88,7 @@ describe('${id}', () => {
     expect(definition).toMatchObject({ id: '${id}', unit: 'share', grain: 'quarter', breakdowns: ['sex'] });
   });
 
-  it('counts the persons present in T, the last week of the quarter, by their status in T', async () => {
+  it('counts the persons present in T, the last week of the quarter, by their status in T (self-supporting or not)', async () => {
     const t = lastWeekOf('2017Q4'); // 2017-W52
     const engine = await fixtureEngine({
       persons: [

@@ -1,7 +1,8 @@
 import '../danishMessages.ts';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { escapeControls, redactForDebug } from '../contract/echo.ts';
+import { DEFAULT_MEMORY_BOUND, formatSize, MEMORY_ENV, MIN_MEMORY_BOUND, parseSize } from '../engine/resources.ts';
 import { UsageError } from '../usageError.ts';
 import { approveCommand } from './approve.ts';
 import { benchmarksCommand } from './benchmarks.ts';
@@ -17,6 +18,12 @@ export function program(): Command {
     .description('Pejlemærke: kvartalsvis opfølgning på beskæftigelses- og integrationsmål')
     .version(packageJson.version)
     .option('--debug', 'vis tekniske detaljer (stakspor) ved en uventet fejl; CPR-lignende tal er altid skjult')
+    .option('--max-memory <størrelse>', `hukommelsesgrænse for hele kørslen, fx 1.5GiB eller 3GiB (standard ${formatSize(DEFAULT_MEMORY_BOUND)}, eller ${MEMORY_ENV}); DuckDB bruger disk i stedet for mere hukommelse`, memoryArgument)
+    .hook('preAction', (command) => {
+      const bound = command.opts<{ maxMemory?: number }>().maxMemory;
+      // The stages read the bound from the environment (engine/resources.ts), as on Lambda.
+      if (bound !== undefined) process.env[MEMORY_ENV] = `${bound}b`;
+    })
     .addHelpText('after', EXIT_HELP);
   for (const command of [runCommand(), approveCommand(), pullCommand(), demoCommand(), checkCommand(), newKpiCommand(), benchmarksCommand()]) cli.addCommand(command);
   // Usage errors become exit code 2 instead of commander's process.exit, and are said in Danish.
@@ -37,6 +44,14 @@ const USAGE_ERRORS: [RegExp, (...parts: string[]) => string][] = [
   [/^error: too many arguments/, () => 'for mange argumenter'],
   [/^error: (.+) cannot be used with (.+)/, (a, b) => `${a.replace(/^option /, '')} kan ikke bruges sammen med ${b.replace(/^option /, '')}`],
 ];
+
+/** `--max-memory 1.5GiB` → bytes; at least MIN_MEMORY_BOUND. */
+export function memoryArgument(text: string): number {
+  const bytes = parseSize(text);
+  if (bytes === undefined) throw new InvalidArgumentError('skriv en størrelse som 1.5GiB, 1536MiB eller 2GB');
+  if (bytes < MIN_MEMORY_BOUND) throw new InvalidArgumentError(`mindst ${formatSize(MIN_MEMORY_BOUND)}`);
+  return bytes;
+}
 
 /** Commander's (English) usage error as one Danish sentence; what the user typed is shown escaped. */
 export function danishUsageError(text: string): string {

@@ -68,9 +68,10 @@ export async function compute(engine: Engine, options: ComputeOptions): Promise<
   const jobindsats = options.benchmarks;
   const definitionOf = new Map((jobindsats?.definitions ?? []).map((d) => [d.kpi, d]));
 
+  const kpiRows = await runAll(engine, kpis, range);
   const results: KpiResult[] = [];
-  for (const kpi of kpis) {
-    const rows = await runKpiSql(engine, kpi, range);
+  for (const [i, kpi] of kpis.entries()) {
+    const rows = kpiRows[i]!;
     const cells = parseKpiRows(kpi.definition, rows, range);
     const d = kpi.definition;
     const disclosed = discloseTrend(
@@ -135,6 +136,31 @@ export class KpiQueryError extends Error {
     this.name = 'KpiQueryError';
     this.summary = `KPI’en ${kpiId} kunne ikke beregnes: forespørgslen ${kpiId}.sql fejlede på ${engineName}. Kør pejlemaerke check for at finde fejlen.`;
   }
+}
+
+/** KPI queries in flight at once: the engine runs them side by side (DuckDB connections, Athena executions). */
+export const QUERY_CONCURRENCY = 4;
+
+/**
+ * Every KPI's rows, in the order given, with up to QUERY_CONCURRENCY queries running at once.
+ * When queries fail, the first failing KPI in that order is the error, whatever finished first.
+ */
+async function runAll(engine: Engine, kpis: readonly Kpi[], range: QuarterRange): Promise<SqlRow[][]> {
+  const outcomes: PromiseSettledResult<SqlRow[]>[] = new Array(kpis.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < kpis.length) {
+      const i = next++;
+      outcomes[i] = await runKpiSql(engine, kpis[i]!, range).then(
+        (value) => ({ status: 'fulfilled', value }) as const,
+        (reason: unknown) => ({ status: 'rejected', reason }) as const,
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(QUERY_CONCURRENCY, kpis.length) }, worker));
+  const failed = outcomes.find((o) => o.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return outcomes.map((o) => (o as PromiseFulfilledResult<SqlRow[]>).value);
 }
 
 /** A failing query names its KPI file, so the analyst knows where to look. */

@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { RowCounter } from '../deliveries/digest.ts';
+import { PartWriter, type Part, type PartWriterOptions } from '../ingest/parts.ts';
 import { echoValue } from './echo.ts';
 import { LineScanner } from './csvScan.ts';
 import type { ExtractSpec } from './extracts.ts';
@@ -33,6 +36,13 @@ export interface CsvFile {
   header: string[];
   /** Lines after the header, without empty lines at the end: the rows validation reads. */
   dataRows: number;
+  /**
+   * The file's rows as its manifest counts them (deliveries/digest.ts): the same as dataRows
+   * whenever the file could be read, and counted on the delivered bytes when it could not.
+   */
+  manifestRows: number;
+  /** Empty lines between data lines: the fast path leaves such a file to line-exact validation. */
+  blankLines: number;
   warnings: string[];
   /**
    * Problems found while reading (a line or column limit, a NUL byte, a broken encoding). A
@@ -40,26 +50,46 @@ export interface CsvFile {
    */
   problems: RawProblem[];
   totalProblems: number;
+  /**
+   * The file's text cut into parts for the fast path (ingest/parts.ts), when asked for and the
+   * pass could cut them (a UTF-8 or UTF-16 file without problems); undefined otherwise.
+   */
+  parts?: Part[];
+  /** The writer of those parts, to release each one when it has been read. */
+  partWriter?: PartWriter;
+}
+
+/** What the pass does with the text besides scanning it: cut it into parts (ingest's fast path). */
+export interface ScanOptions {
+  parts?: Pick<PartWriterOptions, 'onPart' | 'maxAhead' | 'partBytes'>;
 }
 
 const CHUNK = 1 << 20;
 const UTF8_BOM = '\uFEFF';
 
 /**
- * One streaming pass: content hash, encoding, the limits and line ends (csvScan.ts), the
- * header line. A UTF-16 file is decoded to a UTF-8 copy in workDir in the same pass; a
- * Windows-1252 file or one with lone CR line ends gets its UTF-8/LF copy in a second pass.
- * Memory stays bounded by the read chunk and the header line, whatever the file holds.
+ * One streaming pass over a delivered file: its SHA-256 and its rows as the manifest counts them
+ * (the delivery check), its encoding, the limits and line ends (csvScan.ts), the header line,
+ * and, when asked for, its text cut into parts for DuckDB (ingest/parts.ts). A UTF-16 file is
+ * decoded to a UTF-8 copy in workDir in the same pass; a Windows-1252 file or one with lone CR
+ * line ends gets its UTF-8/LF copy in a second pass (and no parts). Memory stays bounded by the
+ * read chunk and the header line, whatever the file holds.
  */
-export async function readCsvFile(path: string, file: string, workDir: string): Promise<CsvFile> {
+export async function readCsvFile(path: string, file: string, workDir: string, options: ScanOptions = {}): Promise<CsvFile> {
   const hash = createHash('sha256');
   const utf8 = new Utf8Check();
   const scanner = new LineScanner();
   const problems: RawProblem[] = [];
   const copyPath = join(workDir, `${file}.utf8`);
+  // Counts rows on the delivered bytes, as digest.ts does, for a file the scanner cannot read.
+  const rawRows = new RowCounter();
   let form: 'sniff' | 'bytes' | 'utf-16le' | 'utf-16be' | 'unsupported' = 'sniff';
   let utf16: Utf16ToUtf8 | undefined;
+  let writer: PartWriter | undefined;
   let bytes = 0;
+  const size = options.parts ? (await stat(path)).size : 0;
+  const partWriter = (totalBytes: number, wholeFile: string) =>
+    new PartWriter({ ...options.parts, dir: workDir, name: file, totalBytes, scanner, wholeFile });
   try {
     for await (const chunk of createReadStream(path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>) {
       hash.update(chunk);
@@ -68,28 +98,31 @@ export async function readCsvFile(path: string, file: string, workDir: string): 
         form = sniff(chunk);
         if (form === 'unsupported') problems.push({ line: 0, rule: 'encoding_utf32' });
         if (form === 'utf-16le' || form === 'utf-16be') utf16 = new Utf16ToUtf8(form, createWriteStream(copyPath));
+        // The cuts depend on the file's size alone: UTF-16 text is about half as many UTF-8 bytes.
+        if (options.parts && form === 'bytes') writer = partWriter(size, path);
+        if (options.parts && utf16) writer = partWriter(Math.floor(size / 2), copyPath);
       }
+      if (form !== 'bytes') rawRows.push(chunk);
       if (form === 'bytes') {
         utf8.push(chunk);
-        scanner.push(chunk);
+        if (writer) await writer.push(chunk);
+        else scanner.push(chunk);
       } else if (utf16 && !utf16.failed) {
         const text = utf16.push(chunk);
-        if (text) {
-          scanner.push(text);
-          await utf16.write(text);
-        }
+        if (text) await scanDecoded(await utf16.write(text), scanner, writer);
       }
     }
     if (utf16) {
       const rest = utf16.end();
-      if (rest) {
-        scanner.push(rest);
-        await utf16.write(rest);
-      }
+      if (rest) await scanDecoded(await utf16.write(rest), scanner, writer);
       if (utf16.failed) problems.push({ line: 0, rule: 'encoding_utf16' });
     }
+  } catch (error) {
+    await writer?.abort();
+    throw error;
   } finally {
-    await utf16?.close();
+    const last = await utf16?.close();
+    if (last) await scanDecoded(last, scanner, writer);
   }
 
   const scan = scanner.end();
@@ -124,6 +157,12 @@ export async function readCsvFile(path: string, file: string, workDir: string): 
   if (trimmed > 0 && totalProblems === 0) {
     warnings.push(`${file}: ${trimmed} ${trimmed === 1 ? 'felt havde' : 'felter havde'} mellemrum før eller efter værdien; mellemrummene er fjernet.`);
   }
+  // Parts are the file's text only when it is what DuckDB can read as it is.
+  let parts: Part[] | undefined;
+  if (writer) {
+    if (totalProblems === 0 && readPath === (utf16 ? copyPath : path)) parts = await writer.end();
+    else await writer.abort();
+  }
   return {
     file,
     path: readPath,
@@ -133,10 +172,20 @@ export async function readCsvFile(path: string, file: string, workDir: string): 
     delimiter,
     header,
     dataRows: scan.dataRows,
+    manifestRows: form === 'bytes' ? scan.dataRows : rawRows.rows(),
+    blankLines: scan.blankLines,
     warnings,
     problems: problems.sort((a, b) => a.line - b.line),
     totalProblems,
+    ...(parts ? { parts, partWriter: writer } : {}),
   };
+}
+
+/** Decoded UTF-16 text, line ends normalised, to the parts (which scan it) or the scanner. */
+async function scanDecoded(text: Buffer, scanner: LineScanner, writer: PartWriter | undefined): Promise<void> {
+  if (text.length === 0) return;
+  if (writer) await writer.push(text);
+  else scanner.push(text);
 }
 
 /** `;` when the header has more semicolons than commas; column names contain neither. */
@@ -274,15 +323,19 @@ class Utf16ToUtf8 {
     }
   }
 
-  /** The work copy gets the text with lone CRs made LF, as DuckDB must read it. */
-  async write(utf8Text: Buffer): Promise<void> {
-    const text = this.lineEnds.push(utf8Text.toString('utf8'));
-    if (!this.out.write(text, 'utf8')) await once(this.out, 'drain');
+  /** The work copy gets the text with lone CRs made LF, as DuckDB must read it; returns what was written. */
+  async write(utf8Text: Buffer): Promise<Buffer> {
+    const text = Buffer.from(this.lineEnds.push(utf8Text.toString('utf8')), 'utf8');
+    if (!this.out.write(text)) await once(this.out, 'drain');
+    return text;
   }
 
-  async close(): Promise<void> {
-    this.out.end(this.lineEnds.end());
+  /** Closes the copy; returns the held-back line end it wrote last, if any. */
+  async close(): Promise<Buffer> {
+    const rest = Buffer.from(this.lineEnds.end(), 'utf8');
+    this.out.end(rest);
     await once(this.out, 'close');
+    return rest;
   }
 }
 

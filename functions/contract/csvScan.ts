@@ -25,6 +25,7 @@ const SEMICOLON = 0x3b;
 const SPACE = 0x20;
 const TAB = 0x09;
 const NUL = 0x00;
+const QUOTE = 0x22;
 
 export interface ScanResult {
   /** Line 1 without its line end, as delivered bytes (at most MAX_LINE_BYTES + 1 of them). */
@@ -35,6 +36,10 @@ export interface ScanResult {
   loneCr: boolean;
   /** Fields of data lines with spaces or tabs before or after the value (they are trimmed). */
   trimmedFields: number;
+  /** Empty lines between data lines (not the ones at the end): each is a `blank_line` problem. */
+  blankLines: number;
+  /** `"` bytes anywhere in the file (Excel quotes a cell now and then). */
+  quotes: number;
   /** Problems that stop the file here, in line order; the first MAX_REPORTED_PROBLEMS. */
   problems: RawProblem[];
   totalProblems: number;
@@ -77,14 +82,23 @@ export class LineScanner {
   private fieldStart = 0;
   private fieldTrimmed = false;
   private trimmedFields = 0;
+  /** Empty lines after the header so far; those not at the end of the file are blank lines. */
+  private emptyDataLines = 0;
+  private quotes = 0;
   /** Kinds of problem already reported on the current line. */
   private readonly flagged = new Set<Flag>();
   private readonly problems: RawProblem[] = [];
   private totalProblems = 0;
 
+  /** Counters that only grow, for a caller that cuts the text into parts and needs each part's share. */
+  counters(): { quotes: number; trimmedFields: number; lines: number } {
+    return { quotes: this.quotes, trimmedFields: this.trimmedFields, lines: this.lines };
+  }
+
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
     const offset = this.offset;
+    for (let q = chunk.indexOf(QUOTE); q !== -1; q = chunk.indexOf(QUOTE, q + 1)) this.quotes++;
     let i = 0;
     if (this.crAtEnd) {
       this.crAtEnd = false;
@@ -123,7 +137,10 @@ export class LineScanner {
         i = this.scan(chunk, i, lf + 1);
         continue;
       }
-      this.trailingEmpty = end === i ? this.trailingEmpty + 1 : 0;
+      if (end === i) {
+        this.trailingEmpty++;
+        if (this.line > 1) this.emptyDataLines++;
+      } else this.trailingEmpty = 0;
       this.lines++;
       this.line++;
       this.lineStart = this.fieldStart = offset + lf + 1;
@@ -186,6 +203,8 @@ export class LineScanner {
       dataRows: Math.max(0, this.lines - 1 - this.trailingEmpty),
       loneCr: this.loneCr,
       trimmedFields: this.trimmedFields,
+      blankLines: this.emptyDataLines - Math.min(this.trailingEmpty, Math.max(0, this.lines - 1)),
+      quotes: this.quotes,
       problems: this.problems,
       totalProblems: this.totalProblems,
     };
@@ -218,7 +237,10 @@ export class LineScanner {
       const columns = (this.delimiter === ON_SEMICOLON ? this.headerSemicolons : this.headerCommas) + 1;
       if (columns > MAX_COLUMNS) this.flag('wide', 'too_many_columns');
     } else if (length > 0) this.endField(at, before);
-    this.trailingEmpty = length === 0 ? this.trailingEmpty + 1 : 0;
+    if (length === 0) {
+      this.trailingEmpty++;
+      if (this.line > 1) this.emptyDataLines++;
+    } else this.trailingEmpty = 0;
     this.lines++;
     this.line++;
     this.lineStart = at + 1;

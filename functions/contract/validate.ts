@@ -36,6 +36,8 @@ export interface ValidateOptions {
   deliveryId: string;
   /** Validated persons extract whose ids `referencesPersons` extracts are checked against. */
   persons?: ValidatedExtract;
+  /** Or the person ids as a relation with one column `value` (persons accepted on the fast path). */
+  personIds?: string;
   now?: Date;
   /**
    * Skip the duplicate check of an (owner, week) key, the one costly rule on big files. Ingest
@@ -119,7 +121,7 @@ export async function validateExtract(db: DuckDBConnection, spec: ExtractSpec, c
 
   let dataLines = 0;
   if (k > 0) {
-    const ctx = ruleContext(sql, { spec, csv, columnIndex: header.columnIndex, now }, options.persons);
+    const ctx = ruleContext(sql, { spec, csv, columnIndex: header.columnIndex, now }, options.personIds ?? (options.persons && personIdsOf(options.persons)));
     await run(valuesSql(ctx));
     const [shape] = await rows(`SELECT sum(rows) AS total, min(min_n) AS lo, max(max_n) AS hi FROM ${values} WHERE col = 1`);
     dataLines = Number(shape?.total ?? 0);
@@ -200,7 +202,13 @@ export function unreadableReport(spec: ExtractSpec, csv: CsvFile, deliveryId: st
   return readProblemsReport(spec, { ...csv, problems: [{ line: 0, rule: 'unreadable' }], totalProblems: 1 }, deliveryId, now);
 }
 
-function ruleContext(sql: Sql, validated: Pick<ValidatedExtract, 'spec' | 'csv' | 'columnIndex' | 'now'>, persons?: ValidatedExtract): RuleContext {
+/** The person ids of a persons extract validated on this path, as a relation with a `value` column. */
+export function personIdsOf(persons: ValidatedExtract): string | undefined {
+  const column = persons.columnIndex.get('person_id');
+  return column === undefined ? undefined : `(SELECT value FROM ${valuesTable(persons.spec)} WHERE col = ${column})`;
+}
+
+function ruleContext(sql: Sql, validated: Pick<ValidatedExtract, 'spec' | 'csv' | 'columnIndex' | 'now'>, personIds?: string): RuleContext {
   const { spec, csv, columnIndex, now } = validated;
   const ctx: RuleContext = {
     sql,
@@ -213,10 +221,7 @@ function ruleContext(sql: Sql, validated: Pick<ValidatedExtract, 'spec' | 'csv' 
     delimiter: csv.delimiter,
     now,
   };
-  if (persons) {
-    ctx.persons = valuesTable(persons.spec);
-    ctx.personsIdColumn = persons.columnIndex.get('person_id');
-  }
+  if (personIds) ctx.personIds = personIds;
   return ctx;
 }
 

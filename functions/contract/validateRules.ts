@@ -39,9 +39,8 @@ export interface RuleContext {
   columnIndex: Map<string, number>;
   delimiter: Delimiter;
   now: Date;
-  /** Values table of the validated persons extract and the position of its person_id. */
-  persons?: string;
-  personsIdColumn?: number;
+  /** A relation with one column `value`: the person_ids of persons.csv (the values table, or its curated Parquet). */
+  personIds?: string;
 }
 
 /**
@@ -169,11 +168,11 @@ export async function checkValues(ctx: RuleContext): Promise<void> {
   // (lambdas over regexp tokens) costs ~15× the candidate regex that almost no value passes.
   parts.push(`SELECT col, value, 'cpr', NULL FROM ${ctx.values} WHERE CASE WHEN regexp_matches(value, '${CPR_CANDIDATE_REGEX}') THEN ${cpr} ELSE false END`);
   const personIndex = ctx.columnIndex.get('person_id');
-  if (ctx.spec.referencesPersons && ctx.persons && ctx.personsIdColumn !== undefined && personIndex !== undefined) {
+  if (ctx.spec.referencesPersons && ctx.personIds && personIndex !== undefined) {
     // Ids that break the pseudonym rule are reported there, not again here.
     parts.push(
       `SELECT col, value, 'unknown_person', NULL FROM ${ctx.values} WHERE col = ${personIndex} AND regexp_full_match(value, '${SQL_PSEUDONYM}') ` +
-        `AND value NOT IN (SELECT value FROM ${ctx.persons} WHERE col = ${ctx.personsIdColumn} AND value IS NOT NULL)`,
+        `AND value NOT IN (SELECT value FROM ${ctx.personIds} WHERE value IS NOT NULL)`,
     );
   }
   await sql.run(`CREATE OR REPLACE TABLE ${flagged} AS ${parts.join(' UNION ALL ')}`);

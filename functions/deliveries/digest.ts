@@ -16,7 +16,7 @@ export interface FileDigest {
  * their rows match what the exporter wrote. Empty lines at the end are not rows: Excel and
  * Notepad often leave one.
  */
-class RowCounter {
+export class RowCounter {
   private lines = 0;
   private trailingEmpty = 0;
   private lineLength = 0;
@@ -34,13 +34,33 @@ class RowCounter {
       } else this.unit = 1;
     }
     if (this.unit === 1) {
-      for (let i = 0; i < data.length; i++) this.code(data[i]!);
+      this.pushBytes(data);
       return;
     }
     if (this.odd !== undefined) data = Buffer.concat([Buffer.from([this.odd]), data]);
     const even = data.length - (data.length % 2);
     for (let i = 0; i < even; i += 2) this.code(this.bigEndian ? (data[i]! << 8) | data[i + 1]! : data[i]! | (data[i + 1]! << 8));
     this.odd = even < data.length ? data[even] : undefined;
+  }
+
+  /** Byte units: jumps from line end to line end (indexOf), the bytes between only lengthen the line. */
+  private pushBytes(data: Buffer): void {
+    let i = 0;
+    let lf = data.indexOf(0x0a);
+    let cr = data.indexOf(0x0d);
+    for (;;) {
+      if (lf !== -1 && lf < i) lf = data.indexOf(0x0a, i);
+      if (cr !== -1 && cr < i) cr = data.indexOf(0x0d, i);
+      const next = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+      const end = next === -1 ? data.length : next;
+      if (end > i) {
+        this.lineLength += end - i;
+        this.afterCr = false;
+      }
+      if (next === -1) return;
+      this.code(data[next]!);
+      i = next + 1;
+    }
   }
 
   private code(c: number): void {

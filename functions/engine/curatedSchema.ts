@@ -1,8 +1,17 @@
+import { OFFER_GROUPS, STATUS_GROUPS } from '../contract/groups.ts';
+
 /**
  * The curated tables' columns: one source of truth for ingest (Parquet), the DuckDB views,
  * the Glue catalog (infra) and KPI checks. docs/architecture.md explains each column.
+ *
+ * Besides one table per extract and the calendar, ingest writes tables derived once per
+ * snapshot, so KPI SQL stays short and cheap: `benefit_spells` (benefit_weeks as runs of one
+ * status) and the lookup tables `status_groups` and `offer_groups` (contract/groups.ts).
  */
 export type CuratedType = 'VARCHAR' | 'INTEGER' | 'DOUBLE' | 'DATE' | 'BOOLEAN';
+
+const flags = <G extends string>(groups: Record<G, unknown>) =>
+  Object.fromEntries(Object.keys(groups).map((group) => [group, 'BOOLEAN'])) as Record<G, 'BOOLEAN'>;
 
 export const CURATED_SCHEMA = {
   persons: {
@@ -31,6 +40,16 @@ export const CURATED_SCHEMA = {
     contact_quarter: 'INTEGER',
   },
   benchmarks: { kpi_id: 'VARCHAR', period: 'VARCHAR', area: 'VARCHAR', value: 'DOUBLE', quarter: 'INTEGER', month: 'INTEGER' },
+  /**
+   * A spell: a maximal run of consecutive weeks in which a person has a benefit_weeks row with
+   * the same status, first_week to last_week (inclusive). Every row of benefit_weeks is in
+   * exactly one spell; a missing week or another status ends a spell.
+   */
+  benefit_spells: { person_id: 'VARCHAR', status: 'VARCHAR', first_week: 'INTEGER', last_week: 'INTEGER' },
+  /** Every contract status with a flag per group of kpis.md. */
+  status_groups: { status: 'VARCHAR', ...flags(STATUS_GROUPS) },
+  /** Every contract offer type with a flag per group. */
+  offer_groups: { offer_type: 'VARCHAR', ...flags(OFFER_GROUPS) },
   calendar: {
     week: 'INTEGER',
     iso_label: 'VARCHAR',

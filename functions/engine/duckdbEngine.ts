@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { LocalStore } from '../store/localStore.ts';
 import { keys, type Store } from '../store/store.ts';
+import { readSnapshotManifest } from '../ingest/snapshot.ts';
 import { CURATED_TABLES } from './curatedSchema.ts';
 import type { Engine, SqlRow, SqlValue } from './engine.ts';
+import { applyResources, engineResources, type EngineResources } from './resources.ts';
 
 
 /** SQL string literal; DuckDB paths and identifiers we build come from our own key layout. */
@@ -15,29 +17,67 @@ export function sqlString(text: string): string {
 
 /**
  * DuckDB as the local engine. Curated Parquet is read in place from a local folder store;
- * from any other store (S3) the snapshot is staged into a temporary folder first.
+ * from any other store (S3) the snapshot is staged into a temporary folder first. The engine
+ * has the pipeline's memory limit and threads (resources.ts) and spills to its own folder.
  */
 export class DuckDbEngine implements Engine {
   readonly name = 'duckdb' as const;
   private stagingDir: string | undefined;
 
+  /** Connections not running a query; query() takes one, so queries can run side by side. */
+  private readonly idle: DuckDBConnection[] = [];
+  private readonly waiting: ((connection: DuckDBConnection) => void)[] = [];
+
   private constructor(
+    private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly store: Store | undefined,
-  ) {}
-
-  static async open(store?: Store): Promise<DuckDbEngine> {
-    const instance = await DuckDBInstance.create(':memory:');
-    return new DuckDbEngine(await instance.connect(), store);
+    private readonly spillDir: string,
+  ) {
+    this.idle.push(connection);
   }
+
+  static async open(store?: Store, options: { resources?: EngineResources } = {}): Promise<DuckDbEngine> {
+    const spillDir = await mkdtemp(join(tmpdir(), 'pejlemaerke-duckdb-'));
+    const resources = { ...(options.resources ?? engineResources()), tempDirectory: spillDir };
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    await applyResources(connection, resources);
+    return new DuckDbEngine(instance, connection, store, spillDir);
+  }
+
+  /** A free connection (a new one while fewer than `concurrency` exist), returned by the callback's end. */
+  private async withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    let connection = this.idle.pop();
+    if (!connection) {
+      if (this.opened < DuckDbEngine.concurrency) {
+        this.opened++;
+        connection = await this.instance.connect();
+      } else connection = await new Promise<DuckDBConnection>((resolve) => this.waiting.push(resolve));
+    }
+    try {
+      return await work(connection);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(connection);
+      else this.idle.push(connection);
+    }
+  }
+
+  private opened = 1;
+  /** Queries that may run at once (each with the instance's threads). */
+  static concurrency = 2;
 
   async useSnapshot(snapshot: string): Promise<void> {
     if (!this.store) throw new Error('DuckDbEngine.useSnapshot kræver et lager');
+    // The snapshot's record lists each table's files; a folder without one has one file per table.
+    const manifest = await readSnapshotManifest(this.store, snapshot);
     for (const table of CURATED_TABLES) {
-      const key = keys.curated(table, snapshot);
-      const path = await this.localPath(key);
+      const files = manifest?.tables[table]?.files ?? [keys.curated(table, snapshot)];
+      const paths: string[] = [];
+      for (const key of files) paths.push(await this.localPath(key));
       // The folder is named snapshot=<id>; without this DuckDB would add a `snapshot` column.
-      await this.exec(`CREATE OR REPLACE VIEW ${table} AS SELECT * FROM read_parquet(${sqlString(path)}, hive_partitioning = false)`);
+      await this.exec(`CREATE OR REPLACE VIEW ${table} AS SELECT * FROM read_parquet([${paths.map(sqlString).join(', ')}], hive_partitioning = false)`);
     }
   }
 
@@ -51,11 +91,11 @@ export class DuckDbEngine implements Engine {
 
   /** Run statements that return nothing of interest (DDL, COPY). */
   async exec(sql: string): Promise<void> {
-    await this.connection.run(sql);
+    await this.withConnection((c) => c.run(sql));
   }
 
   async query(sql: string): Promise<SqlRow[]> {
-    const reader = await this.connection.runAndReadAll(sql);
+    const reader = await this.withConnection((c) => c.runAndReadAll(sql));
     return reader.getRowObjectsJS().map((row) => {
       const out: SqlRow = {};
       for (const [name, value] of Object.entries(row)) out[name] = toSqlValue(value);
@@ -64,8 +104,9 @@ export class DuckDbEngine implements Engine {
   }
 
   async close(): Promise<void> {
-    this.connection.closeSync();
+    for (const c of new Set([this.connection, ...this.idle])) c.closeSync();
     if (this.stagingDir) await rm(this.stagingDir, { recursive: true, force: true });
+    await rm(this.spillDir, { recursive: true, force: true });
   }
 }
 

@@ -11,7 +11,8 @@ export interface Engine {
   useSnapshot(snapshot: string): Promise<void>;
   /**
    * Run one query; BIGINT/DECIMAL come back as JS numbers, DATE as `YYYY-MM-DD`. `context`
-   * (e.g. the KPI id) lets an engine name the query in its errors.
+   * (e.g. the KPI id) lets an engine name the query in its errors. Queries may run
+   * concurrently (compute runs a few KPIs at once).
    */
   query(sql: string, context?: string): Promise<SqlRow[]>;
   close(): Promise<void>;

@@ -72,7 +72,7 @@ function expressions(extract: ExtractName, lastBenefitWeek: number | null, weekO
 }
 
 /** Every curated column, cast to its curated type, in schema order. */
-function typedSelect(table: CuratedTable, expr: (column: string) => string): string {
+export function typedSelect(table: CuratedTable, expr: (column: string) => string): string {
   return Object.entries(CURATED_SCHEMA[table])
     .map(([column, type]) => `CAST(${expr(column)} AS ${type}) AS ${column}`)
     .join(', ');
@@ -124,11 +124,10 @@ export async function writeParquet(db: DuckDBConnection, select: string, path: s
 }
 
 /**
- * Whether any owner has two rows for one week, on curated Parquet: per owner, the number of
+ * Whether any owner has two rows for one week, on curated Parquet (a relation): per owner, the number of
  * rows against the number of distinct weeks (bits set in a bitstring over the week range).
  */
-export async function hasDuplicateWeeks(db: DuckDBConnection, path: string, owner: string, week: string): Promise<boolean> {
-  const parquet = `read_parquet(${sqlString(path)}, hive_partitioning = false)`;
+export async function hasDuplicateWeeks(db: DuckDBConnection, parquet: string, owner: string, week: string): Promise<boolean> {
   const [range] = (await db.runAndReadAll(`SELECT min(${week}) AS lo, max(${week}) AS hi FROM ${parquet}`)).getRowObjectsJS();
   if (range?.lo === null || range?.lo === undefined) return false;
   const [found] = (

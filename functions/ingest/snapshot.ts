@@ -37,8 +37,15 @@ export const snapshotManifestSchema = z.object({
       delimiter: z.enum([',', ';']),
     }),
   ),
-  /** Every curated table with its key and row count; absent extracts have 0 rows. */
-  tables: z.record(z.enum(CURATED_TABLES as [string, ...string[]]), z.object({ key: z.string(), rows: z.number().int() })),
+  /**
+   * Every curated table with its files (in row order; `key` is the first) and row count; absent
+   * extracts have 0 rows. A manifest without `files` is from before tables could have several
+   * files: it does not parse, so the snapshot is curated again.
+   */
+  tables: z.record(
+    z.enum(CURATED_TABLES as [string, ...string[]]),
+    z.object({ key: z.string(), files: z.array(z.string()).min(1), rows: z.number().int() }),
+  ),
   warnings: z.array(z.string()),
 });
 export type SnapshotManifest = z.infer<typeof snapshotManifestSchema>;

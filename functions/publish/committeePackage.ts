@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import type { ReportView } from './model.ts';
+import { timed } from '../timing.ts';
 import { buildNote } from './note/note.ts';
 import { htmlToPdf, reportPdfFooter } from './pdf.ts';
 import type { KpiCharts } from './report/KpiSection.tsx';
@@ -30,17 +31,24 @@ export interface CommitteePackage {
 }
 
 export async function buildCommitteePackage(input: CommitteePackageInput): Promise<CommitteePackage> {
-  const pdf = await htmlToPdf(input.html, {
-    generatedAt: input.report.generatedAt,
-    footer: reportPdfFooter(input.report),
-    ...(input.draftNotice ? { draftNotice: input.draftNotice } : {}),
-    ...(input.browser ? { browser: input.browser } : {}),
-  });
-  const note = await buildNote({
-    report: input.report,
-    trendSvg: new Map([...input.charts].map(([id, charts]) => [id, charts.trend])),
-    reportUrl: input.reportUrl,
-    ...(input.draftNotice ? { draftNotice: input.draftNotice } : {}),
-  });
+  // Chromium prints in its own processes while this one builds the note: both at once.
+  const [pdf, note] = await Promise.all([
+    timed('publish.package.pdf', () =>
+      htmlToPdf(input.html, {
+        generatedAt: input.report.generatedAt,
+        footer: reportPdfFooter(input.report),
+        ...(input.draftNotice ? { draftNotice: input.draftNotice } : {}),
+        ...(input.browser ? { browser: input.browser } : {}),
+      }),
+    ),
+    timed('publish.package.note', () =>
+      buildNote({
+        report: input.report,
+        trendSvg: new Map([...input.charts].map(([id, charts]) => [id, charts.trend])),
+        reportUrl: input.reportUrl,
+        ...(input.draftNotice ? { draftNotice: input.draftNotice } : {}),
+      }),
+    ),
+  ]);
   return { pdf, note };
 }

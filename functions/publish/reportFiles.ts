@@ -7,6 +7,9 @@ import type { Draft } from './draft.ts';
 import { formatDate, joinDanish } from './format.ts';
 import { reportView, type KpiView, type PublicationView, type ReportView } from './model.ts';
 import { parseCommentary, type Commentary } from './commentary.ts';
+import type { Browser } from 'playwright-core';
+import { timed } from '../timing.ts';
+import { launchBrowser } from './browser.ts';
 import { buildCommitteePackage } from './committeePackage.ts';
 import { renderChart, svgMarkup } from './render.ts';
 import { Embed } from './report/Embed.tsx';
@@ -62,6 +65,16 @@ export interface RenderContext {
  * note `opfoelgningsnotat.docx` for the administration to finish.
  */
 export async function renderPublication(draft: Draft, publication: Publication, context: RenderContext): Promise<RenderedPublication> {
+  // Chromium starts while the charts are drawn; the PDF at the end needs it.
+  const launching = launchBrowser();
+  try {
+    return await renderWith(draft, publication, context, launching);
+  } finally {
+    await launching.then((browser) => browser.close()).catch(() => undefined);
+  }
+}
+
+async function renderWith(draft: Draft, publication: Publication, context: RenderContext, launching: Promise<Browser>): Promise<RenderedPublication> {
   const results: Results = { ...draft.results, publication };
   const definitions = new Map(draft.definitions.map((d) => [d.id, d]));
   const commentary = draftCommentary(draft);
@@ -86,13 +99,16 @@ export async function renderPublication(draft: Draft, publication: Publication, 
   // Printed once, from the report as its own revision folder shows it, and copied wherever it goes.
   const printed = isDraft ? 'preview' : 'revision';
   const reportUrl = context.reportsUrl ? `${context.reportsUrl.replace(/\/+$/, '')}/${results.quarter}/` : 'index.html';
-  const committee = await buildCommitteePackage({
-    report: viewAt(printed),
-    html: String(index(printed).body),
-    charts,
-    reportUrl,
-    ...(isDraft ? { draftNotice: DRAFT_LABEL } : {}),
-  });
+  const committee = await timed('publish.package', async () =>
+    buildCommitteePackage({
+      report: viewAt(printed),
+      html: String(index(printed).body),
+      charts,
+      reportUrl,
+      ...(isDraft ? { draftNotice: DRAFT_LABEL } : {}),
+      browser: await launching,
+    }),
+  );
   files.push({ name: 'rapport.pdf', body: committee.pdf, contentType: 'application/pdf' });
   files.push({ name: 'opfoelgningsnotat.docx', body: committee.note, contentType: DOCX });
   return { files, results, index };

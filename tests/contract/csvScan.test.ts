@@ -29,12 +29,14 @@ function reference(text: string) {
     if (i === 0 || line === '') return;
     for (const field of line.split(delimiter)) if (/^[ \t]|[ \t]$/.test(field)) trimmed++;
   });
-  return { dataRows: Math.max(0, lines.length - 1 - trailing), loneCr: /\r(?!\n)/.test(text), trimmed, nulLines, header };
+  // Empty data lines with a non-empty line after them (not the ones at the end).
+  const blankLines = lines.slice(1, lines.length - trailing).filter((line) => line === '').length;
+  return { dataRows: Math.max(0, lines.length - 1 - trailing), loneCr: /\r(?!\n)/.test(text), trimmed, nulLines, header, blankLines, quotes: text.split('"').length - 1 };
 }
 
 describe('LineScanner', () => {
   it('counts rows, lone CRs, trimmed fields and NUL lines as the slow reference does, however the file is cut into chunks', () => {
-    const piece = fc.constantFrom('a', 'bb', ',', ';', ' ', '\t', '\r', '\n', '\r\n', '\0', 'x y');
+    const piece = fc.constantFrom('a', 'bb', ',', ';', ' ', '\t', '\r', '\n', '\r\n', '\0', 'x y', '"');
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 60 }), fc.array(fc.nat(200), { maxLength: 6 }), (pieces, cuts) => {
         const text = pieces.join('');
@@ -47,6 +49,8 @@ describe('LineScanner', () => {
         expect(result.trimmedFields).toBe(expected.trimmed);
         expect(result.problems.filter((p) => p.rule === 'nul_byte').map((p) => p.line)).toEqual(expected.nulLines);
         expect(result.headerBytes.toString('latin1')).toBe(expected.header);
+        expect(result.blankLines).toBe(expected.blankLines);
+        expect(result.quotes).toBe(expected.quotes);
       }),
       { numRuns: 2000 },
     );

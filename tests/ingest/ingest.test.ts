@@ -195,6 +195,10 @@ describe('ingest of a valid delivery', () => {
       companies: 2,
       company_contacts: 2,
       benchmarks: 2,
+      // pers01's two integrationsydelse weeks, pers02's two beskaeftiget weeks.
+      benefit_spells: 2,
+      status_groups: 18,
+      offer_groups: 8,
       calendar: 209,
     });
     expect(manifest.files.find((f) => f.file === 'benchmarks.csv')).toMatchObject({ encoding: 'windows-1252', delimiter: ',', sha256: sha(DELIVERY['benchmarks.csv']!) });
