@@ -1,7 +1,7 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { sqlString } from '../engine/duckdbEngine.ts';
+import { sqlString } from '../engine/sql.ts';
 
 /**
  * The floor the pipeline is measured against: DuckDB turning the CSV into Parquet with no

@@ -8,7 +8,7 @@ import { deliverFolder } from '../deliveries/localDelivery.ts';
 import { DuckDbEngine } from '../engine/duckdbEngine.ts';
 import { engineResources } from '../engine/resources.ts';
 import { ingest } from '../ingest/ingest.ts';
-import { readSnapshotManifest } from '../ingest/snapshot.ts';
+import { readSnapshotManifest } from '../engine/snapshot.ts';
 import type { Log } from '../log.ts';
 import { runPipeline, type Stage } from '../pipeline.ts';
 import { LocalStore } from '../store/localStore.ts';

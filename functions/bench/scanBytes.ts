@@ -1,8 +1,8 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadKpis } from '../compute/catalog.ts';
 import { CURATED_SCHEMA, CURATED_TABLES, type CuratedTable } from '../engine/curatedSchema.ts';
-import { sqlString } from '../engine/duckdbEngine.ts';
-import { readSnapshotManifest } from '../ingest/snapshot.ts';
+import { sqlString } from '../engine/sql.ts';
+import { readSnapshotManifest } from '../engine/snapshot.ts';
 import type { LocalStore } from '../store/localStore.ts';
 
 /**

@@ -1,5 +1,6 @@
 import { dateToWeek, weekInfo, weekLabelToWeek } from '../calendar/isoWeek.ts';
-import { DuckDbEngine, sqlString } from '../engine/duckdbEngine.ts';
+import { DuckDbEngine } from '../engine/duckdbEngine.ts';
+import { sqlString } from '../engine/sql.ts';
 import { CURATED_SCHEMA, CURATED_TABLES, columnDdl, type CuratedTable } from '../engine/curatedSchema.ts';
 import { deriveTablesSql, isDerived, type DerivedTable } from '../ingest/derived.ts';
 import type { QuarterRange } from './renderedSql.ts';

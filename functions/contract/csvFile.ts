@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { RowCounter } from '../deliveries/digest.ts';
-import { PartWriter, type Part, type PartWriterOptions } from '../ingest/parts.ts';
+import { PartWriter, type Part, type PartWriterOptions } from './parts.ts';
 import { echoValue } from './echo.ts';
 import { LineScanner } from './csvScan.ts';
 import type { ExtractSpec } from './extracts.ts';

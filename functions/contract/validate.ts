@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { WEEK_SQL_MACROS } from '../ingest/weekSql.ts';
+import { WEEK_SQL_MACROS } from '../calendar/weekSql.ts';
 import { CPR_SQL_MACROS, looksLikeCpr } from './cpr.ts';
 import { checkHeader, headerLabel, type CsvFile } from './csvFile.ts';
 import type { ExtractSpec } from './extracts.ts';

@@ -1,4 +1,4 @@
-import { sqlString } from '../engine/duckdbEngine.ts';
+import { sqlString } from '../engine/sql.ts';
 import { KPI_ID_PATTERN } from '../compute/kpiDefinition.ts';
 import { CPR_CANDIDATE_REGEX } from './cpr.ts';
 import type { Delimiter } from './csvFile.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { keys, type Store } from '../store/store.ts';
 import { digestFile } from './digest.ts';
 import { compareWithManifest, DELIVERY_ID_PATTERN, MANIFEST_FILE, manifestJson, parseManifest, type DeliveryProblem, type Manifest, type ManifestFile } from './manifest.ts';
-import { snapshotId } from '../ingest/snapshot.ts';
+import { snapshotId } from '../engine/snapshot.ts';
 import { dayToDate, weekThursday } from '../calendar/isoWeek.ts';
 import { CONTRACT_VERSION } from '../contract/extracts.ts';
 

@@ -4,16 +4,12 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { LocalStore } from '../store/localStore.ts';
 import { keys, type Store } from '../store/store.ts';
-import { readSnapshotManifest } from '../ingest/snapshot.ts';
+import { readSnapshotManifest } from './snapshot.ts';
 import { CURATED_TABLES } from './curatedSchema.ts';
+import { sqlString } from './sql.ts';
 import type { Engine, SqlRow, SqlValue } from './engine.ts';
 import { applyResources, engineResources, type EngineResources } from './resources.ts';
 
-
-/** SQL string literal; DuckDB paths and identifiers we build come from our own key layout. */
-export function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
 
 /**
  * DuckDB as the local engine. Curated Parquet is read in place from a local folder store;

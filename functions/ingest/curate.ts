@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CURATED_SCHEMA, type CuratedTable } from '../engine/curatedSchema.ts';
-import { sqlString } from '../engine/duckdbEngine.ts';
+import { sqlString } from '../engine/sql.ts';
 import type { ExtractName } from '../contract/extracts.ts';
 import type { ValidatedExtract } from '../contract/validate.ts';
 import { cellColumn as c, cellsTable, valuesTable } from '../contract/validateRules.ts';

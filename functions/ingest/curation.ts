@@ -14,14 +14,14 @@ import {
   type ValidatedExtract,
 } from '../contract/validate.ts';
 import { weekKey } from '../contract/validateRules.ts';
-import { sqlString } from '../engine/duckdbEngine.ts';
+import { sqlString } from '../engine/sql.ts';
 import { applyResources, type EngineResources } from '../engine/resources.ts';
 import type { Log } from '../log.ts';
 import { curatedSql, hasDuplicateWeeks, writeParquet } from './curate.ts';
 import { spellsFromWeeksSql } from './derived.ts';
 import { fastPathTypesSql, idCheckSql, partSelect, uniqueKeySql, type FastPathFile } from './fastPath.ts';
 import { JobQueue } from './jobQueue.ts';
-import type { Part, PartWriter } from './parts.ts';
+import type { Part, PartWriter } from '../contract/parts.ts';
 import { partSpells, stitchSpells, type PartSpells } from './spells.ts';
 import { timed } from '../timing.ts';
 

@@ -1,6 +1,6 @@
 import { offerGroupRows, statusGroupRows } from '../contract/groups.ts';
 import { CURATED_SCHEMA, type CuratedTable } from '../engine/curatedSchema.ts';
-import { sqlString } from '../engine/duckdbEngine.ts';
+import { sqlString } from '../engine/sql.ts';
 import { typedSelect } from './curate.ts';
 
 /**

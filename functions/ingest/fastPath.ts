@@ -4,8 +4,8 @@ import { CPR_CANDIDATE_REGEX } from '../contract/cpr.ts';
 import type { Delimiter } from '../contract/csvFile.ts';
 import { MAX_TEXT_LENGTH, MAX_YEAR, MIN_YEAR, PERIOD_PATTERN, resolvedMax, type ColumnSpec, type ExtractName, type ExtractSpec } from '../contract/extracts.ts';
 import { CURATED_SCHEMA } from '../engine/curatedSchema.ts';
-import { sqlString } from '../engine/duckdbEngine.ts';
-import type { Part } from './parts.ts';
+import { sqlString } from '../engine/sql.ts';
+import type { Part } from '../contract/parts.ts';
 
 /**
  * The fast path of validation: each part of a delivered file is read once by DuckDB's own CSV

@@ -8,7 +8,7 @@ import type { ValidationReport } from '../contract/problems.ts';
 import type { ValidatedExtract } from '../contract/validate.ts';
 import { toProblem } from '../contract/validateMessages.ts';
 import { CURATED_TABLES, type CuratedTable } from '../engine/curatedSchema.ts';
-import { sqlString } from '../engine/duckdbEngine.ts';
+import { sqlString } from '../engine/sql.ts';
 import { engineResources, formatSize } from '../engine/resources.ts';
 import type { Log } from '../log.ts';
 import { LocalStore } from '../store/localStore.ts';
@@ -20,7 +20,7 @@ import { codeVersion } from '../version.ts';
 import { calendarSql, emptySql, writeParquet } from './curate.ts';
 import { Curation, weekRangeOf, type CurationOptions, type Staged } from './curation.ts';
 import { LOOKUP_SQL } from './derived.ts';
-import { readSnapshotManifest, snapshotId, type SnapshotManifest } from './snapshot.ts';
+import { readSnapshotManifest, snapshotId, type SnapshotManifest } from '../engine/snapshot.ts';
 
 export type IngestResult =
   | {

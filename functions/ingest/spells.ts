@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlString } from '../engine/duckdbEngine.ts';
+import { sqlString } from '../engine/sql.ts';
 import { typedSelect } from './curate.ts';
 import type { JobQueue } from './jobQueue.ts';
 

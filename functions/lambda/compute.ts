@@ -9,7 +9,7 @@ import { loadConfig, type MunicipalityConfig } from '../config/municipality.ts';
 import { readDelivery } from '../deliveries/storedDeliveries.ts';
 import { AthenaEngine } from '../engine/athenaEngine.ts';
 import type { Engine } from '../engine/engine.ts';
-import { readSnapshotManifest } from '../ingest/snapshot.ts';
+import { readSnapshotManifest } from '../engine/snapshot.ts';
 import type { Log } from '../log.ts';
 import { computeDraft } from '../compute/computeDraft.ts';
 import { draftJson } from '../publish/draft.ts';

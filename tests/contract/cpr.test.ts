@@ -4,7 +4,7 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { CPR_SQL_MACROS, foldDigits, isCprDate, isEchoable, looksLikeCpr, looksLikeCprInNumber } from '../../functions/contract/cpr.ts';
 import { echoFileName, echoValue, escapeControls, redactForDebug } from '../../functions/contract/echo.ts';
-import { sqlString } from '../../functions/engine/duckdbEngine.ts';
+import { sqlString } from '../../functions/engine/sql.ts';
 
 const HAND_CASES: [string, boolean][] = [
   ['010190-1234', true],

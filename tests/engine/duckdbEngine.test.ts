@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CURATED_SCHEMA, CURATED_TABLES, columnDdl } from '../../functions/engine/curatedSchema.ts';
-import { DuckDbEngine, sqlString } from '../../functions/engine/duckdbEngine.ts';
+import { DuckDbEngine } from '../../functions/engine/duckdbEngine.ts';
+import { sqlString } from '../../functions/engine/sql.ts';
 import { LocalStore } from '../../functions/store/localStore.ts';
 import { keys } from '../../functions/store/store.ts';
 

@@ -5,11 +5,11 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CURATED_TABLES } from '../../functions/engine/curatedSchema.ts';
-import { sqlString } from '../../functions/engine/duckdbEngine.ts';
+import { sqlString } from '../../functions/engine/sql.ts';
 import { digestBytes } from '../../functions/deliveries/digest.ts';
 import type { CurationOptions } from '../../functions/ingest/curation.ts';
 import { ingest } from '../../functions/ingest/ingest.ts';
-import { snapshotManifestSchema } from '../../functions/ingest/snapshot.ts';
+import { snapshotManifestSchema } from '../../functions/engine/snapshot.ts';
 import { LocalStore } from '../../functions/store/localStore.ts';
 import { keys } from '../../functions/store/store.ts';
 

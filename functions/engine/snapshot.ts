@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { CURATED_TABLES } from '../engine/curatedSchema.ts';
+import { CURATED_TABLES } from './curatedSchema.ts';
 import { keys, type Store } from '../store/store.ts';
 
 /** The snapshot id is derived from content only, so the same files always get the same id. */

@@ -1,6 +1,6 @@
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LineScanner } from '../contract/csvScan.ts';
+import type { LineScanner } from './csvScan.ts';
 
 /**
  * Cutting a file's text into parts, while it is read once, so DuckDB can convert the parts in

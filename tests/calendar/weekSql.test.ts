@@ -1,7 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dateToWeek, weekInfo, weekLabelToWeek, weeksInIsoYear } from '../../functions/calendar/isoWeek.ts';
-import { WEEK_SQL_MACROS } from '../../functions/ingest/weekSql.ts';
+import { WEEK_SQL_MACROS } from '../../functions/calendar/weekSql.ts';
 
 let db: DuckDBConnection;
 beforeAll(async () => {

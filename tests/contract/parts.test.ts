@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCsvFile } from '../../functions/contract/csvFile.ts';
 import { LineScanner } from '../../functions/contract/csvScan.ts';
 import { digestBytes } from '../../functions/deliveries/digest.ts';
-import { PartWriter, type Part } from '../../functions/ingest/parts.ts';
+import { PartWriter, type Part } from '../../functions/contract/parts.ts';
 
 let dir = '';
 let n = 0;
