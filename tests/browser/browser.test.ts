@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { chromiumArgs, CHROMIUM_ARGS, findChromium, launchBrowser, systemChromium, withBrowser } from '../../functions/publish/browser.ts';
+import {
+  chromiumArgs,
+  CHROMIUM_ARGS,
+  DISABLED_FEATURES,
+  findChromium,
+  launchBrowser,
+  PLAYWRIGHT_DISABLED_FEATURES,
+  systemChromium,
+  withBrowser,
+} from '../../functions/publish/browser.ts';
 
 describe('finding and launching the browser', () => {
   it('uses the system chromium when there is one, else the bundled build', async () => {
@@ -34,7 +43,17 @@ describe('finding and launching the browser', () => {
   });
 
   it('passes the offline, sandbox-free flags, and the Lambda extras only to the bundled build on Lambda', async () => {
-    expect(CHROMIUM_ARGS).toEqual(['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']);
+    expect(CHROMIUM_ARGS).toEqual([
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--disable-features=${[...PLAYWRIGHT_DISABLED_FEATURES, ...DISABLED_FEATURES].join(',')}`,
+    ]);
     const lambda = { AWS_LAMBDA_FUNCTION_NAME: 'publish' };
     expect(chromiumArgs({ executablePath: '/tmp/chromium', source: 'sparticuz' }, lambda)).toEqual([...CHROMIUM_ARGS, '--no-zygote', '--single-process']);
     expect(chromiumArgs({ executablePath: '/tmp/chromium', source: 'sparticuz' }, {})).toEqual([...CHROMIUM_ARGS]);
@@ -44,5 +63,26 @@ describe('finding and launching the browser', () => {
     const context = await browser.newContext();
     expect(await context.cookies()).toEqual([]);
     await browser.close();
+  });
+
+  it("keeps every feature Playwright disables and renders no address-bar popup nobody sees", async () => {
+    const browser = await launchBrowser();
+    try {
+      // Chromium honours only the last --disable-features; Playwright's comes first, ours last.
+      const page = await browser.newPage();
+      await page.goto('chrome://version');
+      const commandLine = (await page.textContent('#command_line')) ?? '';
+      const switches = [...commandLine.matchAll(/--disable-features=(\S+)/g)].map((m) => m[1]!.split(','));
+      expect(switches.length).toBeGreaterThanOrEqual(1);
+      const effective = switches.at(-1)!;
+      for (const list of switches) expect(effective).toEqual(expect.arrayContaining(list));
+      expect(effective).toEqual(expect.arrayContaining([...DISABLED_FEATURES]));
+      // The WebUI pages of the omnibox popup (chrome://omnibox-popup.top-chrome) are not there.
+      const session = await browser.newBrowserCDPSession();
+      const { targetInfos } = await session.send('Target.getTargets');
+      expect(targetInfos.filter((t) => t.url.includes('omnibox'))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });
