@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import type { ReportView } from './model.ts';
 import { timed } from '../timing.ts';
 import { buildNote } from './note/note.ts';
-import { htmlToPdf, reportPdfFooter } from './pdf.ts';
+import { htmlToPdf, reportPdfFooter, type PrintPage } from './pdf.ts';
 import type { KpiCharts } from './report/KpiSection.tsx';
 
 /**
@@ -23,6 +23,8 @@ export interface CommitteePackageInput {
   draftNotice?: string;
   /** Reuse a browser; else one is launched for the PDF and closed. */
   browser?: Browser;
+  /** A page opened ahead (`openPrintPage`), possibly still opening: the PDF is printed on it. */
+  page?: Promise<PrintPage>;
 }
 
 export interface CommitteePackage {
@@ -31,22 +33,33 @@ export interface CommitteePackage {
 }
 
 export async function buildCommitteePackage(input: CommitteePackageInput): Promise<CommitteePackage> {
-  // Chromium prints in its own processes while this one builds the note: both at once.
+  // Chromium prints in its own processes while this one builds the note: both at once. The PDF
+  // is the longer of the two and needs this thread for each message to and from Chromium, so
+  // the note's one long synchronous step (the zip) waits until Chromium is printing.
+  let printing!: () => void;
+  const printStarted = new Promise<void>((resolve) => (printing = resolve));
   const [pdf, note] = await Promise.all([
-    timed('publish.package.pdf', () =>
-      htmlToPdf(input.html, {
-        generatedAt: input.report.generatedAt,
-        footer: reportPdfFooter(input.report),
-        ...(input.draftNotice ? { draftNotice: input.draftNotice } : {}),
-        ...(input.browser ? { browser: input.browser } : {}),
-      }),
-    ),
+    timed('publish.package.pdf', async () => {
+      try {
+        return await htmlToPdf(input.html, {
+          generatedAt: input.report.generatedAt,
+          footer: reportPdfFooter(input.report),
+          ...(input.draftNotice ? { draftNotice: input.draftNotice } : {}),
+          ...(input.browser ? { browser: input.browser } : {}),
+          ...(input.page ? { page: await input.page } : {}),
+          onPrint: printing,
+        });
+      } finally {
+        printing();
+      }
+    }),
     timed('publish.package.note', () =>
       buildNote({
         report: input.report,
         trendSvg: new Map([...input.charts].map(([id, charts]) => [id, charts.trend])),
         reportUrl: input.reportUrl,
         ...(input.draftNotice ? { draftNotice: input.draftNotice } : {}),
+        packAfter: printStarted,
       }),
     ),
   ]);

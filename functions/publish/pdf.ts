@@ -1,5 +1,5 @@
-import type { Browser } from 'playwright-core';
-import { withBrowser, type LaunchOptions } from './browser.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, withBrowser, type LaunchOptions } from './browser.ts';
 import { formatQuarter } from './format.ts';
 import type { ReportView } from './model.ts';
 
@@ -17,6 +17,8 @@ import type { ReportView } from './model.ts';
  * - A footer on every page: municipality, quarter, snapshot, "side n af m", and a draft notice
  *   when there is one (the page's own banner is only on the first page).
  * - Nothing is fetched: every request is refused (the report is self-contained).
+ * - The page can be opened before the HTML exists (`openPrintPage`): Chromium's start, its
+ *   context and its renderer process then overlap the charts, and the HTML goes straight in.
  * - The same HTML gives the same bytes: Chromium stamps the render time as /CreationDate and
  *   /ModDate; `fixPdfDates` overwrites both with the report's time, in place, with a string of
  *   the same length, so every byte offset in the file (the xref table) stays valid. Chromium
@@ -33,6 +35,10 @@ export interface PdfOptions {
   draftNotice?: string;
   /** A browser to reuse (several PDFs in one run); else one is launched and closed. */
   browser?: Browser;
+  /** A page opened ahead with `openPrintPage`, used for this one PDF (its opener closes it). */
+  page?: PrintPage;
+  /** Called when the page has its content and Chromium starts printing. */
+  onPrint?: () => void;
   launch?: LaunchOptions;
 }
 
@@ -60,23 +66,84 @@ export function footerTemplate(footer: string, draftNotice?: string): string {
   );
 }
 
+/**
+ * A page that prints one HTML document: scripts off, offline, every request refused. It is used
+ * once: `htmlToPdf` starts closing it as soon as the PDF is out, and its opener awaits `close()`
+ * (the same closing, or the first, if nothing was printed) before it is done.
+ */
+export interface PrintPage {
+  page: Page;
+  /** Closes the page's context, and the browser too when the page launched its own; once. */
+  close(): Promise<void>;
+}
+
+async function openPage(context: BrowserContext): Promise<Page> {
+  await context.route('**/*', (route) => route.abort('blockedbyclient'));
+  return context.newPage();
+}
+
+/**
+ * Opens the page a PDF is printed on, before the HTML exists: in `browser`, or in a browser
+ * launched for it (closed with the page). Publish starts this first, so Chromium's start, its
+ * context and its renderer process overlap the charts instead of following them.
+ */
+export async function openPrintPage(browser?: Browser, launch?: LaunchOptions): Promise<PrintPage> {
+  const own = browser ? undefined : await launchBrowser(launch);
+  try {
+    const context = await (browser ?? own!).newContext({ javaScriptEnabled: false, offline: true });
+    try {
+      const page = await openPage(context);
+      let closing: Promise<void> | undefined;
+      const close = () => {
+        closing ??= own ? own.close() : context.close();
+        return closing;
+      };
+      return { page, close };
+    } catch (error) {
+      await context.close().catch(() => undefined);
+      throw error;
+    }
+  } catch (error) {
+    await own?.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Runs `work` with a print page that is still opening (Chromium starts while `work` does other
+ * things), then closes it — when `work` is done, fails, or never printed — and waits for that.
+ */
+export async function withPrintPage<T>(work: (page: Promise<PrintPage>) => Promise<T>, launch?: LaunchOptions): Promise<T> {
+  const opening = openPrintPage(undefined, launch);
+  // Awaited only where the PDF is printed: a failed start must not count as unhandled before then.
+  opening.catch(() => undefined);
+  try {
+    return await work(opening);
+  } finally {
+    await opening.then((page) => page.close()).catch(() => undefined);
+  }
+}
+
+async function print(page: Page, html: string, options: PdfOptions): Promise<Buffer> {
+  await page.setContent(html, { waitUntil: 'load' });
+  options.onPrint?.();
+  return page.pdf({
+    width: '210mm',
+    height: '297mm',
+    margin: { top: '16mm', right: '15mm', bottom: '18mm', left: '15mm' },
+    printBackground: true,
+    tagged: true,
+    outline: true,
+    displayHeaderFooter: true,
+    headerTemplate: '<span></span>',
+    footerTemplate: footerTemplate(options.footer, options.draftNotice),
+  });
+}
+
 async function render(browser: Browser, html: string, options: PdfOptions): Promise<Buffer> {
   const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
   try {
-    await context.route('**/*', (route) => route.abort('blockedbyclient'));
-    const page = await context.newPage();
-    await page.setContent(html, { waitUntil: 'load' });
-    return await page.pdf({
-      width: '210mm',
-      height: '297mm',
-      margin: { top: '16mm', right: '15mm', bottom: '18mm', left: '15mm' },
-      printBackground: true,
-      tagged: true,
-      outline: true,
-      displayHeaderFooter: true,
-      headerTemplate: '<span></span>',
-      footerTemplate: footerTemplate(options.footer, options.draftNotice),
-    });
+    return await print(await openPage(context), html, options);
   } finally {
     await context.close();
   }
@@ -84,7 +151,14 @@ async function render(browser: Browser, html: string, options: PdfOptions): Prom
 
 /** An HTML document (self-contained, as the report is) → PDF bytes; see the module comment. */
 export async function htmlToPdf(html: string, options: PdfOptions): Promise<Buffer> {
-  const pdf = options.browser ? await render(options.browser, html, options) : await withBrowser((b) => render(b, html, options), options.launch);
+  const pdf = options.page
+    ? await print(options.page.page, html, options).finally(() => {
+        // Chromium shuts down (~0.1–0.2 s) while the caller goes on; its opener awaits close().
+        options.page!.close().catch(() => undefined);
+      })
+    : options.browser
+      ? await render(options.browser, html, options)
+      : await withBrowser((b) => render(b, html, options), options.launch);
   return checkXref(fixA4PageSize(fixPdfDates(pdf, options.generatedAt)));
 }
 

@@ -8,6 +8,7 @@ import { keys, type Store } from '../store/store.ts';
 import { describeDifferences, draftJson, fingerprint, parseDraft, type Draft } from './draft.ts';
 import { formatQuarter } from './format.ts';
 import { quartersIndexView, type PublishedQuarter } from './quartersIndex.ts';
+import { withPrintPage, type PrintPage } from './pdf.ts';
 import { QuartersIndex } from './report/QuartersIndex.tsx';
 import { renderPublication, type EarlierRevision, type OutFile, type RenderedPublication } from './reportFiles.ts';
 import { hasUnrecordedReport, publicationOf, publishedQuarters, publishedResults, quarterRevisions, REVISION_FILE, type RevisionRecord } from './revisions.ts';
@@ -88,31 +89,34 @@ export async function publishDraft(store: Store, draft: Draft, options: PublishO
   };
   const isNewest = await isNewestQuarter(store, quarter);
   const reportsUrl = options.reportsUrl ?? draft.config.reports_url ?? null;
-  const outputs = await publicationOutputs(draft, publication, records, isNewest, reportsUrl);
-  const record: RevisionRecord = {
-    quarter,
-    revision,
-    snapshot: draft.results.snapshot,
-    delivery_id: draft.delivery.id,
-    fingerprint: fingerprint(draft),
-    code_version: draft.results.code_version,
-    correction,
-    reports_url: reportsUrl,
-    outputs: Object.fromEntries([...outputs].map(([key, file]) => [key, sha256(file.body)])),
-    draft,
-  };
+  // Chromium, opened here for the PDF, shuts down while the files are written; waited for at the end.
+  return withPrintPage(async (printPage) => {
+    const outputs = await publicationOutputs(draft, publication, records, isNewest, reportsUrl, printPage);
+    const record: RevisionRecord = {
+      quarter,
+      revision,
+      snapshot: draft.results.snapshot,
+      delivery_id: draft.delivery.id,
+      fingerprint: fingerprint(draft),
+      code_version: draft.results.code_version,
+      correction,
+      reports_url: reportsUrl,
+      outputs: Object.fromEntries([...outputs].map(([key, file]) => [key, sha256(file.body)])),
+      draft,
+    };
 
-  // The revision first and whole; its record marks it complete; only then does anything a
-  // reader follows (results/, the entry point, latest/) move to it, each index.html last.
-  const written: string[] = [];
-  for (const [key, file] of ordered(outputs, keys.revision(quarter, revision, ''))) written.push(await put(store, key, file));
-  written.push(await put(store, keys.revision(quarter, revision, REVISION_FILE), { body: `${JSON.stringify(record, null, 2)}\n`, contentType: 'application/json' }));
-  for (const prefix of [keys.results(quarter, ''), keys.report(quarter, ''), keys.latest('')]) {
-    for (const [key, file] of ordered(outputs, prefix)) written.push(await put(store, key, file));
-  }
-  const index = await writeQuartersIndex(store);
-  if (index) written.push(index);
-  return { status: 'published', quarter, revision, written, corrected: correction !== null };
+    // The revision first and whole; its record marks it complete; only then does anything a
+    // reader follows (results/, the entry point, latest/) move to it, each index.html last.
+    const written: string[] = [];
+    for (const [key, file] of ordered(outputs, keys.revision(quarter, revision, ''))) written.push(await put(store, key, file));
+    written.push(await put(store, keys.revision(quarter, revision, REVISION_FILE), { body: `${JSON.stringify(record, null, 2)}\n`, contentType: 'application/json' }));
+    for (const prefix of [keys.results(quarter, ''), keys.report(quarter, ''), keys.latest('')]) {
+      for (const [key, file] of ordered(outputs, prefix)) written.push(await put(store, key, file));
+    }
+    const index = await writeQuartersIndex(store);
+    if (index) written.push(index);
+    return { status: 'published', quarter, revision, written, corrected: correction !== null };
+  });
 }
 
 /**
@@ -129,11 +133,14 @@ export async function writePreview(store: Store, draft: Draft, options: { report
   if (newest && newest.fingerprint === fingerprint(draft)) return { status: 'unchanged', quarter, revision: newest.revision, repaired };
   const wouldCorrect = newest ? newest.revision + 1 : undefined;
   const reportsUrl = options.reportsUrl ?? draft.config.reports_url;
-  const rendered = await renderPublication(draft, { status: 'draft' }, { earlier: [], wouldCorrect, ...(reportsUrl && { reportsUrl }) });
-  const written: string[] = [];
-  for (const file of [...rendered.files, rendered.index('preview')]) written.push(await put(store, keys.preview(quarter, snapshot, file.name), file));
-  written.push(await put(store, keys.preview(quarter, snapshot, DRAFT_FILE), { body: draftJson(draft), contentType: 'application/json' }));
-  return { status: 'previewed', quarter, snapshot, written, ...(wouldCorrect !== undefined && { wouldCorrect }) };
+  // Chromium, opened here for the PDF, shuts down while the files are written; waited for at the end.
+  return withPrintPage(async (printPage) => {
+    const rendered = await renderPublication(draft, { status: 'draft' }, { earlier: [], wouldCorrect, ...(reportsUrl && { reportsUrl }), printPage });
+    const written: string[] = [];
+    for (const file of [...rendered.files, rendered.index('preview')]) written.push(await put(store, keys.preview(quarter, snapshot, file.name), file));
+    written.push(await put(store, keys.preview(quarter, snapshot, DRAFT_FILE), { body: draftJson(draft), contentType: 'application/json' }));
+    return { status: 'previewed', quarter, snapshot, written, ...(wouldCorrect !== undefined && { wouldCorrect }) };
+  });
 }
 
 export const DRAFT_FILE = 'draft.json';
@@ -224,10 +231,11 @@ async function publicationOutputs(
   earlierRecords: readonly RevisionRecord[],
   moveLatest: boolean,
   reportsUrl: string | null,
+  printPage?: Promise<PrintPage>,
 ): Promise<Map<string, OutFile>> {
   const quarter = draft.results.quarter;
   const earlier: EarlierRevision[] = earlierRecords.map((r) => ({ revision: r.revision, generatedAt: r.draft.results.generated_at }));
-  const rendered: RenderedPublication = await renderPublication(draft, publication, { earlier, ...(reportsUrl && { reportsUrl }) });
+  const rendered: RenderedPublication = await renderPublication(draft, publication, { earlier, ...(reportsUrl && { reportsUrl }), ...(printPage && { printPage }) });
   const outputs = new Map<string, OutFile>();
   const place = (keyOf: (name: string) => string, location: 'revision' | 'entry' | 'latest') => {
     for (const file of [...rendered.files, rendered.index(location)]) outputs.set(keyOf(file.name), file);

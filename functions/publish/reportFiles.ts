@@ -7,10 +7,9 @@ import type { Draft } from './draft.ts';
 import { formatDate, joinDanish } from './format.ts';
 import { reportView, type KpiView, type PublicationView, type ReportView } from './model.ts';
 import { parseCommentary, type Commentary } from './commentary.ts';
-import type { Browser } from 'playwright-core';
 import { timed } from '../timing.ts';
-import { launchBrowser } from './browser.ts';
 import { buildCommitteePackage } from './committeePackage.ts';
+import { withPrintPage, type PrintPage } from './pdf.ts';
 import { renderChart, svgMarkup } from './render.ts';
 import { Embed } from './report/Embed.tsx';
 import type { KpiCharts } from './report/KpiSection.tsx';
@@ -57,6 +56,11 @@ export interface RenderContext {
   wouldCorrect?: number;
   /** The report site's address (`https://…`), for the note's link; without it the link is relative. */
   reportsUrl?: string;
+  /**
+   * The page to print the PDF on, opened by the caller (`withPrintPage`), who closes it; else
+   * one is opened here and closed before this returns.
+   */
+  printPage?: Promise<PrintPage>;
 }
 
 /**
@@ -65,16 +69,19 @@ export interface RenderContext {
  * note `opfoelgningsnotat.docx` for the administration to finish.
  */
 export async function renderPublication(draft: Draft, publication: Publication, context: RenderContext): Promise<RenderedPublication> {
-  // Chromium starts while the charts are drawn; the PDF at the end needs it.
-  const launching = launchBrowser();
-  try {
-    return await renderWith(draft, publication, context, launching);
-  } finally {
-    await launching.then((browser) => browser.close()).catch(() => undefined);
-  }
+  // Chromium starts and opens the page to print on while the charts are drawn; the PDF at the end needs it.
+  if (context.printPage) return renderWith(draft, publication, context, context.printPage);
+  return withPrintPage((page) => renderWith(draft, publication, context, page));
 }
 
-async function renderWith(draft: Draft, publication: Publication, context: RenderContext, launching: Promise<Browser>): Promise<RenderedPublication> {
+/**
+ * Lets I/O callbacks run: each chart is one synchronous pass of ~10–30 ms, and awaiting a
+ * promise alone does not let Chromium's messages in, so without this Chromium would start only
+ * after the last chart. Called before each chart.
+ */
+const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function renderWith(draft: Draft, publication: Publication, context: RenderContext, opening: Promise<PrintPage>): Promise<RenderedPublication> {
   const results: Results = { ...draft.results, publication };
   const definitions = new Map(draft.definitions.map((d) => [d.id, d]));
   const commentary = draftCommentary(draft);
@@ -106,7 +113,7 @@ async function renderWith(draft: Draft, publication: Publication, context: Rende
       charts,
       reportUrl,
       ...(isDraft ? { draftNotice: DRAFT_LABEL } : {}),
-      browser: await launching,
+      page: opening,
     }),
   );
   files.push({ name: 'rapport.pdf', body: committee.pdf, contentType: 'application/pdf' });
@@ -158,12 +165,14 @@ export function revisionHref(quarter: string, revision: number, location: Locati
 }
 
 async function chartsFor(view: KpiView, stamp: string | undefined): Promise<{ charts: KpiCharts; file: string }> {
+  await yieldToEvents();
   const trend = await renderChart(trendChartSpec(view));
   const text = { id: `graf-${view.id}`, title: view.chartTitle, description: view.chartDescription };
   const groups: Record<string, string> = {};
   for (const b of view.breakdowns) {
     const spec = groupChartSpec(view, b.breakdown);
     if (!spec || b.rows.every((r) => r.number === undefined)) continue;
+    await yieldToEvents();
     const chart = await renderChart(spec);
     const description = joinDanish(b.rows.map((r) => `${r.label}: ${r.value}`));
     groups[b.breakdown] = svgMarkup(chart, { id: `graf-${view.id}-${b.breakdown}`, title: `${b.title}: ${view.title}`, description }, { inline: true });

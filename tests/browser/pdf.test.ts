@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../../functions/publish/browser.ts';
-import { htmlToPdf, reportPdfFooter } from '../../functions/publish/pdf.ts';
+import { htmlToPdf, openPrintPage, reportPdfFooter, withPrintPage, type PrintPage } from '../../functions/publish/pdf.ts';
 import { fixtureResults, hiddenTruths } from '../fixtures/results.ts';
 import { fixtureCommentary, reportFiles, type ReportFiles } from '../support/reportFiles.ts';
 import { poppler } from '../support/poppler.ts';
@@ -111,6 +111,24 @@ describe('the report as PDF', () => {
     const other = await htmlToPdf(files.html, { browser, generatedAt: '2018-04-15T06:30:00.000Z', footer: reportPdfFooter(files.report), draftNotice: DRAFT });
     expect(other.equals(pdf)).toBe(false);
     expect(other.length).toBe(pdf.length);
+  });
+
+  it('prints the same bytes on a page opened before the HTML exists, and closes its browser after', async () => {
+    // What publish does: Chromium starts while the charts are drawn, the HTML goes in at the end.
+    const opening = openPrintPage();
+    const ahead = await htmlToPdf(files.html, { page: await opening, generatedAt: fixtureResults.generated_at, footer: reportPdfFooter(files.report), draftNotice: DRAFT });
+    expect(ahead.equals(pdf)).toBe(true);
+    await (await opening).close();
+    expect((await opening).page.isClosed()).toBe(true);
+    // Opened for work that fails before printing: closed all the same, and the error is the work's.
+    let unused: Promise<PrintPage> | undefined;
+    await expect(
+      withPrintPage(async (page) => {
+        unused = page;
+        throw new Error('tegningen fejlede');
+      }),
+    ).rejects.toThrow('tegningen fejlede');
+    expect((await unused!).page.isClosed()).toBe(true);
   });
 
   it('renders pages to PNG for a look (tests/.artifacts/pdf-*.png)', async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { brotliDecompressSync } from 'node:zlib';
-import { Resvg } from '@resvg/resvg-js';
+import { renderAsync } from '@resvg/resvg-js';
 
 /**
  * A chart's SVG (as render.ts makes it) as a PNG for Word, which cannot be trusted with SVG.
@@ -87,11 +87,13 @@ export async function svgToPng(svg: string, scale = 2): Promise<ChartPng> {
   const markup = standaloneSvg(svg);
   const size = /^<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(markup);
   if (!size) throw new Error('Grafens SVG har ikke en bredde og højde');
-  const resvg = new Resvg(markup, {
+  // Drawn on libuv's thread pool (the same renderer as `new Resvg(…).render()`, the same pixels),
+  // so the main thread stays free for Chromium's messages while the PDF prints.
+  const image = await renderAsync(markup, {
     font: { loadSystemFonts: false, fontFiles: await chartFontFiles(), defaultFontFamily: CHART_FONT_FAMILY, sansSerifFamily: CHART_FONT_FAMILY },
     fitTo: { mode: 'zoom', value: scale },
     background: '#ffffff',
     logLevel: 'off',
   });
-  return { png: resvg.render().asPng(), width: Number(size[1]), height: Number(size[2]) };
+  return { png: image.asPng(), width: Number(size[1]), height: Number(size[2]) };
 }

@@ -50,6 +50,11 @@ export interface NoteOptions {
   reportUrl: string;
   /** E.g. "Udkast – ikke godkendt": at the top and in every page's footer. */
   draftNotice?: string;
+  /**
+   * Writing the .docx (docx's zip, one long synchronous step) waits for this: publish passes
+   * "Chromium is printing", so the step runs while the PDF is made, not in its way.
+   */
+  packAfter?: Promise<unknown>;
 }
 
 /** The text width of an A4 page with 2,5 cm margins, in CSS pixels (96 per inch): 16 cm. */
@@ -301,6 +306,7 @@ export async function buildNote(options: NoteOptions): Promise<Buffer> {
   doc.Document.Relationships.addRelationship(REPORT_LINK_ID, 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink', options.reportUrl, 'External');
 
   const core = coreXml({ title, subject: `Kvartalsopfølgning ${quarter}`, creator: 'Pejlemærke', description: `${report.municipality}, ${report.committee}`, generatedAt: report.generatedAt });
+  await options.packAfter;
   const packed = await Packer.toBuffer(doc, false, [{ path: 'docProps/core.xml', data: core }]);
   return fixZipTimes(packed, report.generatedAt);
 }
