@@ -75,11 +75,23 @@ export async function renderPublication(draft: Draft, publication: Publication, 
 }
 
 /**
- * Lets I/O callbacks run: each chart is one synchronous pass of ~10–30 ms, and awaiting a
- * promise alone does not let Chromium's messages in, so without this Chromium would start only
- * after the last chart. Called before each chart.
+ * Lets Chromium's start go on between charts. Each chart is one synchronous pass of ~10–40 ms,
+ * and launching Chromium and opening the page takes ~35 messages in turn, each of which waits
+ * for this thread: awaiting a promise lets none through (Chromium started after the last chart),
+ * one event-loop turn per chart one (the page was open ~0.2 s after the last chart). While the
+ * page is opening, a few short timer turns per chart let several through, so it is open about
+ * when the charts are done; after that, none are taken.
  */
-const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
+function chromiumTurns(opening: Promise<unknown>): () => Promise<void> {
+  let open = false;
+  const opened = () => {
+    open = true;
+  };
+  opening.then(opened, opened);
+  return async () => {
+    for (let turn = 0; turn < 3 && !open; turn++) await new Promise<void>((resolve) => setTimeout(resolve, 0));
+  };
+}
 
 async function renderWith(draft: Draft, publication: Publication, context: RenderContext, opening: Promise<PrintPage>): Promise<RenderedPublication> {
   const results: Results = { ...draft.results, publication };
@@ -93,8 +105,9 @@ async function renderWith(draft: Draft, publication: Publication, context: Rende
   const files: OutFile[] = [];
   // Embeds only link to their own report, so one location's view serves every copy.
   const embedView = viewAt('revision');
+  const letChromiumOn = chromiumTurns(opening);
   for (const view of base.kpis) {
-    const rendered = await chartsFor(view, isDraft ? DRAFT_LABEL : undefined);
+    const rendered = await chartsFor(view, isDraft ? DRAFT_LABEL : undefined, letChromiumOn);
     charts.set(view.id, rendered.charts);
     files.push({ name: `charts/${view.id}.svg`, body: rendered.file, contentType: SVG });
     files.push({ name: `embed/${view.id}.html`, body: DOCTYPE + renderToString(h(Embed, { report: embedView, view, charts: rendered.charts })), contentType: HTML });
@@ -164,15 +177,15 @@ export function revisionHref(quarter: string, revision: number, location: Locati
   }
 }
 
-async function chartsFor(view: KpiView, stamp: string | undefined): Promise<{ charts: KpiCharts; file: string }> {
-  await yieldToEvents();
+async function chartsFor(view: KpiView, stamp: string | undefined, beforeEachChart: () => Promise<void>): Promise<{ charts: KpiCharts; file: string }> {
+  await beforeEachChart();
   const trend = await renderChart(trendChartSpec(view));
   const text = { id: `graf-${view.id}`, title: view.chartTitle, description: view.chartDescription };
   const groups: Record<string, string> = {};
   for (const b of view.breakdowns) {
     const spec = groupChartSpec(view, b.breakdown);
     if (!spec || b.rows.every((r) => r.number === undefined)) continue;
-    await yieldToEvents();
+    await beforeEachChart();
     const chart = await renderChart(spec);
     const description = joinDanish(b.rows.map((r) => `${r.label}: ${r.value}`));
     groups[b.breakdown] = svgMarkup(chart, { id: `graf-${view.id}-${b.breakdown}`, title: `${b.title}: ${view.title}`, description }, { inline: true });
