@@ -141,13 +141,14 @@ function summary(size: SizeResult, stages: 'all' | 'ingest'): Figure[] {
     figures.push(
       { label: 'compute (incl. results files), median', value: seconds(m((p) => p.pipeline.stages.compute ?? 0)) },
       { label: 'publish, median', value: seconds(publish), target: `≤ ${TARGETS.publishSeconds} s`, met: publish <= TARGETS.publishSeconds },
-      { label: '  of which the report, charts and data', value: seconds(html), target: `≤ ${TARGETS.publishSeconds} s`, met: html <= TARGETS.publishSeconds },
-      { label: '  of which the PDF and the Word note', value: seconds(m((p) => p.pipeline.packageSeconds)) },
+      // Wall-clock phases: Chromium starts while the charts are drawn, so its start counts in the first.
+      { label: '  of which the report, charts and data (Chromium starting)', value: seconds(html), target: `≤ ${TARGETS.publishSeconds} s`, met: html <= TARGETS.publishSeconds },
+      { label: '  of which the PDF and the Word note, after the charts', value: seconds(m((p) => p.pipeline.packageSeconds)) },
       { label: 'end-to-end (ingest → publish), median', value: seconds(m((p) => p.pipeline.endToEnd)) },
       { label: 'end-to-end / bare, each pair', value: ratios.map((r) => `${r.toFixed(2)}×`).join(' ') },
       { label: 'end-to-end / bare, median', value: `${median(ratios).toFixed(2)}×`, target: `≤ ${TARGETS.endToEndOverBare}×`, met: median(ratios) <= TARGETS.endToEndOverBare },
       {
-        label: '  the same without the PDF and the Word note',
+        label: '  the same without the PDF and the note (after the charts)',
         value: `${median(ratiosWithoutPackage).toFixed(2)}×`,
         target: `≤ ${TARGETS.endToEndOverBare}×`,
         met: median(ratiosWithoutPackage) <= TARGETS.endToEndOverBare,
