@@ -39,7 +39,9 @@ describe('finding and launching the browser', () => {
   it('honours PEJLEMAERKE_CHROMIUM and says so in Danish when it is wrong', async () => {
     const system = await systemChromium();
     if (system) expect(await findChromium({ env: { PEJLEMAERKE_CHROMIUM: system } })).toEqual({ executablePath: system, source: 'env' });
-    await expect(findChromium({ env: { PEJLEMAERKE_CHROMIUM: '/findes/ikke/chromium' } })).rejects.toThrow('PEJLEMAERKE_CHROMIUM peger på /findes/ikke/chromium');
+    await expect(findChromium({ env: { PEJLEMAERKE_CHROMIUM: '/findes/ikke/chromium' } })).rejects.toThrow(
+      'PEJLEMAERKE_CHROMIUM peger på /findes/ikke/chromium',
+    );
   });
 
   it('passes the offline, sandbox-free flags, and the Lambda extras only to the bundled build on Lambda', async () => {
@@ -65,7 +67,7 @@ describe('finding and launching the browser', () => {
     await browser.close();
   });
 
-  it("keeps every feature Playwright disables and renders no address-bar popup nobody sees", async () => {
+  it('keeps every feature Playwright disables and renders no address-bar popup nobody sees', async () => {
     const browser = await launchBrowser();
     try {
       // Chromium honours only the last --disable-features; Playwright's comes first, ours last.

@@ -99,7 +99,8 @@ describe('the report as PDF', () => {
     const text = run('pdftotext', pdfPath, '-').replace(/Side \d+ af \d+/g, '');
     for (const truth of hiddenTruths) {
       const { numerator, denominator } = truth.cell;
-      if (denominator !== null) expect(text, `${truth.kpi} ${truth.quarter} ${truth.group}`).not.toMatch(new RegExp(`(?<![\\d.])${numerator} af ${denominator}(?![\\d.])`));
+      if (denominator !== null)
+        expect(text, `${truth.kpi} ${truth.quarter} ${truth.group}`).not.toMatch(new RegExp(`(?<![\\d.])${numerator} af ${denominator}(?![\\d.])`));
     }
   });
 
@@ -116,7 +117,12 @@ describe('the report as PDF', () => {
   it('prints the same bytes on a page opened before the HTML exists, and closes its browser after', async () => {
     // What publish does: Chromium starts while the charts are drawn, the HTML goes in at the end.
     const opening = openPrintPage();
-    const ahead = await htmlToPdf(files.html, { page: await opening, generatedAt: fixtureResults.generated_at, footer: reportPdfFooter(files.report), draftNotice: DRAFT });
+    const ahead = await htmlToPdf(files.html, {
+      page: await opening,
+      generatedAt: fixtureResults.generated_at,
+      footer: reportPdfFooter(files.report),
+      draftNotice: DRAFT,
+    });
     expect(ahead.equals(pdf)).toBe(true);
     await (await opening).close();
     expect((await opening).page.isClosed()).toBe(true);
