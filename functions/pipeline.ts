@@ -58,9 +58,16 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
   const { store, log, delivery, onStage = () => {} } = options;
   const kpis = await loadKpis(options.kpisDir);
   // A goal for a KPI that is not in the catalogue is a mistake to fix before any work (exit 2).
-  assertConfigMatchesCatalogue(options.config, kpis.map((k) => k.definition.id), options.configSource);
+  assertConfigMatchesCatalogue(
+    options.config,
+    kpis.map((k) => k.definition.id),
+    options.configSource,
+  );
   // A broken definition file is the project's own mistake (exit 2), found before any work.
-  const benchmarkDefinitions = options.benchmarksDir === undefined ? undefined : await loadBenchmarkDefinitions(options.benchmarksDir, new Map(kpis.map((k) => [k.definition.id, k.definition.unit] as const)));
+  const benchmarkDefinitions =
+    options.benchmarksDir === undefined
+      ? undefined
+      : await loadBenchmarkDefinitions(options.benchmarksDir, new Map(kpis.map((k) => [k.definition.id, k.definition.unit] as const)));
 
   onStage('ingest', 'start');
   const ingested = await ingest(store, { deliveryId: delivery.id, expected: delivery.files, log });
@@ -76,11 +83,20 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
 
   const span = { dataUntil: manifest.data_until, firstWeek: ingested.firstWeek, lastWeek: ingested.lastWeek };
   const quarter = options.quarter ?? newestCoveredQuarter(span);
-  const coverage = quarter === undefined ? { covered: false as const, message: 'Leveringen dækker ikke et eneste helt kvartal.' } : checkCoverage(quarter, span);
+  const coverage =
+    quarter === undefined ? { covered: false as const, message: 'Leveringen dækker ikke et eneste helt kvartal.' } : checkCoverage(quarter, span);
   if (!coverage.covered) return { status: 'not_covered', deliveryId: delivery.id, snapshot: ingested.snapshot, message: coverage.message };
 
   onStage('compute', 'start');
-  const draft = await computeDraft({ ...options, kpis, quarter: quarter!, snapshot: ingested.snapshot, manifest, published: await publishedResults(store), benchmarkDefinitions });
+  const draft = await computeDraft({
+    ...options,
+    kpis,
+    quarter: quarter!,
+    snapshot: ingested.snapshot,
+    manifest,
+    published: await publishedResults(store),
+    benchmarkDefinitions,
+  });
   onStage('compute', 'done', `${draft.results.kpis.length} KPI'er`);
 
   onStage('publish', 'start');

@@ -19,7 +19,10 @@ export function figureTable(figures: readonly Figure[]): string {
   const width = (pick: (f: Figure) => string) => Math.max(...figures.map((f) => pick(f).length));
   const labelWidth = width((f) => f.label);
   const valueWidth = width((f) => f.value);
-  const targetWidth = Math.max(6, width((f) => f.target ?? ''));
+  const targetWidth = Math.max(
+    6,
+    width((f) => f.target ?? ''),
+  );
   const line = (label: string, value: string, target: string, verdict: string) =>
     `${label.padEnd(labelWidth)}  ${value.padStart(valueWidth)}  ${target.padEnd(targetWidth)}  ${verdict}`.trimEnd();
   return [

@@ -30,4 +30,3 @@ export interface PipelineResult {
   threads: number;
   warnings: string[];
 }
-

@@ -53,7 +53,9 @@ const fail = (message: string): never => {
   process.stderr.write(`${message}\n`);
   process.exit(2);
 };
-const bound = values['max-memory'] ? (parseSize(values['max-memory']) ?? fail(`--max-memory must be a size like 1.5GiB, not ${values['max-memory']}`)) : DEFAULT_MEMORY_BOUND;
+const bound = values['max-memory']
+  ? (parseSize(values['max-memory']) ?? fail(`--max-memory must be a size like 1.5GiB, not ${values['max-memory']}`))
+  : DEFAULT_MEMORY_BOUND;
 const root = resolve(values.dir);
 const MiB = (bytes: number | undefined) => (bytes === undefined ? 'n/a' : `${(bytes / 2 ** 20).toFixed(0)} MiB`);
 const median = (xs: number[]) => {
@@ -93,17 +95,23 @@ async function measure(scale: number, pairs: number, stages: 'all' | 'ingest', l
   process.stdout.write(
     `\n${data.generatedIn === undefined ? 'Reusing' : 'Generated'} demo extracts in ${data.inputDir} (scale ${scale}, seed ${SEED})` +
       `${data.generatedIn === undefined ? '' : ` in ${seconds(data.generatedIn)}`}\n` +
-      Object.entries(data.summary.rows).map(([file, n]) => `  ${file.padEnd(22)} ${count(n).padStart(12)} rows\n`).join(''),
+      Object.entries(data.summary.rows)
+        .map(([file, n]) => `  ${file.padEnd(22)} ${count(n).padStart(12)} rows\n`)
+        .join(''),
   );
   const results: SizeResult['pairs'] = [];
   for (let i = 0; i < pairs; i++) {
     const bare = await child<BareResult>(['bare', join(data.inputDir, 'benefit_weeks.csv'), join(dir, 'bare', 'benefit_weeks.parquet')]);
-    const pipeline = await child<PipelineResult>(stages === 'all' ? ['pipeline', data.inputDir, join(dir, 'out'), QUARTER] : ['ingest', data.inputDir, join(dir, 'out')]);
+    const pipeline = await child<PipelineResult>(
+      stages === 'all' ? ['pipeline', data.inputDir, join(dir, 'out'), QUARTER] : ['ingest', data.inputDir, join(dir, 'out')],
+    );
     results.push({ bare, pipeline });
     const s = pipeline.stages;
     process.stdout.write(
       `pair ${i + 1}: bare ${seconds(bare.seconds)} (peak ${MiB(bare.peakRss)}) | pipeline ${seconds(pipeline.endToEnd)} = ingest ${seconds(s.ingest ?? 0)}` +
-        (stages === 'all' ? ` + compute ${seconds(s.compute ?? 0)} + publish ${seconds(s.publish ?? 0)} (of which PDF + Word note ${seconds(pipeline.packageSeconds)})` : '') +
+        (stages === 'all'
+          ? ` + compute ${seconds(s.compute ?? 0)} + publish ${seconds(s.publish ?? 0)} (of which PDF + Word note ${seconds(pipeline.packageSeconds)})`
+          : '') +
         ` | ratio ${(pipeline.endToEnd / bare.seconds).toFixed(2)}×` +
         (stages === 'all' ? `, without the PDF + note ${((pipeline.endToEnd - pipeline.packageSeconds) / bare.seconds).toFixed(2)}×` : '') +
         ` | peak RSS ingest ${MiB(pipeline.peakRss.ingest)}${stages === 'all' ? `, compute ${MiB(pipeline.peakRss.compute)}, publish ${MiB(pipeline.peakRss.publish)}` : ''}\n`,
@@ -145,7 +153,12 @@ function summary(size: SizeResult, stages: 'all' | 'ingest'): Figure[] {
       { label: '  of which the PDF and the Word note', value: seconds(m((p) => p.pipeline.packageSeconds)) },
       { label: 'end-to-end (ingest → publish), median', value: seconds(m((p) => p.pipeline.endToEnd)) },
       { label: 'end-to-end / bare, each pair', value: ratios.map((r) => `${r.toFixed(2)}×`).join(' ') },
-      { label: 'end-to-end / bare, median', value: `${median(ratios).toFixed(2)}×`, target: `≤ ${TARGETS.endToEndOverBare}×`, met: median(ratios) <= TARGETS.endToEndOverBare },
+      {
+        label: 'end-to-end / bare, median',
+        value: `${median(ratios).toFixed(2)}×`,
+        target: `≤ ${TARGETS.endToEndOverBare}×`,
+        met: median(ratios) <= TARGETS.endToEndOverBare,
+      },
       {
         label: '  the same without the PDF and the Word note',
         value: `${median(ratiosWithoutPackage).toFixed(2)}×`,
@@ -159,7 +172,12 @@ function summary(size: SizeResult, stages: 'all' | 'ingest'): Figure[] {
     figures.push({ label: 'ingest / bare, median', value: `${ratio.toFixed(2)}×` });
   }
   figures.push(
-    { label: 'peak RSS ingest (worst pair)', value: MiB(Math.max(...pairs.map((p) => p.pipeline.peakRss.ingest ?? 0))), target: `≤ ${formatSize(bound)}`, met: peak <= bound },
+    {
+      label: 'peak RSS ingest (worst pair)',
+      value: MiB(Math.max(...pairs.map((p) => p.pipeline.peakRss.ingest ?? 0))),
+      target: `≤ ${formatSize(bound)}`,
+      met: peak <= bound,
+    },
     ...(stages === 'all'
       ? [
           { label: 'peak RSS compute (worst pair)', value: MiB(Math.max(...pairs.map((p) => p.pipeline.peakRss.compute ?? 0))) },
@@ -169,7 +187,11 @@ function summary(size: SizeResult, stages: 'all' | 'ingest'): Figure[] {
     { label: 'peak RSS bare conversion (worst pair)', value: MiB(Math.max(...pairs.map((p) => p.bare.peakRss))) },
     { label: `DuckDB memory_limit / threads`, value: `${formatSize(first.memoryLimit)} / ${first.threads}` },
     { label: 'curated Parquet, all tables', value: `${(curatedBytes / 2 ** 20).toFixed(1)} MiB (${((curatedBytes / size.totalRows) * 1).toFixed(2)} B/row)` },
-    { label: 'curated Parquet byte-identical across runs', value: pairs.length < 2 ? 'one run' : identical(size) ? 'yes' : 'NO', ...(pairs.length >= 2 ? { met: identical(size) } : {}) },
+    {
+      label: 'curated Parquet byte-identical across runs',
+      value: pairs.length < 2 ? 'one run' : identical(size) ? 'yes' : 'NO',
+      ...(pairs.length >= 2 ? { met: identical(size) } : {}),
+    },
   );
   return figures;
 }
@@ -225,7 +247,9 @@ async function printScan(storeDir: string, size: SizeResult): Promise<void> {
   process.stdout.write('\nCurated Parquet by table (compressed column chunks)\n');
   for (const [table, columns] of Object.entries(columnBytes)) {
     const bytes = Object.values(columns).reduce((a, b) => a + b, 0);
-    const cols = Object.entries(columns).map(([c, b]) => `${c} ${(b / 1024).toFixed(0)}K`).join(', ');
+    const cols = Object.entries(columns)
+      .map(([c, b]) => `${c} ${(b / 1024).toFixed(0)}K`)
+      .join(', ');
     process.stdout.write(`  ${table.padEnd(18)} ${(bytes / 2 ** 20).toFixed(2).padStart(7)} MiB  ${cols}\n`);
   }
   const bwBytes = Object.values(columnBytes.benefit_weeks ?? {}).reduce((a, b) => a + b, 0);

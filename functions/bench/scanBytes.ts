@@ -26,9 +26,19 @@ export interface ScanEstimate {
 export const ATHENA_MIN_BYTES = 10 * 1000 ** 2;
 export const ATHENA_USD_PER_TB = 5;
 
-const words = (sql: string) => new Set(sql.replace(/--[^\n]*/g, '').match(/[a-z_][a-z0-9_]*/gi)?.map((w) => w.toLowerCase()) ?? []);
+const words = (sql: string) =>
+  new Set(
+    sql
+      .replace(/--[^\n]*/g, '')
+      .match(/[a-z_][a-z0-9_]*/gi)
+      ?.map((w) => w.toLowerCase()) ?? [],
+  );
 
-export async function scanEstimates(store: LocalStore, snapshot: string, kpisDir: string): Promise<{ estimates: ScanEstimate[]; columnBytes: Record<string, Record<string, number>> }> {
+export async function scanEstimates(
+  store: LocalStore,
+  snapshot: string,
+  kpisDir: string,
+): Promise<{ estimates: ScanEstimate[]; columnBytes: Record<string, Record<string, number>> }> {
   const manifest = await readSnapshotManifest(store, snapshot);
   if (!manifest) throw new Error(`no snapshot ${snapshot}`);
   const db = await (await DuckDBInstance.create(':memory:')).connect();
@@ -36,7 +46,9 @@ export async function scanEstimates(store: LocalStore, snapshot: string, kpisDir
   try {
     for (const table of CURATED_TABLES) {
       const files = manifest.tables[table]!.files.map((key) => sqlString(store.pathOf(key)));
-      const rows = (await db.runAndReadAll(`SELECT path_in_schema AS c, sum(total_compressed_size) AS b FROM parquet_metadata([${files.join(', ')}]) GROUP BY 1`)).getRowObjectsJS();
+      const rows = (
+        await db.runAndReadAll(`SELECT path_in_schema AS c, sum(total_compressed_size) AS b FROM parquet_metadata([${files.join(', ')}]) GROUP BY 1`)
+      ).getRowObjectsJS();
       columnBytes[table] = Object.fromEntries(rows.map((r) => [String(r.c), Number(r.b)]));
     }
   } finally {

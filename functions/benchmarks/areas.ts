@@ -33,7 +33,12 @@ export function comparisonAreas(config: MunicipalityConfig): ComparisonArea[] {
   }
   for (const m of comparison.municipalities) {
     const name = municipalityName(m.name);
-    areas.push({ area: areaKey(name), area_name: name, kind: 'municipality', ...(m.jobindsats_area_code ? { jobindsats_area_code: m.jobindsats_area_code } : {}) });
+    areas.push({
+      area: areaKey(name),
+      area_name: name,
+      kind: 'municipality',
+      ...(m.jobindsats_area_code ? { jobindsats_area_code: m.jobindsats_area_code } : {}),
+    });
   }
   return areas;
 }
@@ -45,7 +50,9 @@ export function municipalityName(name: string): string {
 
 /** "Lyngby-Taarbæk" → `lyngby_taarbaek`. */
 export function areaKey(name: string): string {
-  return normalise(municipalityName(name)).replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  return normalise(municipalityName(name))
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
 }
 
 /** Lower case, Danish letters spelled out, "Kommune" dropped: what two spellings of a name share. */

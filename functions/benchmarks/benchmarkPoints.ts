@@ -83,7 +83,14 @@ export interface KpiBenchmarksInput {
 export function kpiBenchmarks(input: KpiBenchmarksInput): KpiBenchmarks {
   const { definition, pull, kpiId } = input;
   const handMade = [...input.handMade];
-  const without = (missing: string, warning?: string): KpiBenchmarks => ({ points: handMade, source: null, note: null, missing, replaced: [], ...(warning ? { warning } : {}) });
+  const without = (missing: string, warning?: string): KpiBenchmarks => ({
+    points: handMade,
+    source: null,
+    note: null,
+    missing,
+    replaced: [],
+    ...(warning ? { warning } : {}),
+  });
   if (definition === undefined) return without(NO_SERIES);
   if (!definition.comparable) return without(`${NO_SERIES} ${definition.reason}`);
 
@@ -139,7 +146,8 @@ function averageOf(points: readonly BenchmarkPoint[], quarters: readonly string[
   const out: BenchmarkPoint[] = [];
   for (const quarter of quarters) {
     const values = points.filter((p) => p.quarter === quarter).map((p) => p.value);
-    if (values.length > 0) out.push({ area: COMPARABLE_AVERAGE_AREA, quarter, value: values.reduce((s, v) => s + v, 0) / values.length, members: values.length });
+    if (values.length > 0)
+      out.push({ area: COMPARABLE_AVERAGE_AREA, quarter, value: values.reduce((s, v) => s + v, 0) / values.length, members: values.length });
   }
   return out;
 }

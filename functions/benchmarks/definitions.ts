@@ -121,7 +121,9 @@ export class BenchmarkDefinitionsError extends UsageError {
  */
 export async function loadBenchmarkDefinitions(dir: string, kpis?: ReadonlyMap<string, Unit>): Promise<BenchmarkDefinition[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    throw new BenchmarkDefinitionsError(dir, [`mappen kan ikke læses (${error.code ?? 'ukendt fejl'}); angiv mappen med benchmark-definitioner (dashboards/benchmarks)`]);
+    throw new BenchmarkDefinitionsError(dir, [
+      `mappen kan ikke læses (${error.code ?? 'ukendt fejl'}); angiv mappen med benchmark-definitioner (dashboards/benchmarks)`,
+    ]);
   });
   const files = entries
     .filter((e) => e.isFile() && e.name.endsWith('.yaml'))

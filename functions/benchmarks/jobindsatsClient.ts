@@ -106,11 +106,15 @@ export class JobindsatsClient {
     const token = options.token.trim();
     // A key with whitespace or control characters would break (or inject into) the header.
     if (!/^[\x21-\x7e]+$/.test(token)) {
-      throw new JobindsatsError('auth', 'API-nøglen til Jobindsats er tom eller indeholder mellemrum eller usynlige tegn. Læg kun selve nøglen i filen/secret’en.');
+      throw new JobindsatsError(
+        'auth',
+        'API-nøglen til Jobindsats er tom eller indeholder mellemrum eller usynlige tegn. Læg kun selve nøglen i filen/secret’en.',
+      );
     }
     this.token = token;
     this.baseUrl = (options.baseUrl ?? DEFAULT_JOBINDSATS_URL).replace(/\/+$/, '');
-    if (!/^https?:\/\/[^/]+/.test(this.baseUrl)) throw new JobindsatsError('bad_request', `Adressen til Jobindsats skal begynde med https:// (fik ${this.baseUrl}).`);
+    if (!/^https?:\/\/[^/]+/.test(this.baseUrl))
+      throw new JobindsatsError('bad_request', `Adressen til Jobindsats skal begynde med https:// (fik ${this.baseUrl}).`);
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
     this.baseDelayMs = options.baseDelayMs ?? 1_000;
@@ -140,7 +144,10 @@ export class JobindsatsClient {
     const path = `/data/${checkedTableId(tableId)}`;
     const perPeriod =
       Object.values(selection.hierarchies).reduce((n, values) => n * Math.max(1, values.length), 1) *
-      Math.max(1, Object.values(selection.measures).reduce((n, ids) => n + ids.length, 0));
+      Math.max(
+        1,
+        Object.values(selection.measures).reduce((n, ids) => n + ids.length, 0),
+      );
     if (perPeriod > this.maxCells) {
       throw new JobindsatsError(
         'too_many_cells',
@@ -156,7 +163,10 @@ export class JobindsatsClient {
       const chunk = periods.slice(i, i + chunkSize);
       const page = await this.getParsed(path, dataParams(selection, chunk), dataResponseSchema);
       if (columns && columns.join('\u0000') !== page.columns.join('\u0000')) {
-        throw new JobindsatsError('shape', `Jobindsats’ svar på ${path} skiftede kolonner mellem to dele af samme forespørgsel (${columns.join(', ')} / ${page.columns.join(', ')}).`);
+        throw new JobindsatsError(
+          'shape',
+          `Jobindsats’ svar på ${path} skiftede kolonner mellem to dele af samme forespørgsel (${columns.join(', ')} / ${page.columns.join(', ')}).`,
+        );
       }
       columns = page.columns;
       rows.push(...page.rows);
@@ -240,7 +250,10 @@ export class JobindsatsClient {
       return {
         ok: false,
         retryable: true,
-        error: new JobindsatsError('unreachable', `Kunne ikke få forbindelse til Jobindsats (${new URL(url).origin}) for ${path}: ${code}. Tjek netværket, en evt. proxy og adressen (--jobindsats-url).`),
+        error: new JobindsatsError(
+          'unreachable',
+          `Kunne ikke få forbindelse til Jobindsats (${new URL(url).origin}) for ${path}: ${code}. Tjek netværket, en evt. proxy og adressen (--jobindsats-url).`,
+        ),
       };
     } finally {
       clearTimeout(timer);
@@ -263,17 +276,29 @@ export class JobindsatsClient {
       };
     }
     if (status === 404) {
-      return { ok: false, retryable: false, error: new JobindsatsError('not_found', `Jobindsats kender ikke ${path} (HTTP 404).${quote} Tjek tabel-id’et i dashboards/benchmarks/.`, status) };
+      return {
+        ok: false,
+        retryable: false,
+        error: new JobindsatsError('not_found', `Jobindsats kender ikke ${path} (HTTP 404).${quote} Tjek tabel-id’et i dashboards/benchmarks/.`, status),
+      };
     }
     if (RETRYABLE_STATUS.has(status)) {
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
       const error =
         status === 429
-          ? new JobindsatsError('rate_limited', `Jobindsats afviste forespørgslen på ${path}, fordi der er sendt for mange forespørgsler (HTTP 429).${quote}`, status)
+          ? new JobindsatsError(
+              'rate_limited',
+              `Jobindsats afviste forespørgslen på ${path}, fordi der er sendt for mange forespørgsler (HTTP 429).${quote}`,
+              status,
+            )
           : new JobindsatsError('server', `Jobindsats svarede med en serverfejl (HTTP ${status}) på ${path}.${quote}`, status);
       return { ok: false, retryable: true, error, retryAfterMs };
     }
-    return { ok: false, retryable: false, error: new JobindsatsError('bad_request', `Jobindsats afviste forespørgslen på ${path} (HTTP ${status}).${quote}`, status) };
+    return {
+      ok: false,
+      retryable: false,
+      error: new JobindsatsError('bad_request', `Jobindsats afviste forespørgslen på ${path} (HTTP ${status}).${quote}`, status),
+    };
   }
 
   /** The server's own words, short, scrubbed of the key (some servers echo request headers). */

@@ -22,7 +22,12 @@ export const tablesResponseSchema = z.array(
       subject_id: z.union([z.string(), z.number()]).optional(),
       subject_name: z.string().optional(),
     })
-    .transform((t) => ({ id: t.table_id, name: t.table_name, subjectId: t.subject_id === undefined ? undefined : String(t.subject_id), subjectName: t.subject_name })),
+    .transform((t) => ({
+      id: t.table_id,
+      name: t.table_name,
+      subjectId: t.subject_id === undefined ? undefined : String(t.subject_id),
+      subjectName: t.subject_name,
+    })),
 );
 export type JobindsatsTable = z.infer<typeof tablesResponseSchema>[number];
 

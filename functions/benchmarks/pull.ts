@@ -43,8 +43,10 @@ export interface PullOptions {
  */
 export async function pullBenchmarks(options: PullOptions): Promise<BenchmarkPull> {
   const comparable = options.definitions.filter((d): d is ComparableDefinition => d.comparable);
-  if (comparable.length === 0) throw new BenchmarkPullError('Ingen benchmark-definition har en sammenlignelig Jobindsats-serie (comparable: true); der er intet at hente.', 'definition');
-  if (options.areas.length === 0) throw new BenchmarkPullError('Konfigurationen sammenligner ikke med nogen områder (comparison: national: false og ingen kommuner).', 'definition');
+  if (comparable.length === 0)
+    throw new BenchmarkPullError('Ingen benchmark-definition har en sammenlignelig Jobindsats-serie (comparable: true); der er intet at hente.', 'definition');
+  if (options.areas.length === 0)
+    throw new BenchmarkPullError('Konfigurationen sammenligner ikke med nogen områder (comparison: national: false og ingen kommuner).', 'definition');
 
   const retrievedAt = (options.now ?? (() => new Date()))().toISOString();
   const rows: BenchmarkRow[] = [];
@@ -64,7 +66,9 @@ export async function pullBenchmarks(options: PullOptions): Promise<BenchmarkPul
   }
 
   const content = { definitions, areas: options.areas.map(({ area, area_name, kind }) => ({ area, area_name, kind })), rows };
-  const hash = createHash('sha256').update(JSON.stringify({ retrievedAt, ...content })).digest('hex');
+  const hash = createHash('sha256')
+    .update(JSON.stringify({ retrievedAt, ...content }))
+    .digest('hex');
   return benchmarkPullSchema.parse({
     format: BENCHMARK_PULL_FORMAT,
     pull_id: `${retrievedAt.replace(/[-:]/g, '').replace(/\.\d+/, '')}-${hash.slice(0, 8)}`,
@@ -130,11 +134,17 @@ function choosePeriods(metadata: JobindsatsTableMetadata, definition: Comparable
   const { type, latest } = definition.jobindsats.period;
   const periodType = metadata.periodTypes.find((p) => p.type === type);
   if (!periodType) {
-    throw new BenchmarkPullError(`tabellen har ikke periodetypen ${type} (den har ${metadata.periodTypes.map((p) => p.type).join(', ')}). Ret period.type.`, 'definition');
+    throw new BenchmarkPullError(
+      `tabellen har ikke periodetypen ${type} (den har ${metadata.periodTypes.map((p) => p.type).join(', ')}). Ret period.type.`,
+      'definition',
+    );
   }
   const periods = newestPeriods(periodType.periods, type, latest);
   if (periods.length === 0) {
-    throw new BenchmarkPullError(`tabellens perioder af typen ${type} har ingen kendt form (fx ${periodType.periods.slice(0, 3).join(', ')}); se functions/benchmarks/periods.ts.`, 'data');
+    throw new BenchmarkPullError(
+      `tabellens perioder af typen ${type} har ingen kendt form (fx ${periodType.periods.slice(0, 3).join(', ')}); se functions/benchmarks/periods.ts.`,
+      'data',
+    );
   }
   return periods;
 }
@@ -144,7 +154,11 @@ function checkMeasure(metadata: JobindsatsTableMetadata, definition: ComparableD
   const { group, id } = definition.jobindsats.measure;
   if (metadata.mgroups.length === 0) return;
   const found = metadata.mgroups.find((g) => g.id === group);
-  if (!found) throw new BenchmarkPullError(`tabellen har ikke målingsgruppen ${group} (den har ${metadata.mgroups.map((g) => g.id).join(', ')}). Ret measure.group.`, 'definition');
+  if (!found)
+    throw new BenchmarkPullError(
+      `tabellen har ikke målingsgruppen ${group} (den har ${metadata.mgroups.map((g) => g.id).join(', ')}). Ret measure.group.`,
+      'definition',
+    );
   if (found.measures.length > 0 && !found.measures.some((m) => m.id === id)) {
     const known = found.measures.map((m) => (m.name ? `${m.id} »${m.name}«` : m.id)).join(', ');
     throw new BenchmarkPullError(`målingsgruppen ${group} har ikke målingen ${id} (den har ${known}). Ret measure.id.`, 'definition');
@@ -164,15 +178,24 @@ function findHierarchy(metadata: JobindsatsTableMetadata, id: string, what: stri
 function areaValue(hierarchy: JobindsatsHierarchy, area: ComparisonArea): string {
   if (area.jobindsats_area_code !== undefined) {
     if (hierarchy.values.length > 0 && !hierarchy.values.some((v) => v.id === area.jobindsats_area_code)) {
-      throw new BenchmarkPullError(`områdekoden ${area.jobindsats_area_code} for ${area.area_name} findes ikke i ${hierarchy.id}. Ret jobindsats_area_code i konfigurationen.`, 'definition');
+      throw new BenchmarkPullError(
+        `områdekoden ${area.jobindsats_area_code} for ${area.area_name} findes ikke i ${hierarchy.id}. Ret jobindsats_area_code i konfigurationen.`,
+        'definition',
+      );
     }
     return area.jobindsats_area_code;
   }
   const wanted = normalise(area.area_name);
   const matches = hierarchy.values.filter((v) => v.name !== undefined && normalise(v.name) === wanted);
   if (matches.length === 1) return matches[0]!.id;
-  const problem = matches.length === 0 ? `findes ikke blandt områderne i ${hierarchy.id}` : `passer på flere områder i ${hierarchy.id} (${matches.map((m) => m.id).join(', ')})`;
-  throw new BenchmarkPullError(`kommunen ${area.area_name} ${problem}. Skriv navnet, som Jobindsats gør, eller angiv jobindsats_area_code i konfigurationens comparison.municipalities.`, 'definition');
+  const problem =
+    matches.length === 0
+      ? `findes ikke blandt områderne i ${hierarchy.id}`
+      : `passer på flere områder i ${hierarchy.id} (${matches.map((m) => m.id).join(', ')})`;
+  throw new BenchmarkPullError(
+    `kommunen ${area.area_name} ${problem}. Skriv navnet, som Jobindsats gør, eller angiv jobindsats_area_code i konfigurationens comparison.municipalities.`,
+    'definition',
+  );
 }
 
 /**
@@ -186,7 +209,10 @@ function readPoints(data: JobindsatsDataTable, definition: ComparableDefinition,
   const valueIndex = data.columns.indexOf(series.measure.column);
   if (periodIndex < 0 || valueIndex < 0) {
     const missing = [periodIndex < 0 ? PERIOD_COLUMN : undefined, valueIndex < 0 ? series.measure.column : undefined].filter(Boolean).join(' og ');
-    throw new BenchmarkPullError(`svaret for ${area.area_name} mangler kolonnen ${missing} (kolonnerne er ${data.columns.join(', ')}). Ret measure.column, eller se om STAR har omdøbt målingen.`, 'data');
+    throw new BenchmarkPullError(
+      `svaret for ${area.area_name} mangler kolonnen ${missing} (kolonnerne er ${data.columns.join(', ')}). Ret measure.column, eller se om STAR har omdøbt målingen.`,
+      'data',
+    );
   }
   const seen = new Set<string>();
   const points: { period: JobindsatsPeriod; value: number }[] = [];
@@ -195,11 +221,15 @@ function readPoints(data: JobindsatsDataTable, definition: ComparableDefinition,
     const period = parseJobindsatsPeriod(code, series.period.type);
     if (!period) throw new BenchmarkPullError(`svaret for ${area.area_name} har perioden »${code}«, som ikke er af typen ${series.period.type}.`, 'data');
     if (seen.has(code)) {
-      throw new BenchmarkPullError(`svaret for ${area.area_name} har flere rækker for ${code}: en dimension er ikke låst. Tilføj den under filters (kolonnerne er ${data.columns.join(', ')}).`, 'data');
+      throw new BenchmarkPullError(
+        `svaret for ${area.area_name} har flere rækker for ${code}: en dimension er ikke låst. Tilføj den under filters (kolonnerne er ${data.columns.join(', ')}).`,
+        'data',
+      );
     }
     seen.add(code);
     const cell = parseJobindsatsNumber(row[valueIndex] ?? null);
-    if (cell === 'invalid') throw new BenchmarkPullError(`svaret for ${area.area_name}, ${code} har værdien »${String(row[valueIndex])}«, som ikke er et tal.`, 'data');
+    if (cell === 'invalid')
+      throw new BenchmarkPullError(`svaret for ${area.area_name}, ${code} har værdien »${String(row[valueIndex])}«, som ikke er et tal.`, 'data');
     if (cell === undefined) continue;
     points.push({ period, value: scaled(cell, definition, `${area.area_name}, ${code}`) });
   }
@@ -211,7 +241,10 @@ function scaled(value: number, definition: ComparableDefinition, where: string):
   const result = scale === 'percent' ? value / 100 : value;
   if (unit === 'share' && (result < 0 || result > 1)) {
     const shown = scale === 'percent' ? `${value} pct.` : String(value);
-    throw new BenchmarkPullError(`${where}: værdien ${shown} er ikke en andel mellem 0 og ${scale === 'percent' ? '100 pct' : '1'}. Tjek value.scale (percent eller fraction) og measure.`, 'data');
+    throw new BenchmarkPullError(
+      `${where}: værdien ${shown} er ikke en andel mellem 0 og ${scale === 'percent' ? '100 pct' : '1'}. Tjek value.scale (percent eller fraction) og measure.`,
+      'data',
+    );
   }
   if (unit === 'count' && result < 0) throw new BenchmarkPullError(`${where}: et antal kan ikke være negativt (${value}).`, 'data');
   return result;

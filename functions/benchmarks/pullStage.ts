@@ -39,7 +39,13 @@ export type BenchmarksPullOutcome =
 export async function runBenchmarksPull(options: BenchmarksPullOptions): Promise<BenchmarksPullOutcome> {
   const { store, log } = options;
   try {
-    const pull = await pullBenchmarks({ client: options.client, definitions: options.definitions, areas: comparisonAreas(options.config), now: options.now, log });
+    const pull = await pullBenchmarks({
+      client: options.client,
+      definitions: options.definitions,
+      areas: comparisonAreas(options.config),
+      now: options.now,
+      log,
+    });
     const { key } = await writeBenchmarkPull(store, pull);
     log.info(`Benchmarks hentet: ${pull.rows.length} rækker`, { pullId: pull.pull_id, rows: pull.rows.length, key });
     return { ok: true, pull, key };

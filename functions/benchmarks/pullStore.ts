@@ -86,7 +86,10 @@ function parseJson<S extends z.ZodType>(bytes: Buffer, schema: S, where: string)
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ');
+    const issues = parsed.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.map(String).join('.')}: ${i.message}`)
+      .join('; ');
     throw new BenchmarksUnreadableError(`${where} har ikke benchmark-formatet: ${issues}`);
   }
   return parsed.data;

@@ -148,7 +148,14 @@ function comparisonSeries(input: BenchmarkReportInput): ReportSeries[] {
         .filter((p) => p.area === area)
         .sort((a, b) => quarterIndex(a.quarter) - quarterIndex(b.quarter))
         .map((p) => ({ quarter: p.quarter, value: p.value, ...(p.members !== undefined ? { members: p.members } : {}) }));
-      return { key: area, name, label: role === 'comparable_average' ? 'Sammenlignelige kommuner' : name, role, stroke: role === 'comparable' ? 'thin' : 'normal', points };
+      return {
+        key: area,
+        name,
+        label: role === 'comparable_average' ? 'Sammenlignelige kommuner' : name,
+        role,
+        stroke: role === 'comparable' ? 'thin' : 'normal',
+        points,
+      };
     });
 }
 
@@ -158,7 +165,10 @@ function comparisonSentence(input: BenchmarkReportInput, series: readonly Report
   const memberCount = input.comparison.municipalities.length;
   const average = input.points.filter((p) => p.area === COMPARABLE_AVERAGE_AREA);
   // What a plain statement of levels names: every drawn line but single municipalities, and their average instead.
-  const levels = [...series.filter((s) => s.role !== 'comparable'), ...(series.some((s) => s.role === 'comparable') && average.length > 0 ? [averageSeries(average, input)] : [])];
+  const levels = [
+    ...series.filter((s) => s.role !== 'comparable'),
+    ...(series.some((s) => s.role === 'comparable') && average.length > 0 ? [averageSeries(average, input)] : []),
+  ];
   const at = (s: ReportSeries, quarter: string) => s.points.find((p) => p.quarter === quarter);
 
   if (!series.some((s) => at(s, q))) {
@@ -227,4 +237,3 @@ function levelPhrase(s: ReportSeries, point: SeriesPoint, unit: Unit, memberCoun
       return `tallet for ${s.name}`;
   }
 }
-

@@ -114,12 +114,21 @@ function curatedRows(fixture: Fixture): Record<Exclude<CuratedTable, DerivedTabl
     const info = weekInfo(w);
     const next = weekInfo(w + 1);
     calendar.push(
-      [info.week, lit(info.isoLabel), info.isoYear, info.isoWeek, info.month, info.quarter, next.month !== info.month, next.quarter !== info.quarter].join(', '),
+      [info.week, lit(info.isoLabel), info.isoYear, info.isoWeek, info.month, info.quarter, next.month !== info.month, next.quarter !== info.quarter].join(
+        ', ',
+      ),
     );
   }
   return {
     persons: (fixture.persons ?? []).map((p) =>
-      [lit(p.person_id), lit(p.sex), p.birth_year, lit(p.integration_group), dateLit(p.arrival_date), p.arrival_date ? must(dateToWeek(p.arrival_date), p.arrival_date) : 'NULL'].join(', '),
+      [
+        lit(p.person_id),
+        lit(p.sex),
+        p.birth_year,
+        lit(p.integration_group),
+        dateLit(p.arrival_date),
+        p.arrival_date ? must(dateToWeek(p.arrival_date), p.arrival_date) : 'NULL',
+      ].join(', '),
     ),
     benefit_weeks: (fixture.benefit_weeks ?? []).map((r) => [lit(r.person_id), mustWeek(r.week), lit(r.status), lit(r.visitation)].join(', ')),
     offers: (fixture.offers ?? []).map((o) =>
@@ -156,7 +165,10 @@ export async function fixtureEngine(fixture: Fixture): Promise<DuckDbEngine> {
       if (isDerived(table)) continue;
       const tuples = rows[table];
       for (let i = 0; i < tuples.length; i += 1000) {
-        const chunk = tuples.slice(i, i + 1000).map((t) => `(${t})`).join(',\n');
+        const chunk = tuples
+          .slice(i, i + 1000)
+          .map((t) => `(${t})`)
+          .join(',\n');
         await engine.exec(`INSERT INTO ${table} (${Object.keys(CURATED_SCHEMA[table]).join(', ')}) VALUES ${chunk}`);
       }
     }

@@ -66,12 +66,36 @@ const CALENDAR_HINT =
 const SUBSET_HINT = 'KPI-SQL bruger SELECT, JOIN, WHERE, GROUP BY, CASE, CAST og de tilladte funktioner; se docs/add-a-kpi.md.';
 
 /** Date and time syntax that is not a function call in the Trino grammar. */
-const DATE_SYNTAX = [CurrentDateContext, CurrentTimeContext, CurrentTimestampContext, LocalTimeContext, LocalTimestampContext, ExtractContext, IntervalLiteralContext, AtTimeZoneContext];
+const DATE_SYNTAX = [
+  CurrentDateContext,
+  CurrentTimeContext,
+  CurrentTimestampContext,
+  LocalTimeContext,
+  LocalTimestampContext,
+  ExtractContext,
+  IntervalLiteralContext,
+  AtTimeZoneContext,
+];
 /** Grammar that Trino has and DuckDB lacks or reads differently (JSON, arrays, lambdas, session values). */
 const NON_PORTABLE_SYNTAX = [
-  JsonValueContext, JsonObjectContext, JsonArrayContext, JsonExistsContext, JsonQueryContext, LambdaContext, ArrayConstructorContext,
-  SubscriptContext, NormalizeContext, MeasureContext, ParameterContext, CurrentPathContext, CurrentUserContext, CurrentSchemaContext,
-  CurrentCatalogContext, BinaryLiteralContext, SubstringContext, PositionContext,
+  JsonValueContext,
+  JsonObjectContext,
+  JsonArrayContext,
+  JsonExistsContext,
+  JsonQueryContext,
+  LambdaContext,
+  ArrayConstructorContext,
+  SubscriptContext,
+  NormalizeContext,
+  MeasureContext,
+  ParameterContext,
+  CurrentPathContext,
+  CurrentUserContext,
+  CurrentSchemaContext,
+  CurrentCatalogContext,
+  BinaryLiteralContext,
+  SubstringContext,
+  PositionContext,
 ];
 
 /**
@@ -84,7 +108,10 @@ export function checkDialect(file: string, sql: string, range: QuarterRange): Pr
   const rendered = new RenderedSql(sql, range);
   const parser = new TrinoSQL();
   // The lexer alone: TrinoSQL.getAllTokens parses too, and prints its syntax errors to the console.
-  const tokens = parser.createLexer(rendered.text, () => {}).getAllTokens().filter((t) => t.channel === 0);
+  const tokens = parser
+    .createLexer(rendered.text, () => {})
+    .getAllTokens()
+    .filter((t) => t.channel === 0);
   const findings = tokenFindings(tokens);
 
   // `::` casts and QUALIFY clauses have their own rule; blanked out (positions kept), the rest

@@ -56,17 +56,25 @@ export async function checkResultShape(
     const kind = expected.get(name);
     if (kind === undefined) {
       problems.push(
-        problem(name, 'result_columns', `kolonnen ${name} hører ikke til KPI-kontrakten for ${definition.id} (unit: ${definition.unit}, grain: ${definition.grain}, breakdowns: [${definition.breakdowns.join(', ')}])`,
+        problem(
+          name,
+          'result_columns',
+          `kolonnen ${name} hører ikke til KPI-kontrakten for ${definition.id} (unit: ${definition.unit}, grain: ${definition.grain}, breakdowns: [${definition.breakdowns.join(', ')}])`,
           name === 'denominator'
             ? `En optælling (unit: count) har ingen denominator. Fjern kolonnen, eller skriv unit: share i ${definition.id}.yaml.`
-            : `Returnér præcis kolonnerne ${contract}.`),
+            : `Returnér præcis kolonnerne ${contract}.`,
+        ),
       );
     } else if (kind === 'integer' && !INTEGER_TYPE.test(type)) {
       problems.push(
-        problem(name, 'result-types', `kolonnen ${name} er ${type}, men skal være et heltal`,
+        problem(
+          name,
+          'result-types',
+          `kolonnen ${name} er ${type}, men skal være et heltal`,
           name === 'numerator' || name === 'denominator'
             ? 'Tæl personer eller virksomheder med COUNT(...) eller SUM(CASE WHEN ... THEN 1 ELSE 0 END); andelen beregnes i TypeScript.'
-            : `Tag ${name} direkte fra kalendertabellen (calendar.${name}), som er et heltal.`),
+            : `Tag ${name} direkte fra kalendertabellen (calendar.${name}), som er et heltal.`,
+        ),
       );
     } else if (kind === 'text' && type !== 'VARCHAR') {
       problems.push(problem(name, 'result-types', `kolonnen ${name} er ${type}, men skal være VARCHAR`, `Tag ${name} direkte fra persons.${name}.`));

@@ -36,7 +36,8 @@ export function approveCommand(): Command {
 export async function approve(args: ApproveArgs): Promise<number> {
   let store: Store;
   try {
-    if (args.snapshot !== undefined && !/^[0-9a-f]{16}$/.test(args.snapshot)) throw new UsageError('--snapshot er datasættets id: 16 tegn 0-9 og a-f, som run --preview skrev det');
+    if (args.snapshot !== undefined && !/^[0-9a-f]{16}$/.test(args.snapshot))
+      throw new UsageError('--snapshot er datasættets id: 16 tegn 0-9 og a-f, som run --preview skrev det');
     if (args.correction !== undefined && !args.correction.trim()) throw new UsageError('--correction skal have en begrundelse');
     store = await openStore(args);
   } catch (error) {
@@ -48,7 +49,12 @@ export async function approve(args: ApproveArgs): Promise<number> {
     return await withStoreLock(store, { purpose: `approve ${quarter}` }, async () => {
       const preview = await readPreview(store, quarter, args.snapshot);
       // The administration's words often come after the numbers were seen: they join the draft here.
-      const commentary = args.commentary ? await readCommentary(args.commentary, preview.results.kpis.map((k) => k.id)) : undefined;
+      const commentary = args.commentary
+        ? await readCommentary(
+            args.commentary,
+            preview.results.kpis.map((k) => k.id),
+          )
+        : undefined;
       const draft = commentary === undefined ? preview : { ...preview, commentary };
       const outcome = await publishDraft(store, draft, { correction: args.correction });
       return reportOutcome(store, outcome, storeArgsText(args));

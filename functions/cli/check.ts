@@ -8,7 +8,9 @@ import { EXIT } from './exitCodes.ts';
  */
 export function checkCommand(): Command {
   return new Command('check')
-    .description('kontrollér KPI-definitioner og konfigurationer, og at hver KPI-forespørgsel kører på DuckDB og holder sig til den SQL, Athena (Trino) og DuckDB har til fælles')
+    .description(
+      'kontrollér KPI-definitioner og konfigurationer, og at hver KPI-forespørgsel kører på DuckDB og holder sig til den SQL, Athena (Trino) og DuckDB har til fælles',
+    )
     .option('--dir <mappe>', 'projektets rodmappe (den med dashboards/)', '.')
     .action(async (args: { dir: string }, command: Command) => {
       command.setOptionValue('exitCode', await check(resolve(args.dir)));

@@ -18,14 +18,19 @@ export function program(): Command {
     .description('Pejlemærke: kvartalsvis opfølgning på beskæftigelses- og integrationsmål')
     .version(packageJson.version)
     .option('--debug', 'vis tekniske detaljer (stakspor) ved en uventet fejl; CPR-lignende tal er altid skjult')
-    .option('--max-memory <størrelse>', `hukommelsesgrænse for hele kørslen, fx 1.5GiB eller 3GiB (standard ${formatSize(DEFAULT_MEMORY_BOUND)}, eller ${MEMORY_ENV}); DuckDB bruger disk i stedet for mere hukommelse`, memoryArgument)
+    .option(
+      '--max-memory <størrelse>',
+      `hukommelsesgrænse for hele kørslen, fx 1.5GiB eller 3GiB (standard ${formatSize(DEFAULT_MEMORY_BOUND)}, eller ${MEMORY_ENV}); DuckDB bruger disk i stedet for mere hukommelse`,
+      memoryArgument,
+    )
     .hook('preAction', (command) => {
       const bound = command.opts<{ maxMemory?: number }>().maxMemory;
       // The stages read the bound from the environment (engine/resources.ts), as on Lambda.
       if (bound !== undefined) process.env[MEMORY_ENV] = `${bound}b`;
     })
     .addHelpText('after', EXIT_HELP);
-  for (const command of [runCommand(), approveCommand(), pullCommand(), demoCommand(), checkCommand(), newKpiCommand(), benchmarksCommand()]) cli.addCommand(command);
+  for (const command of [runCommand(), approveCommand(), pullCommand(), demoCommand(), checkCommand(), newKpiCommand(), benchmarksCommand()])
+    cli.addCommand(command);
   // Usage errors become exit code 2 instead of commander's process.exit, and are said in Danish.
   for (const command of [cli, ...cli.commands]) {
     command.exitOverride();
@@ -37,10 +42,19 @@ export function program(): Command {
 const USAGE_ERRORS: [RegExp, (...parts: string[]) => string][] = [
   [/^error: required option '(.+)' not specified/, (option) => `tilvalget ${option} skal angives`],
   [/^error: option '(.+)' argument missing/, (option) => `tilvalget ${option} mangler en værdi`],
-  [/^error: option '(.+)' argument '(.*)' is invalid\.\s*(.*)/s, (option, value, why) => `»${value}« er ikke en gyldig værdi for ${option}${why ? `: ${why}` : ''}`],
+  [
+    /^error: option '(.+)' argument '(.*)' is invalid\.\s*(.*)/s,
+    (option, value, why) => `»${value}« er ikke en gyldig værdi for ${option}${why ? `: ${why}` : ''}`,
+  ],
   [/^error: missing required argument '(.+)'/, (name) => `argumentet <${name}> mangler`],
-  [/^error: unknown option '(.+?)'(?:\n\(Did you mean (.+)\?\))?/, (option, similar) => `ukendt tilvalg ${option}${similar ? ` (mente du ${similar.replace('one of ', 'et af ')}?)` : ''}`],
-  [/^error: unknown command '(.+?)'(?:\n\(Did you mean (.+)\?\))?/, (name, similar) => `ukendt kommando ${name}${similar ? ` (mente du ${similar.replace('one of ', 'en af ')}?)` : ''}`],
+  [
+    /^error: unknown option '(.+?)'(?:\n\(Did you mean (.+)\?\))?/,
+    (option, similar) => `ukendt tilvalg ${option}${similar ? ` (mente du ${similar.replace('one of ', 'et af ')}?)` : ''}`,
+  ],
+  [
+    /^error: unknown command '(.+?)'(?:\n\(Did you mean (.+)\?\))?/,
+    (name, similar) => `ukendt kommando ${name}${similar ? ` (mente du ${similar.replace('one of ', 'en af ')}?)` : ''}`,
+  ],
   [/^error: too many arguments/, () => 'for mange argumenter'],
   [/^error: (.+) cannot be used with (.+)/, (a, b) => `${a.replace(/^option /, '')} kan ikke bruges sammen med ${b.replace(/^option /, '')}`],
 ];

@@ -52,8 +52,11 @@ export function reportOutcome(store: Store, outcome: PipelineOutcome | PublishOu
     case 'previewed': {
       out(`Udkast til ${formatQuarter(outcome.quarter)}: ${where(store, keys.preview(outcome.quarter, outcome.snapshot, 'index.html'))}`);
       const correction = outcome.wouldCorrect === undefined ? '' : ' --correction "<begrundelse>"';
-      if (outcome.wouldCorrect !== undefined) out(`Kvartalet er allerede udgivet med andre tal; godkendes udkastet, udgives det som rettelse (revision ${outcome.wouldCorrect}).`);
-      out(`Se det igennem, og godkend det med:\n  npx pejlemaerke approve --quarter ${outcome.quarter} --snapshot ${outcome.snapshot}${correction} ${storeArgs}`);
+      if (outcome.wouldCorrect !== undefined)
+        out(`Kvartalet er allerede udgivet med andre tal; godkendes udkastet, udgives det som rettelse (revision ${outcome.wouldCorrect}).`);
+      out(
+        `Se det igennem, og godkend det med:\n  npx pejlemaerke approve --quarter ${outcome.quarter} --snapshot ${outcome.snapshot}${correction} ${storeArgs}`,
+      );
       return EXIT.ok;
     }
   }

@@ -42,7 +42,10 @@ export function quarterArgument(text: string): number {
 export function runCommand(): Command {
   const command = new Command('run')
     .description('indlæs en levering, beregn KPI’erne for kvartalet og udgiv rapporten (eller et udkast med --preview)')
-    .option('--input <dir>', 'mappe med udtrækkene (persons.csv, benefit_weeks.csv, … og evt. manifest.json); uden den bruges den nyeste færdige levering i lageret')
+    .option(
+      '--input <dir>',
+      'mappe med udtrækkene (persons.csv, benefit_weeks.csv, … og evt. manifest.json); uden den bruges den nyeste færdige levering i lageret',
+    )
     .option('--delivery <id>', 'brug denne levering i lageret (incoming/<id>/) i stedet for den nyeste')
     .option('--quarter <kvartal>', 'kvartalet, fx 2017Q4 eller 2017K4 (standard: det nyeste kvartal, leveringen dækker)', quarterArgument)
     .option('--preview', 'lav et udkast under previews/ til godkendelse i stedet for at udgive')
@@ -64,10 +67,15 @@ export async function run(args: RunArgs): Promise<number> {
   let commentary: string | undefined;
   try {
     if (args.input && args.delivery) throw new UsageError('Brug enten --input eller --delivery, ikke begge.');
-    if (args.correction !== undefined && !args.correction.trim()) throw new UsageError('--correction skal have en begrundelse, fx --correction "Ledighedsydelse manglede i leveringen"');
+    if (args.correction !== undefined && !args.correction.trim())
+      throw new UsageError('--correction skal have en begrundelse, fx --correction "Ledighedsydelse manglede i leveringen"');
     if (args.config) config = await loadConfig(args.config);
     if (args.input) await assertFolder(args.input);
-    if (args.commentary) commentary = await readCommentary(args.commentary, (await loadKpis(args.kpis)).map((k) => k.definition.id));
+    if (args.commentary)
+      commentary = await readCommentary(
+        args.commentary,
+        (await loadKpis(args.kpis)).map((k) => k.definition.id),
+      );
     store = await openStore(args);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);

@@ -19,7 +19,6 @@ export function addStoreOptions(command: Command): Command {
     .option('--endpoint <url>', 'S3-kompatibelt endpoint (MinIO, moto) til --store');
 }
 
-
 export async function openStore(args: StoreArgs): Promise<Store> {
   if (args.store) {
     try {

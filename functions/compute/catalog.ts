@@ -84,7 +84,11 @@ function checkKpi(id: string, sql: string, yaml: string): Kpi | CatalogProblem[]
 
   for (const placeholder of KPI_PLACEHOLDERS) {
     if (!new RegExp(`\\{\\{\\s*${placeholder}\\s*\\}\\}`).test(sql)) {
-      problems.push({ file: sqlFile, message: `bruger ikke {{${placeholder}}}.`, hint: 'Begræns forespørgslen til kvartalerne {{from_quarter}} til {{to_quarter}}.' });
+      problems.push({
+        file: sqlFile,
+        message: `bruger ikke {{${placeholder}}}.`,
+        hint: 'Begræns forespørgslen til kvartalerne {{from_quarter}} til {{to_quarter}}.',
+      });
     }
   }
   try {

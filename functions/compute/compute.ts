@@ -59,7 +59,10 @@ export interface FineCell {
  */
 export async function compute(engine: Engine, options: ComputeOptions): Promise<Results> {
   // A goal for a KPI that is not computed would vanish from the report without a word.
-  assertConfigMatchesCatalogue(options.config, options.kpis.map((k) => k.definition.id));
+  assertConfigMatchesCatalogue(
+    options.config,
+    options.kpis.map((k) => k.definition.id),
+  );
   const quarters = trendQuarters(options.quarter);
   const range: QuarterRange = { from: quarters[0]!, to: options.quarter };
   const kpis = [...options.kpis].sort((a, b) => (a.definition.id < b.definition.id ? -1 : a.definition.id > b.definition.id ? 1 : 0));
@@ -83,7 +86,14 @@ export async function compute(engine: Engine, options: ComputeOptions): Promise<
     const last = trend[trend.length - 1]!;
     const handMade = benchmarks.filter((b) => b.kpi_id === d.id).map(({ area, quarter, value }) => ({ area, quarter, value }));
     const compared = jobindsats
-      ? kpiBenchmarks({ kpiId: d.id, quarters: trendLabels, handMade, pull: jobindsats.pull, definition: definitionOf.get(d.id), comparison: comparisonOf(options.config) })
+      ? kpiBenchmarks({
+          kpiId: d.id,
+          quarters: trendLabels,
+          handMade,
+          pull: jobindsats.pull,
+          definition: definitionOf.get(d.id),
+          comparison: comparisonOf(options.config),
+        })
       : { points: handMade, source: null, note: null, missing: null, replaced: [] };
     if (compared.replaced.length > 0) {
       const areas = [...new Set(compared.replaced.map((r) => r.split(' ')[0]))];
@@ -225,7 +235,11 @@ function rawQuarter(definition: KpiDefinition, cells: FineCell[], quarter: numbe
   for (const breakdown of definition.breakdowns) {
     raw.breakdowns[breakdown] = BREAKDOWN_GROUPS[breakdown].map((group) => ({
       group,
-      ...aggregate(definition, inQuarter.filter((c) => c.groups[breakdown] === group), quarter),
+      ...aggregate(
+        definition,
+        inQuarter.filter((c) => c.groups[breakdown] === group),
+        quarter,
+      ),
     }));
   }
   return raw;

@@ -191,7 +191,9 @@ export function discloseTrend(
   if (rules.about === 'companies') {
     return quarters.map(({ raw }) => ({
       total: publishCell(raw.total, undefined),
-      breakdowns: Object.fromEntries(Object.entries(raw.breakdowns).map(([b, groups]) => [b, groups.map((g) => ({ ...publishCell(g, undefined), group: g.group }))])),
+      breakdowns: Object.fromEntries(
+        Object.entries(raw.breakdowns).map(([b, groups]) => [b, groups.map((g) => ({ ...publishCell(g, undefined), group: g.group }))]),
+      ),
     }));
   }
   const overTime = rules.yearToDate;
@@ -202,7 +204,8 @@ export function discloseTrend(
     mine.get(key)!.set(quarter, [{ numerator: cell.numerator, denominator: cell.denominator }]);
   };
   const unsafe = (key: string, quarter: number, cell: RawCell) =>
-    overTime && !overTimeSafe({ numerator: cell.numerator, denominator: cell.denominator }, quarter, n, { trend: mine.get(key), documents: published.get(key) });
+    overTime &&
+    !overTimeSafe({ numerator: cell.numerator, denominator: cell.denominator }, quarter, n, { trend: mine.get(key), documents: published.get(key) });
 
   return quarters.map(({ quarter, raw }) => {
     const totalPrimary = isPrimarySuppressed(raw.total, n);

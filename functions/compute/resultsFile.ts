@@ -6,7 +6,10 @@ import { resultsSchema, type Cell, type Results } from './results.ts';
 export class UnreadablePublishedResultsError extends Error {
   /** For the terminal (see cli/main.ts `failureText`). */
   readonly summary: string;
-  constructor(readonly key: string, cause: unknown) {
+  constructor(
+    readonly key: string,
+    cause: unknown,
+  ) {
     super(`Det offentliggjorte resultat ${key} kan ikke læses, så diskretioneringen over tid kan ikke kontrolleres mod det.`, { cause });
     this.name = 'UnreadablePublishedResultsError';
     this.summary = this.message;
@@ -35,7 +38,17 @@ export async function readPublishedResults(store: Store, prefixes: readonly stri
 }
 
 /** The CSV's columns, in order. */
-export const RESULTS_CSV_COLUMNS = ['kpi_id', 'quarter', 'breakdown', 'group', 'value', 'numerator', 'denominator', 'suppressed', 'suppressed_because'] as const;
+export const RESULTS_CSV_COLUMNS = [
+  'kpi_id',
+  'quarter',
+  'breakdown',
+  'group',
+  'value',
+  'numerator',
+  'denominator',
+  'suppressed',
+  'suppressed_because',
+] as const;
 /** `breakdown` and `group` of the row that holds a quarter's total. */
 export const TOTAL_GROUP = 'total';
 
@@ -86,7 +99,17 @@ export function resultsCsv(results: Results): string {
 }
 
 function csvLine(kpiId: string, quarter: string, breakdown: string, group: string, cell: Cell): string {
-  return [kpiId, quarter, breakdown, group, csvNumber(cell.value), csvNumber(cell.numerator), csvNumber(cell.denominator), String(cell.suppressed), cell.suppressed_because ?? '']
+  return [
+    kpiId,
+    quarter,
+    breakdown,
+    group,
+    csvNumber(cell.value),
+    csvNumber(cell.numerator),
+    csvNumber(cell.denominator),
+    String(cell.suppressed),
+    cell.suppressed_because ?? '',
+  ]
     .map(csvField)
     .join(',');
 }

@@ -56,10 +56,11 @@ export function unknownKpis(config: MunicipalityConfig, kpiIds: Iterable<string>
 
 /** A config that names KPIs outside the catalogue (a usage error: exit 2). */
 export class UnknownKpiError extends ConfigError {
-  constructor(readonly unknown: UnknownKpi[], source?: string) {
-    const lines = unknown.map(
-      (u) => `  ${u.path}: »${escapeControls(u.kpi)}« findes ikke i KPI-kataloget.${u.closest ? ` Mente du »${u.closest}«?` : ''}`,
-    );
+  constructor(
+    readonly unknown: UnknownKpi[],
+    source?: string,
+  ) {
+    const lines = unknown.map((u) => `  ${u.path}: »${escapeControls(u.kpi)}« findes ikke i KPI-kataloget.${u.closest ? ` Mente du »${u.closest}«?` : ''}`);
     super(
       [
         `Konfigurationen${source ? ` ${escapeControls(source)}` : ''} nævner ${unknown.length === 1 ? 'en KPI' : `${unknown.length} KPI’er`}, som ikke findes:`,

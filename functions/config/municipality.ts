@@ -104,9 +104,14 @@ export async function loadConfig(path: string): Promise<MunicipalityConfig> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new ConfigError(missing ? `${where} findes ikke. Angiv stien til kommunens YAML-fil med --config.` : `${where} kan ikke læses (${(error as NodeJS.ErrnoException).code ?? 'ukendt fejl'}).`, {
-      cause: error,
-    });
+    throw new ConfigError(
+      missing
+        ? `${where} findes ikke. Angiv stien til kommunens YAML-fil med --config.`
+        : `${where} kan ikke læses (${(error as NodeJS.ErrnoException).code ?? 'ukendt fejl'}).`,
+      {
+        cause: error,
+      },
+    );
   }
   let data: unknown;
   try {

@@ -88,8 +88,7 @@ export async function readCsvFile(path: string, file: string, workDir: string, o
   let writer: PartWriter | undefined;
   let bytes = 0;
   const size = options.parts ? (await stat(path)).size : 0;
-  const partWriter = (totalBytes: number, wholeFile: string) =>
-    new PartWriter({ ...options.parts, dir: workDir, name: file, totalBytes, scanner, wholeFile });
+  const partWriter = (totalBytes: number, wholeFile: string) => new PartWriter({ ...options.parts, dir: workDir, name: file, totalBytes, scanner, wholeFile });
   try {
     for await (const chunk of createReadStream(path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>) {
       hash.update(chunk);
@@ -231,9 +230,33 @@ function sniff(first: Buffer): 'bytes' | 'utf-16le' | 'utf-16be' | 'unsupported'
  * the label 'windows-1252' as Latin-1, so those 27 characters are mapped here.
  */
 const C1_TO_WINDOWS_1252: Record<number, string> = {
-  0x80: '€', 0x82: '‚', 0x83: 'ƒ', 0x84: '„', 0x85: '…', 0x86: '†', 0x87: '‡', 0x88: 'ˆ', 0x89: '‰',
-  0x8a: 'Š', 0x8b: '‹', 0x8c: 'Œ', 0x8e: 'Ž', 0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x95: '•',
-  0x96: '–', 0x97: '—', 0x98: '˜', 0x99: '™', 0x9a: 'š', 0x9b: '›', 0x9c: 'œ', 0x9e: 'ž', 0x9f: 'Ÿ',
+  0x80: '€',
+  0x82: '‚',
+  0x83: 'ƒ',
+  0x84: '„',
+  0x85: '…',
+  0x86: '†',
+  0x87: '‡',
+  0x88: 'ˆ',
+  0x89: '‰',
+  0x8a: 'Š',
+  0x8b: '‹',
+  0x8c: 'Œ',
+  0x8e: 'Ž',
+  0x91: '‘',
+  0x92: '’',
+  0x93: '“',
+  0x94: '”',
+  0x95: '•',
+  0x96: '–',
+  0x97: '—',
+  0x98: '˜',
+  0x99: '™',
+  0x9a: 'š',
+  0x9b: '›',
+  0x9c: 'œ',
+  0x9e: 'ž',
+  0x9f: 'Ÿ',
 };
 
 const windows1252 = {

@@ -132,7 +132,8 @@ export class LineScanner {
       if (nul !== -1 && nul < i) nul = chunk.indexOf(NUL, i);
       if (space !== -1 && space < i) space = chunk.indexOf(SPACE, i);
       if (tab !== -1 && tab < i) tab = chunk.indexOf(TAB, i);
-      const plain = end - i < MAX_COLUMNS && (cr === -1 || cr >= end) && (nul === -1 || nul >= end) && (space === -1 || space >= end) && (tab === -1 || tab >= end);
+      const plain =
+        end - i < MAX_COLUMNS && (cr === -1 || cr >= end) && (nul === -1 || nul >= end) && (space === -1 || space >= end) && (tab === -1 || tab >= end);
       if (!plain) {
         i = this.scan(chunk, i, lf + 1);
         continue;

@@ -102,7 +102,12 @@ export const EXTRACT_NAMES = ['persons', 'benefit_weeks', 'offers', 'companies',
 export type ExtractName = (typeof EXTRACT_NAMES)[number];
 
 const pseudonym = (name: string, meaning: string): ColumnSpec => ({ name, type: { kind: 'pseudonym' }, required: true, meaning });
-const oneOf = (name: string, values: readonly string[], meaning: string, required = true): ColumnSpec => ({ name, type: { kind: 'enum', values }, required, meaning });
+const oneOf = (name: string, values: readonly string[], meaning: string, required = true): ColumnSpec => ({
+  name,
+  type: { kind: 'enum', values },
+  required,
+  meaning,
+});
 const date = (name: string, meaning: string, required = true): ColumnSpec => ({ name, type: { kind: 'date' }, required, meaning });
 
 export const EXTRACTS: Record<ExtractName, ExtractSpec> = {
@@ -114,9 +119,18 @@ export const EXTRACTS: Record<ExtractName, ExtractSpec> = {
     columns: [
       pseudonym('person_id', 'stable across all extracts of one delivery'),
       oneOf('sex', SEXES, '`M` mand, `K` kvinde'),
-      { name: 'birth_year', type: { kind: 'integer', min: MIN_YEAR, max: 'currentYear' }, required: true, meaning: 'only the year (privacy); age in a week = ISO year of the week − birth_year' },
+      {
+        name: 'birth_year',
+        type: { kind: 'integer', min: MIN_YEAR, max: 'currentYear' },
+        required: true,
+        meaning: 'only the year (privacy); age in a week = ISO year of the week − birth_year',
+      },
       oneOf('integration_group', INTEGRATION_GROUPS, 'empty = not under the integration act', false),
-      date('arrival_date', 'the day the municipality took over responsibility (start of the integration programme); required when integration_group is set', false),
+      date(
+        'arrival_date',
+        'the day the municipality took over responsibility (start of the integration programme); required when integration_group is set',
+        false,
+      ),
     ],
     uniqueKey: ['person_id'],
   },

@@ -32,8 +32,6 @@ export type ValidationReport = z.infer<typeof validationReportSchema>;
 /** `file, linje L, kolonne C (name): message (rule). hint`; a column that may not be named still shows its number. */
 export function formatProblem(p: Problem): string {
   const column = p.column ? `kolonne ${p.columnNumber ?? '?'} (${p.column})` : p.columnNumber !== undefined ? `kolonne ${p.columnNumber}` : undefined;
-  const where = [p.file, p.line > 0 ? `linje ${p.line}` : undefined, column]
-    .filter(Boolean)
-    .join(', ');
+  const where = [p.file, p.line > 0 ? `linje ${p.line}` : undefined, column].filter(Boolean).join(', ');
   return `${where}: ${p.message} (${p.rule}). ${p.hint}`;
 }

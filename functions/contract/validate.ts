@@ -5,7 +5,20 @@ import { checkHeader, headerLabel, type CsvFile } from './csvFile.ts';
 import type { ExtractSpec } from './extracts.ts';
 import { MAX_REPORTED_PROBLEMS, type ValidationReport } from './problems.ts';
 import { checkDuplicates, checkRows } from './crossChecks.ts';
-import { cellColumn, cellsTable, checkValues, linesTable, problemsTable, valuesTable, valuesSql, VALUES_SQL_MACROS, weekKey, type RuleContext, type Sql, type SqlParam } from './validateRules.ts';
+import {
+  cellColumn,
+  cellsTable,
+  checkValues,
+  linesTable,
+  problemsTable,
+  valuesTable,
+  valuesSql,
+  VALUES_SQL_MACROS,
+  weekKey,
+  type RuleContext,
+  type Sql,
+  type SqlParam,
+} from './validateRules.ts';
 import { toProblem, type RawProblem, type Rule } from './validateMessages.ts';
 
 /*
@@ -111,7 +124,9 @@ export async function validateExtract(db: DuckDBConnection, spec: ExtractSpec, c
   }
 
   if (!options.linesLoaded) await loadLines(db, spec, csv.path);
-  const named = spec.columns.map((c) => `${header.columnIndex.has(c.name) ? `p[${header.columnIndex.get(c.name)}]` : 'NULL::VARCHAR'} AS ${cellColumn(c.name)}`);
+  const named = spec.columns.map(
+    (c) => `${header.columnIndex.has(c.name) ? `p[${header.columnIndex.get(c.name)}]` : 'NULL::VARCHAR'} AS ${cellColumn(c.name)}`,
+  );
   // Empty lines at the end of the file are not rows (csvFile.ts counts them as digest.ts does).
   const lastLine = csv.dataRows + 1;
   await run(
@@ -230,7 +245,13 @@ function ruleContext(sql: Sql, validated: Pick<ValidatedExtract, 'spec' | 'csv' 
  * column, a delivered name only when it is safe to show, and never a header cell that itself
  * looks like a CPR number.
  */
-function columnName(spec: ExtractSpec, columnIndex: Map<string, number>, header: readonly string[], columnNumber: number | undefined, isCprHeader: boolean): string | undefined {
+function columnName(
+  spec: ExtractSpec,
+  columnIndex: Map<string, number>,
+  header: readonly string[],
+  columnNumber: number | undefined,
+  isCprHeader: boolean,
+): string | undefined {
   if (columnNumber === undefined) return undefined;
   for (const c of spec.columns) if (columnIndex.get(c.name) === columnNumber) return c.name;
   const name = header[columnNumber - 1];

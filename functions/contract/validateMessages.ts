@@ -85,7 +85,8 @@ function danishInteger(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
 }
 
-const QUOTE_HINT = 'Skilletegn eller anførselstegn inde i en værdi er ikke en del af kontrakten (heller ikke i anførselstegn); ingen af udtrækkets værdier har brug for dem.';
+const QUOTE_HINT =
+  'Skilletegn eller anførselstegn inde i en værdi er ikke en del af kontrakten (heller ikke i anførselstegn); ingen af udtrækkets værdier har brug for dem.';
 
 function describe(raw: RawProblem, { spec, headerLength, now }: MessageContext): { message: string; hint: string } {
   const column = spec.columns.find((c) => c.name === raw.column);
@@ -168,7 +169,10 @@ function describe(raw: RawProblem, { spec, headerLength, now }: MessageContext):
       };
     case 'enum': {
       const values = column?.type.kind === 'enum' ? column.type.values.join(', ') : '';
-      return { message: `Ugyldig værdi${value}`, hint: `Tilladte værdier: ${values}${column?.required ? '' : ' eller tomt'}. Der skelnes mellem store og små bogstaver.` };
+      return {
+        message: `Ugyldig værdi${value}`,
+        hint: `Tilladte værdier: ${values}${column?.required ? '' : ' eller tomt'}. Der skelnes mellem store og små bogstaver.`,
+      };
     }
     case 'integer':
       return { message: `Ikke et helt tal${value}`, hint: 'Skriv et helt tal uden decimaler, mellemrum eller tusindtalsseparator, fx 1987.' };
@@ -195,9 +199,15 @@ function describe(raw: RawProblem, { spec, headerLength, now }: MessageContext):
     case 'text':
       return { message: `Teksten er længere end ${MAX_TEXT_LENGTH} tegn`, hint: 'Brug en kort betegnelse, fx hele_landet eller region_hovedstaden.' };
     case 'end_before_start':
-      return { message: 'Slutdatoen ligger før startdatoen', hint: 'end_date skal være samme dag som start_date eller senere; lad den stå tom, hvis tilbuddet stadig løber.' };
+      return {
+        message: 'Slutdatoen ligger før startdatoen',
+        hint: 'end_date skal være samme dag som start_date eller senere; lad den stå tom, hvis tilbuddet stadig løber.',
+      };
     case 'arrival_required':
-      return { message: 'arrival_date mangler, men integration_group er udfyldt', hint: 'Angiv datoen, hvor kommunen overtog ansvaret (integrationsprogrammets start), eller lad integration_group stå tom.' };
+      return {
+        message: 'arrival_date mangler, men integration_group er udfyldt',
+        hint: 'Angiv datoen, hvor kommunen overtog ansvaret (integrationsprogrammets start), eller lad integration_group stå tom.',
+      };
     case 'duplicate_row': {
       const key = spec.uniqueKey?.join(' og ') ?? '';
       return { message: `Samme ${key} som linje ${raw.ref}`, hint: `Hver kombination af ${key} må kun stå på én linje; slet eller ret den ene.` };

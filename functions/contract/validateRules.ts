@@ -160,10 +160,13 @@ export async function checkValues(ctx: RuleContext): Promise<void> {
   const parts: string[] = [];
   if (checked.length > 0) {
     const rule = `CASE col ${checked.map(({ column, j }) => `WHEN ${j} THEN ${cellRuleSql(column, 'value', ctx)}`).join(' ')} END`;
-    parts.push(`SELECT col, value, rule, CASE WHEN is_echoable(value) THEN value END AS shown FROM (SELECT col, value, ${rule} AS rule FROM ${ctx.values} WHERE col IS NOT NULL) WHERE rule IS NOT NULL`);
+    parts.push(
+      `SELECT col, value, rule, CASE WHEN is_echoable(value) THEN value END AS shown FROM (SELECT col, value, ${rule} AS rule FROM ${ctx.values} WHERE col IS NOT NULL) WHERE rule IS NOT NULL`,
+    );
   }
   const numbers = checked.filter(({ column }) => column.type.kind === 'number').map(({ j }) => j);
-  const cpr = numbers.length > 0 ? `CASE WHEN col IN (${numbers.join(', ')}) THEN looks_like_cpr_number(value) ELSE looks_like_cpr(value) END` : 'looks_like_cpr(value)';
+  const cpr =
+    numbers.length > 0 ? `CASE WHEN col IN (${numbers.join(', ')}) THEN looks_like_cpr_number(value) ELSE looks_like_cpr(value) END` : 'looks_like_cpr(value)';
   // CASE, not AND: DuckDB evaluates both sides of an AND on every value, and the full test
   // (lambdas over regexp tokens) costs ~15× the candidate regex that almost no value passes.
   parts.push(`SELECT col, value, 'cpr', NULL FROM ${ctx.values} WHERE CASE WHEN regexp_matches(value, '${CPR_CANDIDATE_REGEX}') THEN ${cpr} ELSE false END`);

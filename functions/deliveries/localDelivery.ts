@@ -2,7 +2,16 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { keys, type Store } from '../store/store.ts';
 import { digestFile } from './digest.ts';
-import { compareWithManifest, DELIVERY_ID_PATTERN, MANIFEST_FILE, manifestJson, parseManifest, type DeliveryProblem, type Manifest, type ManifestFile } from './manifest.ts';
+import {
+  compareWithManifest,
+  DELIVERY_ID_PATTERN,
+  MANIFEST_FILE,
+  manifestJson,
+  parseManifest,
+  type DeliveryProblem,
+  type Manifest,
+  type ManifestFile,
+} from './manifest.ts';
 import { snapshotId } from '../engine/snapshot.ts';
 import { dayToDate, weekThursday } from '../calendar/isoWeek.ts';
 import { CONTRACT_VERSION } from '../contract/extracts.ts';
@@ -28,7 +37,9 @@ export type FolderDelivery =
 /** Two deliveries under one id with different content: the id is not unique, and nothing is overwritten. */
 export class DeliveryConflictError extends Error {
   constructor(id: string, location: string) {
-    super(`Leveringen ${id} findes allerede i ${location}/incoming/${id}/ med andre filer. Et leverings-id bruges kun én gang; giv den nye levering sit eget delivery_id.`);
+    super(
+      `Leveringen ${id} findes allerede i ${location}/incoming/${id}/ med andre filer. Et leverings-id bruges kun én gang; giv den nye levering sit eget delivery_id.`,
+    );
     this.name = 'DeliveryConflict';
   }
 }
@@ -39,11 +50,7 @@ export class DeliveryConflictError extends Error {
  * match it (else nothing is copied); without one, the delivery id is derived from the files'
  * content, so the same files copied again are the same delivery, whatever their file times.
  */
-export async function deliverFolder(
-  inputDir: string,
-  store: Store,
-  options: { municipality: string; env?: NodeJS.ProcessEnv },
-): Promise<FolderDelivery> {
+export async function deliverFolder(inputDir: string, store: Store, options: { municipality: string; env?: NodeJS.ProcessEnv }): Promise<FolderDelivery> {
   const names = (await readdir(inputDir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
   const manifestPath = names.includes(MANIFEST_FILE) ? join(inputDir, MANIFEST_FILE) : undefined;
   const given = manifestPath ? parseManifest(await readFile(manifestPath), manifestPath) : undefined;
@@ -68,13 +75,21 @@ export async function deliverFolder(
     const same = given ? stored.equals(await readFile(manifestPath!)) : compareWithManifest(existing.files, digests).length === 0;
     if (!same) throw new DeliveryConflictError(id, store.location);
     // The first delivery of these files stands: its manifest, its time.
-    return { status: 'ready', alreadyDelivered: true, delivery: { id, files: existing.files, manifest: existing, municipality: existing.municipality, extractedAt: existing.extracted_at } };
+    return {
+      status: 'ready',
+      alreadyDelivered: true,
+      delivery: { id, files: existing.files, manifest: existing, municipality: existing.municipality, extractedAt: existing.extracted_at },
+    };
   }
 
   for (const name of delivered) await store.putFile(keys.delivery(id, name), join(inputDir, name), 'text/csv; charset=utf-8');
   if (given) await store.put(keys.delivery(id, MANIFEST_FILE), await readFile(manifestPath!), 'application/json');
   const extractedAt = given?.extracted_at ?? (await folderTime(inputDir, delivered, options.env ?? process.env));
-  return { status: 'ready', alreadyDelivered: false, delivery: { id, files, manifest: given, municipality: given?.municipality ?? options.municipality, extractedAt } };
+  return {
+    status: 'ready',
+    alreadyDelivered: false,
+    delivery: { id, files, manifest: given, municipality: given?.municipality ?? options.municipality, extractedAt },
+  };
 }
 
 /**

@@ -92,7 +92,11 @@ export function compareWithManifest(listedFiles: readonly ManifestFile[], actual
     const found = actual.get(listed.name);
     if (!found) problems.push({ file: listed.name, reason: 'missing', message: 'står i manifestet, men er ikke leveret' });
     else if (found.sha256 !== listed.sha256) {
-      problems.push({ file: listed.name, reason: 'sha256', message: 'indholdet passer ikke med manifestets SHA-256 (filen er ændret eller kun delvist overført)' });
+      problems.push({
+        file: listed.name,
+        reason: 'sha256',
+        message: 'indholdet passer ikke med manifestets SHA-256 (filen er ændret eller kun delvist overført)',
+      });
     } else if (found.rows !== listed.rows) {
       problems.push({ file: listed.name, reason: 'rows', message: `har ${found.rows} rækker, manifestet siger ${listed.rows}` });
     }

@@ -73,7 +73,8 @@ async function readManifest(session: SftpSession, folder: string): Promise<Remot
     bytes = await session.readSmall(path, MAX_MANIFEST_BYTES);
   } catch (error) {
     if (isPermissionDenied(error)) return { folder, message: `${path} kan ikke læses (ingen adgang); mappen springes over` };
-    if (error instanceof SftpPullError && error.kind === 'server') return { folder, message: `${path} er for stor til at være et manifest; mappen springes over` };
+    if (error instanceof SftpPullError && error.kind === 'server')
+      return { folder, message: `${path} er for stor til at være et manifest; mappen springes over` };
     throw error;
   }
   if (bytes === undefined) return undefined;

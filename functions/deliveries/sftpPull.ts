@@ -164,7 +164,14 @@ async function place(store: Store, delivery: RemoteDelivery, staged: Map<string,
     const key = keys.delivery(deliveryId, listed.name);
     const same = present.get(key) === file.digest.bytes && (await storedSha256(store, key, join(dir, '.stored'))) === file.digest.sha256;
     if (!same) await store.putFile(key, file.path);
-    out.push({ name: listed.name, bytes: file.digest.bytes, rows: file.digest.rows, sha256: file.digest.sha256, transferred: file.transferred, uploaded: !same });
+    out.push({
+      name: listed.name,
+      bytes: file.digest.bytes,
+      rows: file.digest.rows,
+      sha256: file.digest.sha256,
+      transferred: file.transferred,
+      uploaded: !same,
+    });
   }
   return out;
 }

@@ -68,7 +68,10 @@ export function checkPrivateKey(privateKey: Buffer | string): void {
   const parsed = utils.parseKey(privateKey);
   if (parsed instanceof Error) {
     if (/passphrase/i.test(parsed.message)) {
-      throw new SftpPullError('key', 'den private nøgle er beskyttet med en adgangsfrase; pull bruger en nøgle uden adgangsfrase, der opbevares sikkert (fx i Secrets Manager)');
+      throw new SftpPullError(
+        'key',
+        'den private nøgle er beskyttet med en adgangsfrase; pull bruger en nøgle uden adgangsfrase, der opbevares sikkert (fx i Secrets Manager)',
+      );
     }
     throw new SftpPullError('key', 'den private nøgle kan ikke læses: brug en OpenSSH- eller PEM-nøgle (fx ~/.ssh/id_ed25519, ikke .pub-filen)');
   }
@@ -157,7 +160,10 @@ function translateConnectError(
     );
   }
   if (error.level === 'client-authentication') {
-    return new SftpPullError('auth', `${at} afviste login som ${server.user} med nøglen: tjek brugernavnet, og at den offentlige nøgle står i brugerens authorized_keys på serveren`);
+    return new SftpPullError(
+      'auth',
+      `${at} afviste login som ${server.user} med nøglen: tjek brugernavnet, og at den offentlige nøgle står i brugerens authorized_keys på serveren`,
+    );
   }
   if (error.level === 'client-timeout') {
     return new SftpPullError('unreachable', `intet svar fra ${at} i tide: tjek adresse og port, og at en firewall lukker os ind`);

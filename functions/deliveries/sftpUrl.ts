@@ -81,6 +81,12 @@ export function formatSftpLocation(location: SftpLocation): string {
   const host = location.host.includes(':') ? `[${location.host}]` : location.host;
   const port = location.port === DEFAULT_SFTP_PORT ? '' : `:${location.port}`;
   const path = location.path.startsWith('/') ? location.path : location.path === '.' ? '/~' : `/~/${location.path}`;
-  const encoded = path === '/' ? '/' : path.split('/').map((s) => encodeURIComponent(s).replace(/%7E/gi, '~')).join('/');
+  const encoded =
+    path === '/'
+      ? '/'
+      : path
+          .split('/')
+          .map((s) => encodeURIComponent(s).replace(/%7E/gi, '~'))
+          .join('/');
   return `sftp://${encodeURIComponent(location.user)}@${host}${port}${encoded}`;
 }

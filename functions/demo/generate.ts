@@ -57,9 +57,10 @@ export async function generateDemo(dir: string, options: DemoOptions = {}): Prom
   if (!(scale > 0) || !Number.isFinite(scale)) throw new Error(`skala skal være et positivt tal, ikke ${scale}`);
   if (!Number.isInteger(seed)) throw new Error(`seed skal være et helt tal, ikke ${seed}`);
   await mkdir(dir, { recursive: true });
-  const writers = Object.fromEntries(
-    Object.entries(DEMO_HEADERS).map(([file, header]) => [file, new CsvWriter(join(dir, file), header)]),
-  ) as Record<DemoFile, CsvWriter>;
+  const writers = Object.fromEntries(Object.entries(DEMO_HEADERS).map(([file, header]) => [file, new CsvWriter(join(dir, file), header)])) as Record<
+    DemoFile,
+    CsvWriter
+  >;
 
   await writePeople(writers, scale, seed);
   await writeCompanies(writers['companies.csv'], writers['company_contacts.csv'], scale, new Random(seed, STREAM.companies));

@@ -59,11 +59,26 @@ const PLANS: Partial<Record<Status, readonly OfferPlan[]>> = {
   kontanthjaelp: [
     { hazard: 0.028, delay: 2, types: companyMix(0.5, 0.15, 0.15, 0.2), visitations: ['jobparat'] },
     { hazard: 0.018, delay: 4, types: companyMix(0.7, 0, 0.15, 0.15), visitations: ['aktivitetsparat'] },
-    { hazard: 0.008, delay: 4, types: [['mentor', 0.6], ['oevrigt', 0.4]], visitations: ['aktivitetsparat'] },
+    {
+      hazard: 0.008,
+      delay: 4,
+      types: [
+        ['mentor', 0.6],
+        ['oevrigt', 0.4],
+      ],
+      visitations: ['aktivitetsparat'],
+    },
   ],
   uddannelseshjaelp: [
     { hazard: 0.024, delay: 2, types: companyMix(0.6, 0.1, 0, 0.3) },
-    { hazard: 0.012, delay: 2, types: [['vejledning_opkvalificering', 0.7], ['mentor', 0.3]] },
+    {
+      hazard: 0.012,
+      delay: 2,
+      types: [
+        ['vejledning_opkvalificering', 0.7],
+        ['mentor', 0.3],
+      ],
+    },
   ],
   ledighedsydelse: [{ hazard: 0.02, delay: 2, types: companyMix(0.7, 0, 0.3, 0) }],
   sygedagpenge: [{ hazard: 0.004, delay: 8, types: [['virksomhedspraktik', 1]] }],
@@ -82,15 +97,7 @@ const PLANS: Partial<Record<Status, readonly OfferPlan[]>> = {
  * the end of the data an offer may too (then it has no end date); otherwise it stops with the
  * spell, since a job or a new benefit ends the offer.
  */
-export function offersDuringSpell(
-  person: PersonRecord,
-  status: Status,
-  visitation: Visitation,
-  from: number,
-  to: number,
-  runsOn: boolean,
-  rng: Random,
-): void {
+export function offersDuringSpell(person: PersonRecord, status: Status, visitation: Visitation, from: number, to: number, runsOn: boolean, rng: Random): void {
   for (const plan of PLANS[status] ?? []) {
     if (plan.visitations && !plan.visitations.includes(visitation)) continue;
     const company = COMPANY_OFFERS.includes(plan.types[0]![0]);

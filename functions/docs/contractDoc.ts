@@ -1,5 +1,14 @@
 import { MAX_COLUMNS, MAX_LINE_BYTES } from '../contract/csvScan.ts';
-import { CONTRACT_VERSION, EXTRACT_LIST, MAX_TEXT_LENGTH, MAX_YEAR, MIN_YEAR, PSEUDONYM_PATTERN, type ColumnSpec, type ExtractSpec } from '../contract/extracts.ts';
+import {
+  CONTRACT_VERSION,
+  EXTRACT_LIST,
+  MAX_TEXT_LENGTH,
+  MAX_YEAR,
+  MIN_YEAR,
+  PSEUDONYM_PATTERN,
+  type ColumnSpec,
+  type ExtractSpec,
+} from '../contract/extracts.ts';
 import { MAX_REPORTED_PROBLEMS } from '../contract/problems.ts';
 import { DELIVERY_ID_PATTERN } from '../deliveries/manifest.ts';
 

@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  AthenaClient,
-  GetQueryExecutionCommand,
-  GetQueryResultsCommand,
-  StartQueryExecutionCommand,
-  StopQueryExecutionCommand,
-} from '@aws-sdk/client-athena';
+import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand, StopQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { z } from 'zod';
 import { pageRows, resultColumns, resultsPageSchema, type ResultColumn } from './athenaResults.ts';
 import { prependCtes, snapshotCtes } from './athenaSnapshot.ts';
@@ -142,11 +136,18 @@ export class AthenaEngine implements Engine {
         const category = status.AthenaError?.ErrorCategory;
         const errorType = status.AthenaError?.ErrorType;
         const reason = status.StateChangeReason ?? status.AthenaError?.ErrorMessage;
-        const kind = category === undefined ? '' : ` (${ERROR_CATEGORIES[category] ?? 'unknown'} error, category ${category}${errorType === undefined ? '' : `, type ${errorType}`})`;
-        throw new AthenaQueryError(
-          `Athena query ${id}${context ? ` for ${context}` : ''} ${status.State}${kind}${reason ? `: ${reason}` : ''}`,
-          { queryExecutionId: id, state: status.State, errorCategory: category, errorType, reason, context },
-        );
+        const kind =
+          category === undefined
+            ? ''
+            : ` (${ERROR_CATEGORIES[category] ?? 'unknown'} error, category ${category}${errorType === undefined ? '' : `, type ${errorType}`})`;
+        throw new AthenaQueryError(`Athena query ${id}${context ? ` for ${context}` : ''} ${status.State}${kind}${reason ? `: ${reason}` : ''}`, {
+          queryExecutionId: id,
+          state: status.State,
+          errorCategory: category,
+          errorType,
+          reason,
+          context,
+        });
       }
       const delay = this.backoff(attempt);
       if (Date.now() - startedAt + delay > this.timeoutMs) {

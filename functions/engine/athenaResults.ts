@@ -74,7 +74,9 @@ export function convertValue(text: string | undefined, column: ResultColumn): Sq
     case 'date':
       return DATE_TEXT.test(text) ? text : fail();
     default:
-      throw new Error(`Athena-kolonnen ${column.name} har typen ${column.type}, som ikke understøttes; en KPI's SQL returnerer varchar, heltal, double, decimal, boolean og date`);
+      throw new Error(
+        `Athena-kolonnen ${column.name} har typen ${column.type}, som ikke understøttes; en KPI's SQL returnerer varchar, heltal, double, decimal, boolean og date`,
+      );
   }
 }
 

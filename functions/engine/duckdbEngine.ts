@@ -10,7 +10,6 @@ import { sqlString } from './sql.ts';
 import type { Engine, SqlRow, SqlValue } from './engine.ts';
 import { applyResources, engineResources, type EngineResources } from './resources.ts';
 
-
 /**
  * DuckDB as the local engine. Curated Parquet is read in place from a local folder store;
  * from any other store (S3) the snapshot is staged into a temporary folder first. The engine

@@ -42,10 +42,7 @@ export const snapshotManifestSchema = z.object({
    * extracts have 0 rows. A manifest without `files` is from before tables could have several
    * files: it does not parse, so the snapshot is curated again.
    */
-  tables: z.record(
-    z.enum(CURATED_TABLES as [string, ...string[]]),
-    z.object({ key: z.string(), files: z.array(z.string()).min(1), rows: z.number().int() }),
-  ),
+  tables: z.record(z.enum(CURATED_TABLES as [string, ...string[]]), z.object({ key: z.string(), files: z.array(z.string()).min(1), rows: z.number().int() })),
   warnings: z.array(z.string()),
 });
 export type SnapshotManifest = z.infer<typeof snapshotManifestSchema>;

@@ -5,14 +5,7 @@ import { looksLikeCpr } from '../contract/cpr.ts';
 import { checkHeader, detectDelimiter, readCsvFile, trimBlanks, unquote, type CsvFile, type Delimiter } from '../contract/csvFile.ts';
 import { MAX_LINE_BYTES } from '../contract/csvScan.ts';
 import { EXTRACT_LIST, type ExtractName, type ExtractSpec } from '../contract/extracts.ts';
-import {
-  EngineReadError,
-  personIdsOf,
-  prepareValidation,
-  unreadableReport,
-  validateExtract,
-  type ValidatedExtract,
-} from '../contract/validate.ts';
+import { EngineReadError, personIdsOf, prepareValidation, unreadableReport, validateExtract, type ValidatedExtract } from '../contract/validate.ts';
 import { weekKey } from '../contract/validateRules.ts';
 import { sqlString } from '../engine/sql.ts';
 import { applyResources, type EngineResources } from '../engine/resources.ts';
@@ -181,7 +174,14 @@ export class Curation {
     const peeked = await peekHeader(path);
     const eligible = !this.options.lineExactOnly && peeked && checkHeader(peeked.header, spec).problems.length === 0 && !peeked.header.some(looksLikeCpr);
     const fast: FastState | undefined = eligible
-      ? { file: { spec, delimiter: peeked.delimiter, columnIndex: checkHeader(peeked.header, spec).columnIndex }, failed: false, copies: [], outputs: [], spells: [], lastWeeks: [] }
+      ? {
+          file: { spec, delimiter: peeked.delimiter, columnIndex: checkHeader(peeked.header, spec).columnIndex },
+          failed: false,
+          copies: [],
+          outputs: [],
+          spells: [],
+          lastWeeks: [],
+        }
       : undefined;
     if (fast) this.states.push(fast);
     // A running offer ends with the last week of benefit_weeks; without that file it ends nowhere.
@@ -189,7 +189,11 @@ export class Curation {
     const convert = (part: Part, writer: PartWriter | undefined) => fast && this.convert(spec, fast, part, now, writer);
     const csv = await timed(`ingest.pass.${spec.name}`, () =>
       readCsvFile(path, spec.file, this.work, {
-        parts: { onPart: (part, writer) => convert(part, writer), maxAhead: this.resources.threads + 1, ...(this.options.partBytes ? { partBytes: this.options.partBytes } : {}) },
+        parts: {
+          onPart: (part, writer) => convert(part, writer),
+          maxAhead: this.resources.threads + 1,
+          ...(this.options.partBytes ? { partBytes: this.options.partBytes } : {}),
+        },
       }),
     );
     const writer = csv.partWriter;
@@ -247,16 +251,18 @@ export class Curation {
       try {
         if (fast.failed) return;
         const select = partSelect({ ...fast.file, now, lastBenefitWeek }, part);
-        const rows = await this.queue.run(async (c) => timed(`ingest.copy.${spec.name}`, async () => {
-          const reader = await c.runAndReadAll(`COPY (${select}) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`);
-          const written = Number(reader.getRowObjectsJS()[0]?.Count ?? 0);
-          // benefit_weeks: the part's spells (and whether it is in order), while it is warm.
-          if (spec.name === 'benefit_weeks') {
-            fast.spells[part.index] = await partSpells(c, { path: out, rows: written, index: part.index }, this.spellsPath(part.index));
-            fast.lastWeeks[part.index] = (await weekRangeOf(c, [out])).last;
-          }
-          return written;
-        }));
+        const rows = await this.queue.run(async (c) =>
+          timed(`ingest.copy.${spec.name}`, async () => {
+            const reader = await c.runAndReadAll(`COPY (${select}) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`);
+            const written = Number(reader.getRowObjectsJS()[0]?.Count ?? 0);
+            // benefit_weeks: the part's spells (and whether it is in order), while it is warm.
+            if (spec.name === 'benefit_weeks') {
+              fast.spells[part.index] = await partSpells(c, { path: out, rows: written, index: part.index }, this.spellsPath(part.index));
+              fast.lastWeeks[part.index] = (await weekRangeOf(c, [out])).last;
+            }
+            return written;
+          }),
+        );
         fast.outputs[part.index] = { rows, path: out };
       } catch {
         // A value breaks a rule (or the reader stumbled): the line-exact path will say which.
@@ -313,7 +319,15 @@ export class Curation {
       const [badIds, repeated, stitched] = await Promise.all([
         timed(`ingest.idcheck.${spec.name}`, () => count(idCheckSql(spec, relation, this.personIds()))),
         unique ? count(unique) : Promise.resolve(0),
-        key ? timed('ingest.spells', () => stitchSpells(this.queue, Array.from({ length: outputs.length }, (_, k) => fast.spells[k]!), (k) => this.spellsPath(k, 'stitched'))) : undefined,
+        key
+          ? timed('ingest.spells', () =>
+              stitchSpells(
+                this.queue,
+                Array.from({ length: outputs.length }, (_, k) => fast.spells[k]!),
+                (k) => this.spellsPath(k, 'stitched'),
+              ),
+            )
+          : undefined,
       ]);
       if (badIds > 0 || repeated > 0) return undefined;
       let spells: Staged | undefined;

@@ -43,7 +43,8 @@ export function fastPathTypesSql(specs: readonly ExtractSpec[]): string {
   const statements = [`CREATE TYPE ${WEEK_TYPE} AS ENUM (${weekLabels().map(sqlString).join(', ')})`];
   for (const spec of specs) {
     for (const column of spec.columns) {
-      if (column.type.kind === 'enum') statements.push(`CREATE TYPE ${enumType(spec.name, column.name)} AS ENUM (${column.type.values.map(sqlString).join(', ')})`);
+      if (column.type.kind === 'enum')
+        statements.push(`CREATE TYPE ${enumType(spec.name, column.name)} AS ENUM (${column.type.values.map(sqlString).join(', ')})`);
     }
   }
   return `${statements.join(';\n')};`;
@@ -189,7 +190,8 @@ function curatedColumns(file: FastPathFile, lineRules: readonly string[]): strin
     const spec = file.spec.columns.find((c) => c.name === column);
     // ENUM values are written as they are: DuckDB stores them as UTF-8 strings (VARCHAR when read back).
     let expression = spec?.type.kind === 'enum' ? exprs[column]! : `CAST(${exprs[column]} AS ${type})`;
-    if (i === 0 && lineRules.length > 0) expression = `CASE WHEN ${lineRules.map((r) => `coalesce(${r}, false)`).join(' OR ')} THEN ${fail('line')} ELSE ${expression} END`;
+    if (i === 0 && lineRules.length > 0)
+      expression = `CASE WHEN ${lineRules.map((r) => `coalesce(${r}, false)`).join(' OR ')} THEN ${fail('line')} ELSE ${expression} END`;
     return `${expression} AS ${column}`;
   });
 }
@@ -221,9 +223,7 @@ export function partSelect(file: FastPathFile, part: Pick<Part, 'path' | 'hasHea
     const text = part.clean ? `c${j}` : `t${j}`;
     checked.push(`${checkedValue(file, column, text, typed ? `c${j}` : undefined)} AS v_${column.name}`);
   }
-  const cleaned = part.clean
-    ? ''
-    : `, ${Array.from({ length: k }, (_, i) => `NULLIF(unquote_cell(trim_cell(c${i + 1})), '') AS t${i + 1}`).join(', ')}`;
+  const cleaned = part.clean ? '' : `, ${Array.from({ length: k }, (_, i) => `NULLIF(unquote_cell(trim_cell(c${i + 1})), '') AS t${i + 1}`).join(', ')}`;
   const quoteRule = part.clean ? [] : Array.from({ length: k }, (_, i) => `contains(t${i + 1}, '"')`);
   const rules = [...quoteRule, ...lineRules(spec)];
   const reader =

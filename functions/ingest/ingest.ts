@@ -87,7 +87,8 @@ export async function ingest(store: Store, options: IngestOptions): Promise<Inge
 
     const resources = engineResources({ workDir: work, ...(options.memoryBound !== undefined ? { boundBytes: options.memoryBound } : {}) });
     const curation = !reuse && namesMatch ? await Curation.open(resources, work, log, options.curation) : undefined;
-    if (curation) log.info(`DuckDB: ${formatSize(resources.memoryLimitBytes)} af ${formatSize(resources.boundBytes)}, ${resources.threads} tråde`, { ...resources });
+    if (curation)
+      log.info(`DuckDB: ${formatSize(resources.memoryLimitBytes)} af ${formatSize(resources.boundBytes)}, ${resources.threads} tråde`, { ...resources });
     try {
       const digests = new Map<string, Pick<FileDigest, 'sha256' | 'rows'>>();
       let matching = namesMatch;
@@ -115,11 +116,19 @@ export async function ingest(store: Store, options: IngestOptions): Promise<Inge
       if (problems.length > 0) return { status: 'incomplete', problems, warnings };
 
       for (const name of delivered.keys()) {
-        if (!extractForFile(name)) warn(`${echoFileName(name)} er ikke et udtræk i kontrakten og er ikke læst (udtrækkene hedder ${EXTRACT_LIST.map((s) => s.file).join(', ')}).`);
+        if (!extractForFile(name))
+          warn(`${echoFileName(name)} er ikke et udtræk i kontrakten og er ikke læst (udtrækkene hedder ${EXTRACT_LIST.map((s) => s.file).join(', ')}).`);
       }
       if (reuse) {
         log.info(`Leveringen ${deliveryId} har samme filer som snapshot ${snapshot}; det genbruges.`, { snapshot, deliveryId });
-        return { status: 'accepted', snapshot, reused: true, firstWeek: existing.firstWeek, lastWeek: existing.lastWeek, warnings: [...existing.warnings, ...warnings] };
+        return {
+          status: 'accepted',
+          snapshot,
+          reused: true,
+          firstWeek: existing.firstWeek,
+          lastWeek: existing.lastWeek,
+          warnings: [...existing.warnings, ...warnings],
+        };
       }
       return await validateAndCurate(store, curation!, { ...options, now, work, delivered, snapshot, warn, warnings });
     } finally {
@@ -177,11 +186,14 @@ async function validateAndCurate(
     const { validated } = result;
     validated.csv.warnings.forEach(warn);
     const { report } = validated;
-    log.info(`${spec.file}: ${validated.dataLines} linjer, ${report.totalProblems} problem(er) (${result.path === 'fast' ? 'læst i ét gennemløb' : 'kontrolleret linje for linje'})`, {
-      file: spec.file,
-      problems: report.totalProblems,
-      path: result.path,
-    });
+    log.info(
+      `${spec.file}: ${validated.dataLines} linjer, ${report.totalProblems} problem(er) (${result.path === 'fast' ? 'læst i ét gennemløb' : 'kontrolleret linje for linje'})`,
+      {
+        file: spec.file,
+        problems: report.totalProblems,
+        path: result.path,
+      },
+    );
     if (report.totalProblems === 0) {
       if (validated.dataLines === 0) warn(`${spec.file} har ingen rækker.`);
       accepted.push(validated);
@@ -289,7 +301,9 @@ async function writeSnapshot(
       // A snapshot folder holds exactly its files: Athena reads every file in it.
       const others = (await store.list(keys.curatedPrefix(table, snapshot))).map((o) => o.key).filter((key) => !tableKeys.includes(key));
       if (others.length > 0) {
-        throw new Error(`${keys.curatedPrefix(table, snapshot)} indeholder filer fra en anden kuratering (${others.join(', ')}); flyt mappen væk, og kør igen.`);
+        throw new Error(
+          `${keys.curatedPrefix(table, snapshot)} indeholder filer fra en anden kuratering (${others.join(', ')}); flyt mappen væk, og kør igen.`,
+        );
       }
       for (const [i, key] of tableKeys.entries()) await store.putFile(key, file.files[i]!, 'application/vnd.apache.parquet');
       tables[table] = { key: tableKeys[0]!, files: tableKeys, rows: file.rows };

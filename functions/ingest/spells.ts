@@ -45,20 +45,22 @@ export async function partSpells(db: DuckDBConnection, part: { path: string; row
   );
   try {
     const spells = `SELECT person_id, status, week AS first_week, week + coalesce(lead(rn) OVER (ORDER BY rn), ${part.rows}) - rn - 1 AS last_week, rn FROM ${marks}`;
-    await db.run(`COPY (SELECT ${typedSelect('benefit_spells', (c) => c)} FROM (${spells}) ORDER BY rn) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`);
-    const [stats] = (
-      await db.runAndReadAll(
-        `SELECT count(*) AS n, count(*) FILTER (WHERE bad) AS bad FROM ${marks}`,
-      )
-    ).getRowObjectsJS();
+    await db.run(
+      `COPY (SELECT ${typedSelect('benefit_spells', (c) => c)} FROM (${spells}) ORDER BY rn) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    const [stats] = (await db.runAndReadAll(`SELECT count(*) AS n, count(*) FILTER (WHERE bad) AS bad FROM ${marks}`)).getRowObjectsJS();
     const count = Number(stats?.n ?? 0);
     // In a part in order the first spell is the first row's, the last the last row's.
     const rows = async (which: 'first' | 'last') => {
       if (count === 0) return undefined;
       const [row] = (
-        await db.runAndReadAll(`SELECT * FROM read_parquet(${sqlString(out)}, file_row_number = true) WHERE file_row_number = ${which === 'first' ? 0 : count - 1}`)
+        await db.runAndReadAll(
+          `SELECT * FROM read_parquet(${sqlString(out)}, file_row_number = true) WHERE file_row_number = ${which === 'first' ? 0 : count - 1}`,
+        )
       ).getRowObjectsJS();
-      return row ? { person_id: String(row.person_id), status: String(row.status), first_week: Number(row.first_week), last_week: Number(row.last_week) } : undefined;
+      return row
+        ? { person_id: String(row.person_id), status: String(row.status), first_week: Number(row.first_week), last_week: Number(row.last_week) }
+        : undefined;
     };
     return { path: out, count, bad: Number(stats?.bad ?? 0), first: await rows('first'), last: await rows('last') };
   } finally {
@@ -71,7 +73,11 @@ export async function partSpells(db: DuckDBConnection, part: { path: string; row
  * cut between parts keeps (person_id, week) increasing), a spell that continues over a cut is
  * one spell. Returns the files of benefit_spells, or that the file is not in order.
  */
-export async function stitchSpells(queue: JobQueue, parts: readonly PartSpells[], rewrite: (index: number) => string): Promise<{ inOrder: boolean; files?: string[]; rows?: number }> {
+export async function stitchSpells(
+  queue: JobQueue,
+  parts: readonly PartSpells[],
+  rewrite: (index: number) => string,
+): Promise<{ inOrder: boolean; files?: string[]; rows?: number }> {
   if (parts.some((p) => p.bad > 0)) return { inOrder: false };
   const drop = new Set<number>();
   const extend = new Map<number, number>();
@@ -102,7 +108,11 @@ export async function stitchSpells(queue: JobQueue, parts: readonly PartSpells[]
       const where = drop.has(k) ? 'WHERE file_row_number > 0' : '';
       const lastWeek = extend.has(k) ? `CASE WHEN file_row_number = ${part.count - 1} THEN ${extend.get(k)} ELSE last_week END` : 'last_week';
       const select = `SELECT person_id, status, first_week, ${lastWeek} AS last_week, file_row_number FROM read_parquet(${sqlString(part.path)}, file_row_number = true) ${where}`;
-      await queue.run((c) => c.run(`COPY (SELECT ${typedSelect('benefit_spells', (c) => c)} FROM (${select}) ORDER BY file_row_number) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`));
+      await queue.run((c) =>
+        c.run(
+          `COPY (SELECT ${typedSelect('benefit_spells', (c) => c)} FROM (${select}) ORDER BY file_row_number) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`,
+        ),
+      );
       return out;
     }),
   );

@@ -77,7 +77,11 @@ export async function runCompute(deps: ComputeDeps, event: ComputeEvent): Promis
 const logger = stageLogger('compute');
 let content: Promise<[Kpi[], MunicipalityConfig, BenchmarkDefinition[]]> | undefined;
 
-async function loadContent(env: { KPIS_DIR: string; MUNICIPALITY_CONFIG: string; BENCHMARKS_DIR: string }): Promise<[Kpi[], MunicipalityConfig, BenchmarkDefinition[]]> {
+async function loadContent(env: {
+  KPIS_DIR: string;
+  MUNICIPALITY_CONFIG: string;
+  BENCHMARKS_DIR: string;
+}): Promise<[Kpi[], MunicipalityConfig, BenchmarkDefinition[]]> {
   const [kpis, config] = await Promise.all([loadKpis(env.KPIS_DIR), loadConfig(env.MUNICIPALITY_CONFIG)]);
   const units = new Map(kpis.map((k) => [k.definition.id, k.definition.unit] as const));
   return [kpis, config, await loadBenchmarkDefinitions(env.BENCHMARKS_DIR, units)];

@@ -27,7 +27,8 @@ export async function runIngest(store: Store, event: IngestEvent, options: { log
     const result = await ingest(store, { deliveryId: delivery.id, expected: delivery.manifest.files, log: options.log, workDir: options.workDir });
     if (result.status === 'accepted') return { status: 'accepted', deliveryId: delivery.id, snapshot: result.snapshot, quarter };
     if (result.status === 'incomplete') {
-      for (const p of result.problems) options.log.warn(`${p.file}: ${p.message}`, { event: LOG_EVENTS.deliveryIncomplete, deliveryId: delivery.id, file: p.file, reason: p.reason });
+      for (const p of result.problems)
+        options.log.warn(`${p.file}: ${p.message}`, { event: LOG_EVENTS.deliveryIncomplete, deliveryId: delivery.id, file: p.file, reason: p.reason });
       return { status: 'incomplete', deliveryId: delivery.id, summary: result.problems.map((p) => `${p.file}: ${p.message}`).join('\n') };
     }
     const files = result.rejected.map((r) => ({ file: r.file, deliveryId: r.deliveryId, problems: r.totalProblems }));

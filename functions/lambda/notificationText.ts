@@ -31,7 +31,13 @@ export function previewMessage(quarter: string, snapshot: string, links: Preview
   };
 }
 
-export function correctionMessage(quarter: string, snapshot: string, revision: number, links: PreviewLinks, stateMachineArn: string): { subject: string; message: string } {
+export function correctionMessage(
+  quarter: string,
+  snapshot: string,
+  revision: number,
+  links: PreviewLinks,
+  stateMachineArn: string,
+): { subject: string; message: string } {
   return {
     subject: 'Pejlemaerke: nye tal for et udgivet kvartal',
     message:

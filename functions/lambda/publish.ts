@@ -75,7 +75,12 @@ export async function runPublish(deps: PublishDeps, event: PublishEvent): Promis
     } catch (error) {
       if (!(error instanceof PublishedReportChangedError) || event.mode === 'approve') throw error;
       await writePreview(store, draft, { reportsUrl: base });
-      return { status: 'needs_correction', quarter, url: reportUrl, ...correctionMessage(quarter, snapshot, error.revision, previewLinks(quarter, snapshot), deps.stateMachineArn) };
+      return {
+        status: 'needs_correction',
+        quarter,
+        url: reportUrl,
+        ...correctionMessage(quarter, snapshot, error.revision, previewLinks(quarter, snapshot), deps.stateMachineArn),
+      };
     }
   });
 }

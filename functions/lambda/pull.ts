@@ -38,7 +38,14 @@ export interface PullSummary {
  * it, and the Errors alarm fires).
  */
 export async function runPull(deps: PullDeps): Promise<PullSummary> {
-  const outcome = await pullDelivery({ from: deps.from, privateKey: deps.privateKey, hostKey: deps.hostKey, store: deps.store, workDir: deps.workDir, log: deps.log });
+  const outcome = await pullDelivery({
+    from: deps.from,
+    privateKey: deps.privateKey,
+    hostKey: deps.hostKey,
+    store: deps.store,
+    workDir: deps.workDir,
+    log: deps.log,
+  });
   for (const skipped of outcome.skipped) deps.log.warn(skipped.message, { event: LOG_EVENTS.manifestInvalid, folder: skipped.folder });
   const skipped = outcome.skipped.length > 0 ? { skipped: outcome.skipped.map((s) => s.folder) } : {};
   switch (outcome.status) {
@@ -72,7 +79,8 @@ export async function runPull(deps: PullDeps): Promise<PullSummary> {
 /** The private key from Secrets Manager; the operator puts it there after the deploy. */
 export async function privateKeyFromSecret(client: SecretsManagerClient, secretArn: string): Promise<Buffer> {
   const secret = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
-  const value = secret.SecretString !== undefined ? Buffer.from(secret.SecretString, 'utf8') : secret.SecretBinary ? Buffer.from(secret.SecretBinary) : undefined;
+  const value =
+    secret.SecretString !== undefined ? Buffer.from(secret.SecretString, 'utf8') : secret.SecretBinary ? Buffer.from(secret.SecretBinary) : undefined;
   try {
     if (!value) throw new Error('hemmeligheden er tom');
     checkPrivateKey(value);

@@ -21,7 +21,10 @@ export type RunInput = z.infer<typeof runInputSchema>;
 export const approveInputSchema = z.object({
   action: z.literal('approve'),
   quarter: z.string(),
-  snapshot: z.string().regex(/^[0-9a-f]{16}$/).optional(),
+  snapshot: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/)
+    .optional(),
   correction: z.string().trim().min(3).optional(),
 });
 export type ApproveInput = z.infer<typeof approveInputSchema>;

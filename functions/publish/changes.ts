@@ -68,7 +68,6 @@ export interface KpiChanges {
 /** What `kpiChanges` needs of a KPI result. */
 export type ChangeSubject = Pick<KpiResult, 'unit' | 'year_to_date' | 'trend'>;
 
-
 const CELL_REASON: Record<NoChangeReason, string> = {
   suppressed_now: 'kan ikke opgøres',
   suppressed_then: 'tallet vises ikke',

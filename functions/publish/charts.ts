@@ -125,12 +125,13 @@ export function trendChartSpec(view: KpiView): TopLevelSpec {
    * lines and labels, so a label has its series' colour and the scales merge without conflict.
    */
   const kinds = ['own', 'goal', ...areas];
-  const byKind = <T>(own: T, goal: T, areaValue: (i: number) => T) => ({
-    field: 'kind',
-    type: 'nominal',
-    scale: { domain: kinds, range: [own, goal, ...areas.map((_, i) => areaValue(i))] },
-    legend: null,
-  }) as const;
+  const byKind = <T>(own: T, goal: T, areaValue: (i: number) => T) =>
+    ({
+      field: 'kind',
+      type: 'nominal',
+      scale: { domain: kinds, range: [own, goal, ...areas.map((_, i) => areaValue(i))] },
+      legend: null,
+    }) as const;
   const color = byKind<string>(palette.municipality, palette.goal, (i) => style(i).color);
   const strokeDash = byKind<number[]>([1, 0], [...dashes.goal], (i) => [...style(i).dash]);
 
@@ -152,7 +153,12 @@ export function trendChartSpec(view: KpiView): TopLevelSpec {
       },
       {
         data: { values: own },
-        mark: { type: 'line', color: palette.municipality, strokeWidth: 2.5, point: { shape: chartTheme.shapes.municipality, size: 45, filled: true, color: palette.municipality } },
+        mark: {
+          type: 'line',
+          color: palette.municipality,
+          strokeWidth: 2.5,
+          point: { shape: chartTheme.shapes.municipality, size: 45, filled: true, color: palette.municipality },
+        },
         encoding: { x, y, detail: { field: 'segment', type: 'nominal' } },
       },
       {
@@ -195,7 +201,11 @@ export function groupChartSpec(view: KpiView, breakdown: string): TopLevelSpec |
     layer: [
       { data: { values: shown }, mark: { type: 'bar', color: chartTheme.palette.municipality }, encoding: { y, x } },
       { data: { values: shown }, mark: { type: 'text', align: 'left', dx: 4 }, encoding: { y, x, text: { field: 'text', type: 'nominal' } } },
-      { data: { values: hidden }, mark: { type: 'text', align: 'left', fontStyle: 'italic' }, encoding: { y, x: { value: 0 }, text: { field: 'text', type: 'nominal' } } },
+      {
+        data: { values: hidden },
+        mark: { type: 'text', align: 'left', fontStyle: 'italic' },
+        encoding: { y, x: { value: 0 }, text: { field: 'text', type: 'nominal' } },
+      },
     ],
   };
 }

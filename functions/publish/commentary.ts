@@ -75,7 +75,10 @@ export class CommentaryError extends Error {
   readonly problems: readonly CommentaryProblem[];
   /** The first problem's line. */
   readonly line: number;
-  constructor(readonly source: string, problems: readonly CommentaryProblem[]) {
+  constructor(
+    readonly source: string,
+    problems: readonly CommentaryProblem[],
+  ) {
     super(problems.map((p) => `${source}, linje ${p.line}: ${p.message}`).join('\n'));
     this.name = 'CommentaryError';
     this.problems = problems;
@@ -186,9 +189,7 @@ function blocksOf(md: Markdown, markdown: string, env: Record<string, unknown>):
 }
 
 function blocksText(blocks: readonly CommentaryBlock[]): string {
-  return blocks
-    .map((b) => (b.kind === 'bullet' ? `• ${b.text}` : b.kind === 'numbered' ? `${b.number}. ${b.text}` : b.text))
-    .join('\n\n');
+  return blocks.map((b) => (b.kind === 'bullet' ? `• ${b.text}` : b.kind === 'numbered' ? `${b.number}. ${b.text}` : b.text)).join('\n\n');
 }
 
 function distance(a: string, b: string): number {
@@ -213,7 +214,11 @@ function closest(id: string, valid: readonly string[]): string | undefined {
 
 /** The heading's text as an id: trimmed, lower case, without surrounding backticks. */
 function headingId(inline: Token | undefined): string {
-  return (inline?.content ?? '').trim().replace(/^`+|`+$/g, '').trim().toLowerCase();
+  return (inline?.content ?? '')
+    .trim()
+    .replace(/^`+|`+$/g, '')
+    .trim()
+    .toLowerCase();
 }
 
 /**
@@ -239,7 +244,10 @@ export function parseCommentary(markdown: string, options: { kpiIds: readonly st
       headings.push({ id: headingId(tokens[i + 1]), line, start: t.map[0], end: t.map[1] });
     } else if (t.type === 'heading_open' && t.tag === 'h1') {
       if (headings.length > 0 || i > 0) {
-        problems.push({ line, message: 'en overskrift med ét # kan kun stå øverst som filens titel. Brug ## <nøgletal> for et afsnit og ### for en overskrift i et afsnit.' });
+        problems.push({
+          line,
+          message: 'en overskrift med ét # kan kun stå øverst som filens titel. Brug ## <nøgletal> for et afsnit og ### for en overskrift i et afsnit.',
+        });
       }
     } else if (headings.length === 0 && t.nesting !== -1 && t.type !== 'inline') {
       // Blocks open once (nesting 1) or are whole (0); their close tokens repeat the map.
@@ -265,7 +273,11 @@ export function parseCommentary(markdown: string, options: { kpiIds: readonly st
       seen.set(h.id, h.line);
     }
   }
-  if (problems.length > 0) throw new CommentaryError(source, problems.sort((a, b) => a.line - b.line));
+  if (problems.length > 0)
+    throw new CommentaryError(
+      source,
+      problems.sort((a, b) => a.line - b.line),
+    );
 
   let summary: CommentarySection | undefined;
   const kpis = new Map<string, CommentarySection>();

@@ -49,7 +49,9 @@ export function parseDraft(bytes: Buffer, where: string): Draft {
 export function publicationContent(draft: Draft): unknown {
   const { generated_at: _time, code_version: _code, snapshot: _snapshot, publication: _publication, ...results } = draft.results;
   // The commentary by its content, not its layout: line endings, order and empty sections do not count.
-  const commentary = commentaryFingerprintInput(draft.commentary === undefined ? undefined : parseCommentary(draft.commentary, { kpiIds: draft.results.kpis.map((k) => k.id) }));
+  const commentary = commentaryFingerprintInput(
+    draft.commentary === undefined ? undefined : parseCommentary(draft.commentary, { kpiIds: draft.results.kpis.map((k) => k.id) }),
+  );
   return { results: { ...results, kpis: results.kpis.map(kpiContent) }, config: draft.config, definitions: draft.definitions, commentary };
 }
 
@@ -64,7 +66,9 @@ function kpiContent(kpi: KpiResult): Record<string, unknown> {
   const { benchmark_source: source, benchmark_note: note, benchmark_missing: missing, ...rest } = kpi;
   return {
     ...rest,
-    ...(source !== null && { benchmark_source: { name: source.name, table_id: source.table_id, table_name: source.table_name, measure: source.measure, areas: source.areas } }),
+    ...(source !== null && {
+      benchmark_source: { name: source.name, table_id: source.table_id, table_name: source.table_name, measure: source.measure, areas: source.areas },
+    }),
     ...(note !== null && { benchmark_note: note }),
     ...(missing !== null && { benchmark_missing: missing }),
   };
@@ -77,13 +81,17 @@ function ownContent(kpi: KpiResult): string {
 }
 
 export function fingerprint(draft: Draft): string {
-  return createHash('sha256').update(canonicalJson(publicationContent(draft))).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(publicationContent(draft)))
+    .digest('hex');
 }
 
 /** JSON with object keys sorted at every level: equal content, equal text. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }
 

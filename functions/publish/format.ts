@@ -76,7 +76,6 @@ export function goalNumber(unit: Unit, value: number): number {
   return unit === 'count' ? value : Number(percentExact.format(value).replace('%', ''));
 }
 
-
 /** "2017Q4" → "4. kvartal 2017". */
 export function formatQuarter(label: string): string {
   return quarterDanish(quarterIndex(label));

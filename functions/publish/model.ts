@@ -176,7 +176,6 @@ function breakdownViews(result: KpiResult, n: number): BreakdownView[] {
   });
 }
 
-
 export function kpiView(result: KpiResult, definition: KpiDefinition, config: MunicipalityConfig, results: Results): KpiView {
   const n = results.min_cell_size;
   const quarter = quarterIndex(results.quarter);
@@ -201,7 +200,18 @@ export function kpiView(result: KpiResult, definition: KpiDefinition, config: Mu
     areaNames: benchmarkAreaNames(config),
   });
   const benchmarks: BenchmarkSeries[] = compared.series.flatMap((s) =>
-    s.role === 'own' ? [] : [{ area: s.key, name: s.name, label: s.label, role: s.role, stroke: s.stroke === 'thin' ? 'thin' : 'normal', points: s.points.map((p) => ({ quarter: p.quarter, value: p.value })) }],
+    s.role === 'own'
+      ? []
+      : [
+          {
+            area: s.key,
+            name: s.name,
+            label: s.label,
+            role: s.role,
+            stroke: s.stroke === 'thin' ? 'thin' : 'normal',
+            points: s.points.map((p) => ({ quarter: p.quarter, value: p.value })),
+          },
+        ],
   );
   const comparison: ComparisonView = {
     ...(compared.citation && { citation: compared.citation }),
@@ -211,7 +221,10 @@ export function kpiView(result: KpiResult, definition: KpiDefinition, config: Mu
   };
 
   const changes = kpiChanges(result, results.quarter);
-  const sentences = [valueSentence(subject, results.quarter, result.value, result.suppressed ? (result.suppressed_because ?? 'small') : undefined, n), ...changes.sentences];
+  const sentences = [
+    valueSentence(subject, results.quarter, result.value, result.suppressed ? (result.suppressed_because ?? 'small') : undefined, n),
+    ...changes.sentences,
+  ];
   if (compared.sentence) sentences.push(compared.sentence);
   sentences.push(...goalSentences(subject, assessment, goals, compare, quarter));
 
@@ -278,7 +291,12 @@ export function kpiView(result: KpiResult, definition: KpiDefinition, config: Mu
  * The report's KPIs in the plan's order: KPIs with goals in the order the config lists them
  * (the order of the committee's plan), then the rest as the results list them.
  */
-export function reportView(results: Results, definitions: ReadonlyMap<string, KpiDefinition>, config: MunicipalityConfig, options: ReportViewOptions = {}): ReportView {
+export function reportView(
+  results: Results,
+  definitions: ReadonlyMap<string, KpiDefinition>,
+  config: MunicipalityConfig,
+  options: ReportViewOptions = {},
+): ReportView {
   const planOrder = [...new Set(config.goals.map((g) => g.kpi))];
   const rank = (id: string) => (planOrder.includes(id) ? planOrder.indexOf(id) : planOrder.length);
   const ordered = results.kpis.map((k, i) => ({ k, i })).sort((a, b) => rank(a.k.id) - rank(b.k.id) || a.i - b.i);
@@ -321,7 +339,13 @@ export interface GoalOverview {
 /** The report's goals at a glance, for the top of the report and the note. */
 export function goalOverview(report: Pick<ReportView, 'quarter' | 'kpis'>): GoalOverview {
   const count = (status: GoalStatus) => report.kpis.filter((k) => k.status === status).length;
-  const [met, onTrack, notMet, unknown, noGoal] = (['met', 'on_track', 'not_met', 'unknown', 'no_goal'] as const).map(count) as [number, number, number, number, number];
+  const [met, onTrack, notMet, unknown, noGoal] = (['met', 'on_track', 'not_met', 'unknown', 'no_goal'] as const).map(count) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const total = met + onTrack + notMet + unknown;
   const year = quarterYear(quarterIndex(report.quarter));
   const parts =

@@ -51,7 +51,9 @@ export class PublishedReportChangedError extends Error {
 /** A published file that no longer has its published bytes and cannot be rendered again here. */
 export class PublishedFileDamagedError extends Error {
   constructor(key: string, codeVersion: string) {
-    super(`${key} har ikke længere de udgivne bytes og kan kun dannes igen med Pejlemærke ${codeVersion}. Hent filen fra en sikkerhedskopi eller bucket-versionen.`);
+    super(
+      `${key} har ikke længere de udgivne bytes og kan kun dannes igen med Pejlemærke ${codeVersion}. Hent filen fra en sikkerhedskopi eller bucket-versionen.`,
+    );
     this.name = 'PublishedFileDamaged';
   }
 }
@@ -106,7 +108,9 @@ export async function publishDraft(store: Store, draft: Draft, options: PublishO
   // reader follows (results/, the entry point, latest/) move to it, each index.html last.
   const written: string[] = [];
   for (const [key, file] of ordered(outputs, keys.revision(quarter, revision, ''))) written.push(await put(store, key, file));
-  written.push(await put(store, keys.revision(quarter, revision, REVISION_FILE), { body: `${JSON.stringify(record, null, 2)}\n`, contentType: 'application/json' }));
+  written.push(
+    await put(store, keys.revision(quarter, revision, REVISION_FILE), { body: `${JSON.stringify(record, null, 2)}\n`, contentType: 'application/json' }),
+  );
   for (const prefix of [keys.results(quarter, ''), keys.report(quarter, ''), keys.latest('')]) {
     for (const [key, file] of ordered(outputs, prefix)) written.push(await put(store, key, file));
   }
@@ -150,8 +154,13 @@ export async function readPreview(store: Store, quarter: string, snapshot?: stri
   for (const object of await store.list(keys.previewPrefix(quarter))) {
     if (object.key.endsWith(`/${DRAFT_FILE}`)) drafts.push(parseDraft(await store.get(object.key), `${store.location}/${object.key}`));
   }
-  const newest = drafts.sort((a, b) => Date.parse(b.delivery.extracted_at) - Date.parse(a.delivery.extracted_at) || (a.results.snapshot < b.results.snapshot ? -1 : 1))[0];
-  if (!newest) throw new PreviewNotFoundError(`Der er intet udkast for ${formatQuarter(quarter)} i ${store.location}/${keys.previewPrefix(quarter)}. Lav et med \`pejlemaerke run --preview\`.`);
+  const newest = drafts.sort(
+    (a, b) => Date.parse(b.delivery.extracted_at) - Date.parse(a.delivery.extracted_at) || (a.results.snapshot < b.results.snapshot ? -1 : 1),
+  )[0];
+  if (!newest)
+    throw new PreviewNotFoundError(
+      `Der er intet udkast for ${formatQuarter(quarter)} i ${store.location}/${keys.previewPrefix(quarter)}. Lav et med \`pejlemaerke run --preview\`.`,
+    );
   return newest;
 }
 
@@ -205,11 +214,17 @@ async function writeQuartersIndex(store: Store): Promise<string | undefined> {
     newest ??= records.at(-1);
     quarters.push({
       quarter,
-      revisions: records.reverse().map((r) => ({ number: r.revision, date: r.draft.results.generated_at, snapshot: r.snapshot, ...(r.correction && { reason: r.correction.reason }) })),
+      revisions: records
+        .reverse()
+        .map((r) => ({ number: r.revision, date: r.draft.results.generated_at, snapshot: r.snapshot, ...(r.correction && { reason: r.correction.reason }) })),
     });
   }
   if (!newest) return undefined;
-  const view = quartersIndexView(quarters, { municipality: newest.draft.config.municipality, committee: newest.draft.config.committee, directoryIndex: 'index.html' });
+  const view = quartersIndexView(quarters, {
+    municipality: newest.draft.config.municipality,
+    committee: newest.draft.config.committee,
+    directoryIndex: 'index.html',
+  });
   const body = `<!DOCTYPE html>\n${renderToString(h(QuartersIndex, { view }))}`;
   const key = keys.reportsIndex();
   if ((await store.tryGet(key))?.equals(Buffer.from(body))) return undefined;

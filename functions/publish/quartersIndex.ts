@@ -79,7 +79,14 @@ export interface QuartersIndexOptions {
 function revisionEntry(quarter: string, revision: Revision, current: boolean, index: string): RevisionEntry {
   const date = formatDate(revision.date);
   const description = revision.number === 1 ? `Offentliggjort ${date}` : `Rettet ${date}${revision.reason ? `: ${revision.reason}` : ''}`;
-  return { number: revision.number, href: `${quarter}/r${revision.number}/${index}`, label: `Udgave ${revision.number}`, description, snapshot: revision.snapshot, current };
+  return {
+    number: revision.number,
+    href: `${quarter}/r${revision.number}/${index}`,
+    label: `Udgave ${revision.number}`,
+    description,
+    snapshot: revision.snapshot,
+    current,
+  };
 }
 
 /** The index's model; throws on a quarter listed twice or a revision number used twice. */

@@ -85,9 +85,12 @@ function trim(svg: string): Omit<RenderedChart, 'warnings'> {
     .replace(/<line transform="translate\((-?[\d.]+),(-?[\d.]+)\)" x2="(-?[\d.]+)" y2="0"/g, (_, x: string, y: string, dx: string) => {
       return `<line x1="${x}" y1="${y}" x2="${Number(x) + Number(dx)}" y2="${y}"`;
     })
-    .replace(/<path transform="translate\((-?[\d.]+),(-?[\d.]+)\)" d="M([\d.]+),0A\3,\3,0,1,1,-\3,0A\3,\3,0,1,1,\3,0"([^>]*?)( stroke-width="[\d.]+")?\/>/g, (_, x: string, y: string, r: string, rest: string) => {
-      return `<circle cx="${x}" cy="${y}" r="${r}"${rest}/>`;
-    })
+    .replace(
+      /<path transform="translate\((-?[\d.]+),(-?[\d.]+)\)" d="M([\d.]+),0A\3,\3,0,1,1,-\3,0A\3,\3,0,1,1,\3,0"([^>]*?)( stroke-width="[\d.]+")?\/>/g,
+      (_, x: string, y: string, r: string, rest: string) => {
+        return `<circle cx="${x}" cy="${y}" r="${r}"${rest}/>`;
+      },
+    )
     .replace(/<g transform="translate\(0,0\)">/g, '<g>')
     .replace(/<g\/>/g, '');
   // A group that only holds one group of leaves (an axis's transform around its labels' shared attributes) is one group.
@@ -114,7 +117,9 @@ function hoistShared(markup: string): string {
     const leaves = [...children.matchAll(LEAF)].map((m) => ({ tag: m[1]!, attributes: attributesOf(m[2]!), rest: m[3]! }));
     if (leaves.length < 2) return group;
     const own = attributesOf(groupAttributes);
-    const shared = [...leaves[0]!.attributes].filter(([name, value]) => INHERITED.has(name) && !own.has(name) && leaves.every((l) => l.attributes.get(name) === value));
+    const shared = [...leaves[0]!.attributes].filter(
+      ([name, value]) => INHERITED.has(name) && !own.has(name) && leaves.every((l) => l.attributes.get(name) === value),
+    );
     if (shared.length === 0) return group;
     const hoisted = new Set(shared.map(([name]) => name));
     const attributeText = (attributes: Map<string, string>) => [...attributes].map(([n, v]) => ` ${n}="${v}"`).join('');

@@ -90,11 +90,19 @@ async function renderWith(draft: Draft, publication: Publication, context: Rende
     const rendered = await chartsFor(view, isDraft ? DRAFT_LABEL : undefined);
     charts.set(view.id, rendered.charts);
     files.push({ name: `charts/${view.id}.svg`, body: rendered.file, contentType: SVG });
-    files.push({ name: `embed/${view.id}.html`, body: DOCTYPE + renderToString(h(Embed, { report: embedView, view, charts: rendered.charts })), contentType: HTML });
+    files.push({
+      name: `embed/${view.id}.html`,
+      body: DOCTYPE + renderToString(h(Embed, { report: embedView, view, charts: rendered.charts })),
+      contentType: HTML,
+    });
   }
   files.push({ name: 'data/kpis.json', body: resultsJson(results), contentType: 'application/json; charset=utf-8' });
   files.push({ name: 'data/kpis.csv', body: resultsCsv(results), contentType: 'text/csv; charset=utf-8' });
-  const index = (location: Location): OutFile => ({ name: 'index.html', body: DOCTYPE + renderToString(h(Report, { report: viewAt(location), charts })), contentType: HTML });
+  const index = (location: Location): OutFile => ({
+    name: 'index.html',
+    body: DOCTYPE + renderToString(h(Report, { report: viewAt(location), charts })),
+    contentType: HTML,
+  });
 
   // Printed once, from the report as its own revision folder shows it, and copied wherever it goes.
   const printed = isDraft ? 'preview' : 'revision';
@@ -122,7 +130,12 @@ export function draftCommentary(draft: Draft): Commentary | undefined {
   return parseCommentary(draft.commentary, { kpiIds: draft.results.kpis.map((k) => k.id) });
 }
 
-function publicationView(results: Results, publication: Publication, context: { earlier: readonly EarlierRevision[]; wouldCorrect?: number }, location: Location): PublicationView {
+function publicationView(
+  results: Results,
+  publication: Publication,
+  context: { earlier: readonly EarlierRevision[]; wouldCorrect?: number },
+  location: Location,
+): PublicationView {
   const earlier = [...context.earlier]
     .filter((e) => publication.revision === undefined || e.revision < publication.revision)
     .sort((a, b) => b.revision - a.revision)
@@ -134,7 +147,11 @@ function publicationView(results: Results, publication: Publication, context: { 
   return {
     status: publication.status,
     revision: publication.revision,
-    correction: publication.corrects && { date: formatDate(results.generated_at), reason: publication.corrects.reason, replaces: publication.corrects.revision },
+    correction: publication.corrects && {
+      date: formatDate(results.generated_at),
+      reason: publication.corrects.reason,
+      replaces: publication.corrects.revision,
+    },
     earlier: location === 'preview' ? [] : earlier,
     wouldCorrect: context.wouldCorrect,
   };

@@ -72,7 +72,9 @@ export function publicationOf(record: RevisionRecord): Publication {
   return {
     status: 'published',
     revision: record.revision,
-    ...(record.correction && { corrects: { revision: record.correction.replaces_revision, snapshot: record.correction.replaces_snapshot, reason: record.correction.reason } }),
+    ...(record.correction && {
+      corrects: { revision: record.correction.replaces_revision, snapshot: record.correction.replaces_snapshot, reason: record.correction.reason },
+    }),
   };
 }
 

@@ -16,7 +16,6 @@ export interface HiddenQuarter {
  * consistent between the summary, the sections, the embeds and the charts' text alternatives.
  */
 
-
 /** What a reader needs to know about a KPI to read a sentence about it. */
 export interface Subject {
   unit: Unit;
@@ -59,7 +58,13 @@ function closed(subject: string): string {
 const COMPLEMENTARY_CLAUSE = 'af hensyn til diskretion: ellers ville et andet skjult tal kunne regnes ud, fx som forskellen til et tidligere kvartal';
 
 /** The first sentence: what the number was. `suppressed` says why it is hidden, if it is. */
-export function valueSentence(kpi: Subject, quarterLabel: string, value: number | null, suppressed: SuppressionReason | undefined, minCellSize: number): string {
+export function valueSentence(
+  kpi: Subject,
+  quarterLabel: string,
+  value: number | null,
+  suppressed: SuppressionReason | undefined,
+  minCellSize: number,
+): string {
   const quarter = formatQuarter(quarterLabel);
   if (kpi.unit === 'count') {
     const period = kpi.year_to_date ? `fra årets start til udgangen af ${quarter}` : `i ${quarter}`;
@@ -175,7 +180,9 @@ export function trendDescription(options: {
   if (own.length > 2 && !options.yearToDate) {
     const high = own.reduce((m, p) => (p.value > m.value ? p : m));
     const low = own.reduce((m, p) => (p.value < m.value ? p : m));
-    parts.push(`Højest ${formatValue(unit, high.value)} i ${formatQuarterShort(high.quarter)}, lavest ${formatValue(unit, low.value)} i ${formatQuarterShort(low.quarter)}.`);
+    parts.push(
+      `Højest ${formatValue(unit, high.value)} i ${formatQuarterShort(high.quarter)}, lavest ${formatValue(unit, low.value)} i ${formatQuarterShort(low.quarter)}.`,
+    );
   }
   for (const b of options.benchmarks) parts.push(sentence(`For ${b.name} ${move(unit, b.points)}`));
   if (options.goalLabels.length > 0) {

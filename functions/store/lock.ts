@@ -108,13 +108,16 @@ function heldLock(
   let lost = false;
   let renewing: Promise<void> = Promise.resolve();
   const timer = state.heartbeat
-    ? setInterval(() => {
-        renewing = (async () => {
-          const next = await store.replaceIfVersion(state.key, `${JSON.stringify(state.renew(), null, 2)}\n`, version).catch(() => version);
-          if (next === undefined) lost = true;
-          else version = next;
-        })();
-      }, Math.max(1000, Math.floor(state.ttlMs / 3)))
+    ? setInterval(
+        () => {
+          renewing = (async () => {
+            const next = await store.replaceIfVersion(state.key, `${JSON.stringify(state.renew(), null, 2)}\n`, version).catch(() => version);
+            if (next === undefined) lost = true;
+            else version = next;
+          })();
+        },
+        Math.max(1000, Math.floor(state.ttlMs / 3)),
+      )
     : undefined;
   // The heartbeat must not keep a finished CLI process alive.
   timer?.unref();

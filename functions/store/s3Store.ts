@@ -158,9 +158,7 @@ export class S3Store implements Store {
     const out: StoredObject[] = [];
     let token: string | undefined;
     do {
-      const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.objectKey(prefix), ContinuationToken: token }),
-      );
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.objectKey(prefix), ContinuationToken: token }));
       for (const object of page.Contents ?? []) {
         if (object.Key === undefined) continue;
         out.push({ key: object.Key.slice(strip), size: object.Size ?? 0, modifiedMs: object.LastModified?.getTime() ?? 0 });

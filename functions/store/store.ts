@@ -50,7 +50,8 @@ export const keys = {
   quarantine: (deliveryId: string, file: string) => `quarantine/${deliveryId}/${file}`,
   curated: (extract: string, snapshot: string) => `curated/${extract}/snapshot=${snapshot}/${extract}.parquet`,
   /** Part `index` (≥ 1) of a table written in several files; part 0 is `curated(…)`. */
-  curatedPart: (extract: string, snapshot: string, index: number) => `curated/${extract}/snapshot=${snapshot}/${extract}-${String(index).padStart(5, '0')}.parquet`,
+  curatedPart: (extract: string, snapshot: string, index: number) =>
+    `curated/${extract}/snapshot=${snapshot}/${extract}-${String(index).padStart(5, '0')}.parquet`,
   curatedPrefix: (extract: string, snapshot: string) => `curated/${extract}/snapshot=${snapshot}/`,
   snapshotManifest: (snapshot: string) => `curated/_snapshots/${snapshot}.json`,
   /** The numbers of a quarter's newest published revision (what "published" means for later quarters). */

@@ -6,13 +6,7 @@
  * throttling are covered in athenaEngine.unit.test.ts.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  AthenaClient,
-  CreateWorkGroupCommand,
-  GetQueryExecutionCommand,
-  ListQueryExecutionsCommand,
-  StopQueryExecutionCommand,
-} from '@aws-sdk/client-athena';
+import { AthenaClient, CreateWorkGroupCommand, GetQueryExecutionCommand, ListQueryExecutionsCommand, StopQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AthenaEngine, AthenaQueryError } from '../../functions/engine/athenaEngine.ts';
 import { MOTO_ACCOUNT_ID, startMoto, useDummyAwsCredentials, type Moto } from '../support/moto.ts';
@@ -36,7 +30,18 @@ async function seed(columns: [string, string][], rows: Cell[][]): Promise<void> 
     results: [
       {
         rows: [header, ...rows].map((row) => ({ Data: row.map((v) => (v === null ? {} : { VarCharValue: v })) })),
-        column_info: columns.map(([name, type]) => ({ CatalogName: 'hive', SchemaName: '', TableName: '', Name: name, Label: name, Type: type, Precision: 0, Scale: 0, Nullable: 'UNKNOWN', CaseSensitive: false })),
+        column_info: columns.map(([name, type]) => ({
+          CatalogName: 'hive',
+          SchemaName: '',
+          TableName: '',
+          Name: name,
+          Label: name,
+          Type: type,
+          Precision: 0,
+          Scale: 0,
+          Nullable: 'UNKNOWN',
+          CaseSensitive: false,
+        })),
       },
     ],
   });
@@ -149,7 +154,9 @@ describe('AthenaEngine against moto_server', () => {
   it('reports a query cancelled while it runs', async () => {
     await executionsAdvanceEvery(1_000_000);
     const before = new Set((await client.send(new ListQueryExecutionsCommand({ WorkGroup: WORKGROUP }))).QueryExecutionIds);
-    const running = engine().query('SELECT 1', 'samarbejdsgrad').catch((e: unknown) => e);
+    const running = engine()
+      .query('SELECT 1', 'samarbejdsgrad')
+      .catch((e: unknown) => e);
 
     let id: string | undefined;
     while (!id) {

@@ -14,7 +14,10 @@ const COLUMNS: [string, string][] = [
   ['numerator', 'bigint'],
 ];
 
-function engineFor(script: (operation: string, request: Record<string, unknown>, call: number) => AthenaAnswer, options: { timeoutMs?: number; pollMs?: number; maxPollMs?: number } = {}) {
+function engineFor(
+  script: (operation: string, request: Record<string, unknown>, call: number) => AthenaAnswer,
+  options: { timeoutMs?: number; pollMs?: number; maxPollMs?: number } = {},
+) {
   const { client, calls } = scriptedAthena(script);
   const engine = new AthenaEngine({ workgroup: 'pejlemaerke', database: 'pm_curated', client, pollMs: 1, maxPollMs: 4, ...options });
   return { engine, calls };
@@ -24,7 +27,13 @@ function engineFor(script: (operation: string, request: Record<string, unknown>,
 function happy(operation: string): AthenaAnswer {
   if (operation === 'StartQueryExecution') return { body: { QueryExecutionId: 'q-1' } };
   if (operation === 'GetQueryExecution') return executionState('SUCCEEDED');
-  if (operation === 'GetQueryResults') return { body: resultsPage(COLUMNS, [['quarter', 'sex', 'numerator'], ['8068', 'K', '3']]) };
+  if (operation === 'GetQueryResults')
+    return {
+      body: resultsPage(COLUMNS, [
+        ['quarter', 'sex', 'numerator'],
+        ['8068', 'K', '3'],
+      ]),
+    };
   if (operation === 'StopQueryExecution') return { body: {} };
   throw new Error(`unexpected ${operation}`);
 }
@@ -135,8 +144,23 @@ describe('AthenaEngine (scripted endpoint)', () => {
 
   it('follows NextToken across pages and drops only the first page header', async () => {
     const pages: Record<string, unknown> = {
-      '': resultsPage(COLUMNS, [['quarter', 'sex', 'numerator'], ['8068', 'K', '1'], ['8068', 'M', '2']], 'page-2'),
-      'page-2': resultsPage(COLUMNS, [['8069', 'K', '3'], ['8069', 'M', null]], 'page-3'),
+      '': resultsPage(
+        COLUMNS,
+        [
+          ['quarter', 'sex', 'numerator'],
+          ['8068', 'K', '1'],
+          ['8068', 'M', '2'],
+        ],
+        'page-2',
+      ),
+      'page-2': resultsPage(
+        COLUMNS,
+        [
+          ['8069', 'K', '3'],
+          ['8069', 'M', null],
+        ],
+        'page-3',
+      ),
       // A data row that looks like the header must survive on later pages.
       'page-3': resultsPage(COLUMNS, [['8070', 'sex', '5']]),
     };
@@ -159,9 +183,7 @@ describe('AthenaEngine (scripted endpoint)', () => {
   });
 
   it('refuses a first page whose first row is not the header, and malformed pages', async () => {
-    const headerless = engineFor((operation) =>
-      operation === 'GetQueryResults' ? { body: resultsPage(COLUMNS, [['8068', 'K', '1']]) } : happy(operation),
-    );
+    const headerless = engineFor((operation) => (operation === 'GetQueryResults' ? { body: resultsPage(COLUMNS, [['8068', 'K', '1']]) } : happy(operation)));
     await expect(headerless.engine.query('SELECT 1')).rejects.toThrow(/ikke overskrifterne/);
 
     const malformed = engineFor((operation) =>

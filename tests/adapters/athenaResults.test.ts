@@ -65,9 +65,25 @@ describe('pageRows', () => {
   });
 
   it('refuses duplicate column names and rows of the wrong width', () => {
-    const duplicate = resultsPageSchema.parse(resultsPage([['n', 'bigint'], ['n', 'bigint']], [['n', 'n']]));
+    const duplicate = resultsPageSchema.parse(
+      resultsPage(
+        [
+          ['n', 'bigint'],
+          ['n', 'bigint'],
+        ],
+        [['n', 'n']],
+      ),
+    );
     expect(() => resultColumns(duplicate)).toThrow(/to kolonner med samme navn/);
-    const ragged = resultsPageSchema.parse(resultsPage([['n', 'bigint'], ['m', 'bigint']], [['n', 'm'], ['1']]));
+    const ragged = resultsPageSchema.parse(
+      resultsPage(
+        [
+          ['n', 'bigint'],
+          ['m', 'bigint'],
+        ],
+        [['n', 'm'], ['1']],
+      ),
+    );
     expect(() => pageRows(ragged, resultColumns(ragged), true)).toThrow(/1 værdier for 2 kolonner/);
   });
 });

@@ -137,7 +137,9 @@ const sortRows = (rows: SqlRow[]) => rows.map((r) => JSON.stringify(r)).sort();
 describe('KPI SQL behind the snapshot CTEs', async () => {
   const kpiDir = new URL('../../dashboards/kpis/', import.meta.url);
   const files = (await readdir(kpiDir)).filter((f) => f.endsWith('.sql')).sort();
-  const kpis = await Promise.all(files.map(async (file) => ({ file, sql: renderKpiSql(await readFile(new URL(file, kpiDir), 'utf8'), { fromQuarter: 2016 * 4, toQuarter: 2017 * 4 + 3 }) })));
+  const kpis = await Promise.all(
+    files.map(async (file) => ({ file, sql: renderKpiSql(await readFile(new URL(file, kpiDir), 'utf8'), { fromQuarter: 2016 * 4, toQuarter: 2017 * 4 + 3 }) })),
+  );
 
   it('finds the KPI catalogue', () => {
     expect(files.length).toBeGreaterThan(0);

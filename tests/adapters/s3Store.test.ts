@@ -160,8 +160,7 @@ describe('S3Store against moto_server', () => {
 
   it('caches a published revision for a year, an entry point for minutes, a preview never — copies included', async () => {
     const store = storeAt('cache');
-    const cacheControl = async (key: string) =>
-      (await store.client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: store.objectKey(key) }))).CacheControl;
+    const cacheControl = async (key: string) => (await store.client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: store.objectKey(key) }))).CacheControl;
     await store.put('reports/2017Q4/r1/index.html', '<p>r1</p>');
     await store.copy('reports/2017Q4/r1/index.html', 'reports/2017Q4/index.html');
     await store.copy('reports/2017Q4/r1/index.html', 'reports/latest/index.html');

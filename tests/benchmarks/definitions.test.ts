@@ -32,7 +32,14 @@ describe('benchmark definitions (dashboards/benchmarks/*.yaml)', () => {
     expect(definitions.map((d) => d.kpi).sort()).toEqual([...kpis.keys()].sort());
     const comparable = definitions.filter((d) => d.comparable).map((d) => d.kpi);
     expect(comparable.sort()).toEqual(
-      ['flygtninge_job_foerste_aar', 'integration_jobparate', 'integration_virksomhedsrettet', 'langtid_virksomhedsrettet', 'samarbejdsgrad', 'unge_uddannelsesstart'].sort(),
+      [
+        'flygtninge_job_foerste_aar',
+        'integration_jobparate',
+        'integration_virksomhedsrettet',
+        'langtid_virksomhedsrettet',
+        'samarbejdsgrad',
+        'unge_uddannelsesstart',
+      ].sort(),
     );
     for (const d of definitions) {
       if (d.comparable) {
@@ -53,7 +60,9 @@ describe('benchmark definitions (dashboards/benchmarks/*.yaml)', () => {
       return result as string;
     };
     expect(typeof parseBenchmarkDefinition('integration_jobparate.yaml', GOOD)).toBe('object');
-    expect(bad(GOOD.replace('scale: percent', 'scale: count'))).toMatch(/^integration_jobparate\.yaml: jobindsats\.value\.scale: en andel har scale percent eller fraction/);
+    expect(bad(GOOD.replace('scale: percent', 'scale: count'))).toMatch(
+      /^integration_jobparate\.yaml: jobindsats\.value\.scale: en andel har scale percent eller fraction/,
+    );
     expect(bad(GOOD.replace('type: M, latest: 25, to: quarter, aggregate: last', 'type: QMAT, latest: 25, to: quarter, aggregate: mean'))).toContain(
       'jobindsats.period.aggregate: en QMAT-værdi er et løbende år',
     );
@@ -68,7 +77,9 @@ describe('benchmark definitions (dashboards/benchmarks/*.yaml)', () => {
 
   it('are checked against the KPI catalogue: a known KPI, in the same unit', async () => {
     const kpis = await units();
-    expect(parseBenchmarkDefinition('ukendt_kpi.yaml', GOOD.replace('kpi: integration_jobparate', 'kpi: ukendt_kpi'), kpis)).toContain('KPI’en ukendt_kpi findes ikke');
+    expect(parseBenchmarkDefinition('ukendt_kpi.yaml', GOOD.replace('kpi: integration_jobparate', 'kpi: ukendt_kpi'), kpis)).toContain(
+      'KPI’en ukendt_kpi findes ikke',
+    );
     const count = GOOD.replace('kpi: integration_jobparate', 'kpi: virksomheder_nye').replace('unit: share, scale: percent', 'unit: share, scale: fraction');
     expect(parseBenchmarkDefinition('virksomheder_nye.yaml', count, kpis)).toContain('KPI’en virksomheder_nye er et antal, men Jobindsats-serien er en andel');
   });

@@ -56,14 +56,23 @@ let definitions: BenchmarkDefinition[];
 let comparable: ComparableDefinition[];
 let baseline: Results;
 
-const pull = (out: string, url = api.url) => cli(['benchmarks', 'pull', '--token-file', tokenFile, '--out', out, '--jobindsats-url', url, '--config', DEMO_CONFIG]);
+const pull = (out: string, url = api.url) =>
+  cli(['benchmarks', 'pull', '--token-file', tokenFile, '--out', out, '--jobindsats-url', url, '--config', DEMO_CONFIG]);
 const run = (out: string) => cli(['run', '--input', demo, '--out', out, '--config', DEMO_CONFIG, '--quarter', QUARTER]);
 const results = async (out: string) => resultsSchema.parse(JSON.parse(await readFile(join(out, 'results', QUARTER, 'kpis.json'), 'utf8')));
 const report = (out: string) => readFile(join(out, 'reports', QUARTER, 'index.html'), 'utf8');
 
 /** A KPI's own figures: everything disclosure control decided, nothing about the comparison. */
 function ownNumbers(kpi: KpiResult): unknown {
-  return { id: kpi.id, value: kpi.value, numerator: kpi.numerator, denominator: kpi.denominator, suppressed: kpi.suppressed, breakdowns: kpi.breakdowns, trend: kpi.trend };
+  return {
+    id: kpi.id,
+    value: kpi.value,
+    numerator: kpi.numerator,
+    denominator: kpi.denominator,
+    suppressed: kpi.suppressed,
+    breakdowns: kpi.breakdowns,
+    trend: kpi.trend,
+  };
 }
 
 function sectionOf(html: string, kpi: string): string {
@@ -85,7 +94,10 @@ async function benchmarkFiles(out: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
   for (const name of (await readdir(dir, { recursive: true }).catch(() => [])).map(String).sort()) {
     const path = join(dir, name);
-    if ((await stat(path)).isFile()) files[name] = createHash('sha256').update(await readFile(path)).digest('hex');
+    if ((await stat(path)).isFile())
+      files[name] = createHash('sha256')
+        .update(await readFile(path))
+        .digest('hex');
   }
   return files;
 }
@@ -148,13 +160,20 @@ describe('benchmarks pull, then run', () => {
       expect(kpi.benchmark_missing, d.kpi).toBeNull();
       const national = kpi.benchmarks.filter((b) => b.area === 'hele_landet');
       const average = kpi.benchmarks.filter((b) => b.area === 'sammenlignelige_kommuner');
-      expect(national.map((b) => b.quarter), d.kpi).toEqual(baseline.kpis[0]!.trend.map((q) => q.quarter));
-      expect(average.every((b) => b.members === 5), d.kpi).toBe(true);
+      expect(
+        national.map((b) => b.quarter),
+        d.kpi,
+      ).toEqual(baseline.kpis[0]!.trend.map((q) => q.quarter));
+      expect(
+        average.every((b) => b.members === 5),
+        d.kpi,
+      ).toBe(true);
 
       const section = sectionOf(html, d.kpi);
       // The chart: our line, the whole country dotted, the comparable municipalities' average dash-dot, each labelled.
       const svg = /<svg[\s\S]*?<\/svg>/.exec(section)![0];
-      const line = (style: { color: string; dash: readonly number[] }) => new RegExp(`<path[^>]*stroke="${style.color}"[^>]*stroke-dasharray="${style.dash.join(',')}"`);
+      const line = (style: { color: string; dash: readonly number[] }) =>
+        new RegExp(`<path[^>]*stroke="${style.color}"[^>]*stroke-dasharray="${style.dash.join(',')}"`);
       expect(svg, d.kpi).toMatch(line(chartTheme.comparison.national));
       expect(svg, d.kpi).toMatch(line(chartTheme.comparison.comparable_average));
       expect(svg, d.kpi).toContain('>Hele landet</text>');
@@ -182,7 +201,9 @@ describe('benchmarks pull, then run', () => {
     }
     // benchmarks.csv's region stays beside the pulled series, and says where it comes from.
     expect(sectionOf(html, 'integration_jobparate')).toContain('<th scope="col">Region Hovedstaden</th>');
-    expect(sectionOf(html, 'integration_jobparate')).toContain('Sammenligningstallene for Region Hovedstaden er leveret sammen med kommunens udtræk (benchmarks.csv).');
+    expect(sectionOf(html, 'integration_jobparate')).toContain(
+      'Sammenligningstallene for Region Hovedstaden er leveret sammen med kommunens udtræk (benchmarks.csv).',
+    );
     // With every comparison line, sentence, column and source line, the report keeps its budget.
     expect(Buffer.byteLength(html)).toBeLessThanOrEqual(100 * 1024);
     // Which municipalities, and why, once.
@@ -198,7 +219,9 @@ describe('benchmarks pull, then run', () => {
     // The municipality's own numbers are the same as without any pull.
     expect(published.kpis.map(ownNumbers)).toEqual(baseline.kpis.map(ownNumbers));
     // Without a pull the report said so, for the KPIs that have a comparable series.
-    expect(baseline.kpis.find((k) => k.id === 'samarbejdsgrad')!.benchmark_missing).toBe('Sammenligningstal fra Jobindsats er endnu ikke hentet for dette nøgletal.');
+    expect(baseline.kpis.find((k) => k.id === 'samarbejdsgrad')!.benchmark_missing).toBe(
+      'Sammenligningstal fra Jobindsats er endnu ikke hentet for dette nøgletal.',
+    );
     for (const text of [pulled.stdout, pulled.stderr, ran.stdout, ran.stderr, html]) expect(text).not.toContain(TOKEN);
   }, 240_000);
 
@@ -228,7 +251,10 @@ describe('benchmarks pull, then run', () => {
       },
       {
         name: 'a changed answer',
-        setUp: () => api.handle((r) => (r.path.startsWith('/data/') ? { status: 200, body: recorded('data-v2-shape.json') } : catalogueHandler(TOKEN, catalogueFor(definitions))(r))),
+        setUp: () =>
+          api.handle((r) =>
+            r.path.startsWith('/data/') ? { status: 200, body: recorded('data-v2-shape.json') } : catalogueHandler(TOKEN, catalogueFor(definitions))(r),
+          ),
         says: /svar på \/data\/mm13/,
       },
       { name: 'an unreachable server', setUp: () => {}, url: gone, says: /Kunne ikke få forbindelse til Jobindsats \(http:\/\/127\.0\.0\.1:\d+\)/ },

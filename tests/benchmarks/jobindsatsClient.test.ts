@@ -49,9 +49,7 @@ async function failure(call: Promise<unknown>): Promise<JobindsatsError> {
 
 describe('the Jobindsats v3 client, against a local server answering in the recorded shapes', () => {
   it('sends the key as a bearer token, asks for JSON, and parses the table list and a table’s metadata', async () => {
-    api.handle((r) =>
-      r.path === '/tables' ? { status: 200, body: recorded('tables.json') } : { status: 200, body: recorded('table-y35a03.json') },
-    );
+    api.handle((r) => (r.path === '/tables' ? { status: 200, body: recorded('tables.json') } : { status: 200, body: recorded('table-y35a03.json') }));
     const c = client();
     const tables = await c.tables();
     expect(tables.map((t) => t.id)).toEqual(['y35a03', 'mm13']);
@@ -91,7 +89,13 @@ describe('the Jobindsats v3 client, against a local server answering in the reco
   it('splits a selection above the cell limit into period chunks and joins the rows', async () => {
     api.handle((r) => ({
       status: 200,
-      body: { columns: ['Periode', 'Område', 'Andel'], rows: r.query.get('period.M')!.split(',').map((p) => [p, 'Hele landet', 1]) },
+      body: {
+        columns: ['Periode', 'Område', 'Andel'],
+        rows: r.query
+          .get('period.M')!
+          .split(',')
+          .map((p) => [p, 'Hele landet', 1]),
+      },
     }));
     const periods = ['2017M01', '2017M02', '2017M03', '2017M04', '2017M05'];
     const data = await client({ maxCellsPerRequest: 4 }).data('y35a03', {
@@ -102,7 +106,13 @@ describe('the Jobindsats v3 client, against a local server answering in the reco
     expect(api.requests.map((r) => r.query.get('period.M'))).toEqual(['2017M01,2017M02', '2017M03,2017M04', '2017M05']);
     expect(data.rows.map((r) => r[0])).toEqual(periods);
 
-    const tooWide = await failure(client({ maxCellsPerRequest: 4 }).data('y35a03', { measures: { g: ['a', 'b', 'c'] }, period: { type: 'M', values: periods }, hierarchies: { _nykom: ['/', '/201/'] } }));
+    const tooWide = await failure(
+      client({ maxCellsPerRequest: 4 }).data('y35a03', {
+        measures: { g: ['a', 'b', 'c'] },
+        period: { type: 'M', values: periods },
+        hierarchies: { _nykom: ['/', '/201/'] },
+      }),
+    );
     expect(tooWide.code).toBe('too_many_cells');
     expect(tooWide.message).toMatch(/6 celler pr\. periode/);
   });
@@ -225,6 +235,12 @@ describe('request details', () => {
   });
 
   it('keeps : , * and / readable in the query, and escapes the rest', () => {
-    expect(queryString([['period.M', 'latest:12'], ['hierarchy._nykom', '*'], ['x', 'a b&c']])).toBe('period.M=latest:12&hierarchy._nykom=*&x=a%20b%26c');
+    expect(
+      queryString([
+        ['period.M', 'latest:12'],
+        ['hierarchy._nykom', '*'],
+        ['x', 'a b&c'],
+      ]),
+    ).toBe('period.M=latest:12&hierarchy._nykom=*&x=a%20b%26c');
   });
 });

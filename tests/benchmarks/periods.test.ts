@@ -12,7 +12,8 @@ describe('Jobindsats period codes', () => {
     expect(parseJobindsatsPeriod('2017M03')).toMatchObject({ type: 'M', month: 2017 * 12 + 2, quarter: parseQuarter('2017Q1') });
     expect(parseJobindsatsPeriod('2017Q4')).toMatchObject({ type: 'Q', quarter: parseQuarter('2017Q4') });
     expect(parseJobindsatsPeriod('2017QMAT12')).toMatchObject({ type: 'QMAT', month: 2017 * 12 + 11, quarter: parseQuarter('2017Q4') });
-    for (const bad of ['2017M13', '2017M00', '2017Q5', '2017-03', '2017K4', '2017', '17M03', '2017QMAT13']) expect(parseJobindsatsPeriod(bad), bad).toBeUndefined();
+    for (const bad of ['2017M13', '2017M00', '2017Q5', '2017-03', '2017K4', '2017', '17M03', '2017QMAT13'])
+      expect(parseJobindsatsPeriod(bad), bad).toBeUndefined();
     expect(parseJobindsatsPeriod('2017M03', 'Q')).toBeUndefined();
   });
 

@@ -92,9 +92,20 @@ describe('benchmarks pull, end to end into a LocalStore', () => {
 
     expect(pull.areas.map((a) => a.area)).toEqual(['hele_landet', 'egedal', 'furesoe', 'hoersholm', 'lyngby_taarbaek', 'gentofte']);
     expect(new Set(pull.rows.map((r) => r.kpi_id))).toEqual(
-      new Set(['flygtninge_job_foerste_aar', 'integration_jobparate', 'integration_virksomhedsrettet', 'langtid_virksomhedsrettet', 'samarbejdsgrad', 'unge_uddannelsesstart']),
+      new Set([
+        'flygtninge_job_foerste_aar',
+        'integration_jobparate',
+        'integration_virksomhedsrettet',
+        'langtid_virksomhedsrettet',
+        'samarbejdsgrad',
+        'unge_uddannelsesstart',
+      ]),
     );
-    expect(pull.definitions.find((d) => d.kpi_id === 'flygtninge_job_foerste_aar')).toMatchObject({ table_id: 'mm13', latest_period: '2017M12', file: 'flygtninge_job_foerste_aar.yaml' });
+    expect(pull.definitions.find((d) => d.kpi_id === 'flygtninge_job_foerste_aar')).toMatchObject({
+      table_id: 'mm13',
+      latest_period: '2017M12',
+      file: 'flygtninge_job_foerste_aar.yaml',
+    });
 
     // A monthly series: its months, and each quarter as the mean of its three months, as a fraction.
     const row = (kpi: string, area: string, period: string) => pull.rows.find((r) => r.kpi_id === kpi && r.area === area && r.period === period);
@@ -113,7 +124,8 @@ describe('benchmarks pull, end to end into a LocalStore', () => {
     // A quarterly series passes through.
     expect(row('integration_virksomhedsrettet', 'hele_landet', '2017Q4')!.value).toBeCloseTo(fakePercent('/', '2017Q4') / 100, 12);
     // Eight report quarters are covered.
-    for (const q of ['2016Q1', '2016Q2', '2016Q3', '2016Q4', '2017Q1', '2017Q2', '2017Q3', '2017Q4']) expect(row('unge_uddannelsesstart', 'hoersholm', q), q).toBeDefined();
+    for (const q of ['2016Q1', '2016Q2', '2016Q3', '2016Q4', '2017Q1', '2017Q2', '2017Q3', '2017Q4'])
+      expect(row('unge_uddannelsesstart', 'hoersholm', q), q).toBeDefined();
 
     // Requests: municipalities by their value id, the whole country as `/`, the definition's filter.
     const mm13 = api.requests.filter((r) => r.path === '/data/mm13');
@@ -141,7 +153,14 @@ describe('benchmarks pull, end to end into a LocalStore', () => {
     if (!first.ok) throw new Error(first.message);
     const before = await snapshot(store.root);
 
-    const wrongKey = await runBenchmarksPull({ store, client: client('jbi-WRONG-key'), definitions, config, log: recordingLog(), now: () => new Date('2018-03-05T06:00:00Z') });
+    const wrongKey = await runBenchmarksPull({
+      store,
+      client: client('jbi-WRONG-key'),
+      definitions,
+      config,
+      log: recordingLog(),
+      now: () => new Date('2018-03-05T06:00:00Z'),
+    });
     expect(wrongKey.ok).toBe(false);
     if (wrongKey.ok) return;
     expect(wrongKey.code).toBe('auth');
@@ -151,7 +170,9 @@ describe('benchmarks pull, end to end into a LocalStore', () => {
     expect(await snapshot(store.root)).toEqual(before);
 
     // A shape change in the fourth table stops the whole pull: no half pull is stored either.
-    api.handle((r) => (r.path === '/data/mm12' ? { status: 200, body: recorded('data-v2-shape.json') } : catalogueHandler(TOKEN, catalogueFor(definitions))(r)));
+    api.handle((r) =>
+      r.path === '/data/mm12' ? { status: 200, body: recorded('data-v2-shape.json') } : catalogueHandler(TOKEN, catalogueFor(definitions))(r),
+    );
     const changed = await runBenchmarksPull({ store, client: client(), definitions, config, log: recordingLog(), now: () => new Date('2018-03-05T06:00:00Z') });
     expect(changed).toMatchObject({ ok: false, code: 'shape', kpi: 'langtid_virksomhedsrettet' });
     expect(await snapshot(store.root)).toEqual(before);
@@ -187,7 +208,9 @@ describe('benchmarks pull, end to end into a LocalStore', () => {
     tables.mm11!.value = () => '145,0';
     api.handle(catalogueHandler(TOKEN, tables));
     const outcome = await runBenchmarksPull({ store, client: client(), definitions, config, log: recordingLog() });
-    expect(outcome.ok ? '' : outcome.message).toContain('unge_uddannelsesstart.yaml (tabel mm11): Hele landet, 2015M10: værdien 145 pct. er ikke en andel mellem 0 og 100 pct');
+    expect(outcome.ok ? '' : outcome.message).toContain(
+      'unge_uddannelsesstart.yaml (tabel mm11): Hele landet, 2015M10: værdien 145 pct. er ikke en andel mellem 0 og 100 pct',
+    );
   });
 });
 
@@ -195,7 +218,9 @@ describe('the Lambda’s pull', () => {
   it('logs one structured benchmarks_pull_failed line on failure, without the key, and throws', async () => {
     const store = await storeAt('lambda');
     const log = recordingLog();
-    await expect(runBenchmarks({ store, client: client('jbi-WRONG-key-9'), definitions, config, log })).rejects.toThrow(/^Benchmarks blev ikke hentet: .*HTTP 401/);
+    await expect(runBenchmarks({ store, client: client('jbi-WRONG-key-9'), definitions, config, log })).rejects.toThrow(
+      /^Benchmarks blev ikke hentet: .*HTTP 401/,
+    );
     const failed = log.lines.filter((l) => l.fields?.event === LOG_EVENTS.benchmarksPullFailed);
     expect(failed).toHaveLength(1);
     expect(failed[0]!.fields).toEqual({ event: 'benchmarks_pull_failed', code: 'auth', kpi: 'flygtninge_job_foerste_aar' });
@@ -214,7 +239,9 @@ describe('pejlemaerke benchmarks pull (the CLI)', () => {
     await writeFile(tokenFile, `${TOKEN}\n`);
     const args = ['benchmarks', 'pull', '--token-file', tokenFile, '--out', out, '--jobindsats-url', api.url, '--config', DEMO_CONFIG];
     const ok = await exec(process.execPath, [BIN, ...args], { cwd: work });
-    expect(ok.stdout).toMatch(/^Benchmarks hentet fra Jobindsats: \d+ rækker for 6 nøgletal og 6 områder → cli\/benchmarks\/pulls\/\d{8}T\d{6}Z-[0-9a-f]{8}\/benchmarks\.json\n$/);
+    expect(ok.stdout).toMatch(
+      /^Benchmarks hentet fra Jobindsats: \d+ rækker for 6 nøgletal og 6 områder → cli\/benchmarks\/pulls\/\d{8}T\d{6}Z-[0-9a-f]{8}\/benchmarks\.json\n$/,
+    );
 
     await writeFile(tokenFile, 'jbi-WRONG-cli-key\n');
     const failed = await exec(process.execPath, [BIN, ...args], { cwd: work }).then(
@@ -225,7 +252,9 @@ describe('pejlemaerke benchmarks pull (the CLI)', () => {
     );
     expect(failed.code).toBe(9);
     expect(failed.stderr).toContain('Benchmarks blev ikke hentet: flygtninge_job_foerste_aar.yaml (tabel mm13): Jobindsats afviste API-nøglen (HTTP 401)');
-    expect(failed.stderr).toMatch(/Intet er overskrevet: rapporterne bruger fortsat benchmarks hentet \d+\. \w+ \d{4} kl\. \d{2}\.\d{2} \(\d{8}T\d{6}Z-[0-9a-f]{8}\)\./);
+    expect(failed.stderr).toMatch(
+      /Intet er overskrevet: rapporterne bruger fortsat benchmarks hentet \d+\. \w+ \d{4} kl\. \d{2}\.\d{2} \(\d{8}T\d{6}Z-[0-9a-f]{8}\)\./,
+    );
 
     for (const text of [ok.stdout, ok.stderr, failed.stdout, failed.stderr]) {
       expect(text).not.toContain(TOKEN);
@@ -235,10 +264,14 @@ describe('pejlemaerke benchmarks pull (the CLI)', () => {
   });
 
   it('is a usage error (exit 2) without a place to store, or with a missing key file', async () => {
-    const noStore = await exec(process.execPath, [BIN, 'benchmarks', 'pull', '--token-file', join(work, 'jobindsats.key')]).catch((e: { code: number; stderr: string }) => e);
+    const noStore = await exec(process.execPath, [BIN, 'benchmarks', 'pull', '--token-file', join(work, 'jobindsats.key')]).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(noStore).toMatchObject({ code: 2 });
     expect((noStore as { stderr: string }).stderr).toContain('angiv hvor benchmarks skal gemmes');
-    const noFile = await exec(process.execPath, [BIN, 'benchmarks', 'pull', '--token-file', join(work, 'mangler.key'), '--out', join(work, 'x')]).catch((e: { code: number; stderr: string }) => e);
+    const noFile = await exec(process.execPath, [BIN, 'benchmarks', 'pull', '--token-file', join(work, 'mangler.key'), '--out', join(work, 'x')]).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(noFile).toMatchObject({ code: 2 });
     expect((noFile as { stderr: string }).stderr).toContain('kan ikke læses (ENOENT)');
   });

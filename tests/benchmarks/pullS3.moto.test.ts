@@ -55,7 +55,14 @@ async function listed(): Promise<string[]> {
 
 describe('benchmarks pull into an S3Store on moto_server', () => {
   it('writes the pull and then the pointer under benchmarks/, readable by a fresh store; a failed pull changes nothing', async () => {
-    const first = await runBenchmarksPull({ store: store(), client: client(TOKEN), definitions, config, log: silentLog, now: () => new Date('2018-02-03T10:15:00Z') });
+    const first = await runBenchmarksPull({
+      store: store(),
+      client: client(TOKEN),
+      definitions,
+      config,
+      log: silentLog,
+      now: () => new Date('2018-02-03T10:15:00Z'),
+    });
     if (!first.ok) throw new Error(first.message);
     expect(await listed()).toEqual([`allerod/${benchmarkKeys.latest}`, `allerod/${first.key}`].sort());
     const head = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `allerod/${first.key}` }));
@@ -71,7 +78,14 @@ describe('benchmarks pull into an S3Store on moto_server', () => {
     const pointerAfter = await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `allerod/${benchmarkKeys.latest}` }))).Body!.transformToString();
     expect(pointerAfter).toBe(pointerBefore);
 
-    const second = await runBenchmarksPull({ store: store(), client: client(TOKEN), definitions, config, log: silentLog, now: () => new Date('2018-03-05T06:00:00Z') });
+    const second = await runBenchmarksPull({
+      store: store(),
+      client: client(TOKEN),
+      definitions,
+      config,
+      log: silentLog,
+      now: () => new Date('2018-03-05T06:00:00Z'),
+    });
     if (!second.ok) throw new Error(second.message);
     expect((await listed()).filter((k) => k.includes('/pulls/'))).toHaveLength(2);
     expect((await readNewestBenchmarks(store()))!.pull_id).toBe(second.pull.pull_id);

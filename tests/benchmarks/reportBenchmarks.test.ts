@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { benchmarkAreaNames, benchmarkPointsFromPull, kpiBenchmarks, mergeBenchmarkPoints, type KpiBenchmarks } from '../../functions/benchmarks/benchmarkPoints.ts';
+import {
+  benchmarkAreaNames,
+  benchmarkPointsFromPull,
+  kpiBenchmarks,
+  mergeBenchmarkPoints,
+  type KpiBenchmarks,
+} from '../../functions/benchmarks/benchmarkPoints.ts';
 import { BENCHMARK_PULL_FORMAT, benchmarkPullSchema, type BenchmarkPull, type BenchmarkRow } from '../../functions/benchmarks/benchmarkPull.ts';
 import { parseBenchmarkDefinition, type BenchmarkDefinition } from '../../functions/benchmarks/definitions.ts';
 import { benchmarkReport, comparisonGroupNote, type BenchmarkReportInput } from '../../functions/benchmarks/reportBenchmarks.ts';
@@ -78,7 +84,12 @@ function defaultRows(): BenchmarkRow[] {
   ];
 }
 
-const AVERAGE: Comparison = { national: true, municipalities: [{ name: 'Egedal' }, { name: 'Furesø' }, { name: 'Gentofte' }], show_municipalities: 'average', source: 'STAR’s klynge' };
+const AVERAGE: Comparison = {
+  national: true,
+  municipalities: [{ name: 'Egedal' }, { name: 'Furesø' }, { name: 'Gentofte' }],
+  show_municipalities: 'average',
+  source: 'STAR’s klynge',
+};
 
 interface Case {
   trend: BenchmarkReportInput['trend'];
@@ -103,7 +114,12 @@ function compared(overrides: Partial<Case> = {}): { frozen: KpiBenchmarks; input
     ...overrides,
   };
   const frozen = kpiBenchmarks({ kpiId: c.kpi.id, quarters: TREND, handMade: c.handMade, pull: c.pull, definition: c.definition, comparison: c.comparison });
-  const config = municipalityConfigSchema.parse({ municipality: 'Allerød Kommune', committee: 'Udvalget', benchmark_areas: c.benchmarkAreas, comparison: c.comparison });
+  const config = municipalityConfigSchema.parse({
+    municipality: 'Allerød Kommune',
+    committee: 'Udvalget',
+    benchmark_areas: c.benchmarkAreas,
+    comparison: c.comparison,
+  });
   return {
     frozen,
     input: {
@@ -158,7 +174,9 @@ describe('benchmarks in the report', () => {
 
   it('says "på niveau med" when the printed figures are the same', () => {
     const trend = TREND.map((quarter) => ({ quarter, value: 0.3204, suppressed: false }));
-    expect(reportOf({ trend, comparison: { ...AVERAGE, municipalities: [] } }).sentence).toBe('I 4. kvartal 2017 ligger Allerød Kommune på niveau med landsgennemsnittet på 32,0 pct.');
+    expect(reportOf({ trend, comparison: { ...AVERAGE, municipalities: [] } }).sentence).toBe(
+      'I 4. kvartal 2017 ligger Allerød Kommune på niveau med landsgennemsnittet på 32,0 pct.',
+    );
   });
 
   it('draws each comparable municipality as a thin line when the config asks, and counts how many we are above', () => {
@@ -170,13 +188,17 @@ describe('benchmarks in the report', () => {
       ['furesoe', 'thin'],
       ['gentofte', 'thin'],
     ]);
-    expect(report.sentence).toBe('I 4. kvartal 2017 ligger Allerød Kommune over landsgennemsnittet på 32,0 pct. og over 0 af de 2 sammenlignelige kommuner med et tal (1 mangler).');
+    expect(report.sentence).toBe(
+      'I 4. kvartal 2017 ligger Allerød Kommune over landsgennemsnittet på 32,0 pct. og over 0 af de 2 sammenlignelige kommuner med et tal (1 mangler).',
+    );
     expect(comparisonGroupNote({ ...AVERAGE, show_municipalities: 'each' })).toContain('Hver kommune er vist med en tynd linje.');
   });
 
   it('gives the comparison without a judgement when our own figure is not published', () => {
     const trend = TREND.map((quarter) => ({ quarter, value: null, suppressed: true }));
-    expect(reportOf({ trend }).sentence).toBe('I 4. kvartal 2017 var landsgennemsnittet 32,0 pct. og gennemsnittet for 2 af de 3 sammenlignelige kommuner 39,0 pct.');
+    expect(reportOf({ trend }).sentence).toBe(
+      'I 4. kvartal 2017 var landsgennemsnittet 32,0 pct. og gennemsnittet for 2 af de 3 sammenlignelige kommuner 39,0 pct.',
+    );
   });
 
   it('says when Jobindsats has not yet published the quarter, with the latest it has', () => {
@@ -192,13 +214,18 @@ describe('benchmarks in the report', () => {
       'virksomheder_nye.yaml',
     );
     const report = reportOf({ kpi: { id: 'virksomheder_nye', unit: 'count' }, definition: none });
-    expect(report).toMatchObject({ kind: 'none', missing: 'Der findes ingen sammenlignelig serie på Jobindsats for dette nøgletal. Jobindsats offentliggør ikke antallet af nye samarbejdsvirksomheder.' });
+    expect(report).toMatchObject({
+      kind: 'none',
+      missing: 'Der findes ingen sammenlignelig serie på Jobindsats for dette nøgletal. Jobindsats offentliggør ikke antallet af nye samarbejdsvirksomheder.',
+    });
     expect(report.sentence).toBeUndefined();
     expect(report.citation).toBeUndefined();
     expect(report.series.map((s) => s.key)).toEqual(['egen']);
     expect(reportOf({ definition: undefined }).missing).toBe('Der findes ingen sammenlignelig serie på Jobindsats for dette nøgletal.');
     expect(reportOf({ pull: undefined })).toMatchObject({ kind: 'none', missing: 'Sammenligningstal fra Jobindsats er endnu ikke hentet for dette nøgletal.' });
-    expect(reportOf({ pull: pull(defaultRows().filter((r) => r.period < '2016')) }).missing).toBe('Den nyeste hentning fra Jobindsats har ingen sammenligningstal for 1. kv. 2016 – 4. kv. 2017.');
+    expect(reportOf({ pull: pull(defaultRows().filter((r) => r.period < '2016')) }).missing).toBe(
+      'Den nyeste hentning fra Jobindsats har ingen sammenligningstal for 1. kv. 2016 – 4. kv. 2017.',
+    );
   });
 
   it('keeps benchmarks.csv’s other areas beside the pulled series, and says so when the only series are hand-made', () => {
@@ -256,7 +283,15 @@ jobindsats:
 describe('pulled benchmarks in the results', () => {
   it('become results’ benchmark points for the trend’s quarters, and replace hand-made ones for the same area', () => {
     const points = benchmarkPointsFromPull(pull(), 'flygtninge_job_foerste_aar', ['2017Q3', '2017Q4']);
-    expect(points.map((p) => `${p.area} ${p.quarter}`)).toEqual(['hele_landet 2017Q3', 'hele_landet 2017Q4', 'egedal 2017Q3', 'egedal 2017Q4', 'furesoe 2017Q3', 'furesoe 2017Q4', 'gentofte 2017Q3']);
+    expect(points.map((p) => `${p.area} ${p.quarter}`)).toEqual([
+      'hele_landet 2017Q3',
+      'hele_landet 2017Q4',
+      'egedal 2017Q3',
+      'egedal 2017Q4',
+      'furesoe 2017Q3',
+      'furesoe 2017Q4',
+      'gentofte 2017Q3',
+    ]);
     const handMade = [
       { area: 'hele_landet', quarter: '2017Q4', value: 0.5 },
       { area: 'region_hovedstaden', quarter: '2017Q4', value: 0.3 },
@@ -274,7 +309,10 @@ describe('pulled benchmarks in the results', () => {
       comparison: { source: 'STAR', municipalities: [{ name: 'Egedal' }, { name: 'Allerød' }] },
     });
     expect(parsed.success).toBe(false);
-    expect(parsed.error?.issues[0]).toMatchObject({ path: ['comparison', 'municipalities'], message: expect.stringContaining('kommunen selv kan ikke stå blandt de sammenlignelige kommuner') });
+    expect(parsed.error?.issues[0]).toMatchObject({
+      path: ['comparison', 'municipalities'],
+      message: expect.stringContaining('kommunen selv kan ikke stå blandt de sammenlignelige kommuner'),
+    });
   });
 
   it('have display names from benchmark_areas and the comparison block', () => {

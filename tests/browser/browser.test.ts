@@ -30,11 +30,22 @@ describe('finding and launching the browser', () => {
   it('honours PEJLEMAERKE_CHROMIUM and says so in Danish when it is wrong', async () => {
     const system = await systemChromium();
     if (system) expect(await findChromium({ env: { PEJLEMAERKE_CHROMIUM: system } })).toEqual({ executablePath: system, source: 'env' });
-    await expect(findChromium({ env: { PEJLEMAERKE_CHROMIUM: '/findes/ikke/chromium' } })).rejects.toThrow('PEJLEMAERKE_CHROMIUM peger på /findes/ikke/chromium');
+    await expect(findChromium({ env: { PEJLEMAERKE_CHROMIUM: '/findes/ikke/chromium' } })).rejects.toThrow(
+      'PEJLEMAERKE_CHROMIUM peger på /findes/ikke/chromium',
+    );
   });
 
   it('passes the offline, sandbox-free flags, and the Lambda extras only to the bundled build on Lambda', async () => {
-    expect(CHROMIUM_ARGS).toEqual(['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']);
+    expect(CHROMIUM_ARGS).toEqual([
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ]);
     const lambda = { AWS_LAMBDA_FUNCTION_NAME: 'publish' };
     expect(chromiumArgs({ executablePath: '/tmp/chromium', source: 'sparticuz' }, lambda)).toEqual([...CHROMIUM_ARGS, '--no-zygote', '--single-process']);
     expect(chromiumArgs({ executablePath: '/tmp/chromium', source: 'sparticuz' }, {})).toEqual([...CHROMIUM_ARGS]);

@@ -118,7 +118,14 @@ describe('the committee package in Chromium', () => {
   });
 
   it('builds the PDF and the note in one call, the same bytes twice', async () => {
-    const input = { report: files.report, html: files.html, charts: files.charts, reportUrl: 'https://rapporter.alleroed.dk/2017Q4/', draftNotice: 'Udkast – ikke godkendt', browser };
+    const input = {
+      report: files.report,
+      html: files.html,
+      charts: files.charts,
+      reportUrl: 'https://rapporter.alleroed.dk/2017Q4/',
+      draftNotice: 'Udkast – ikke godkendt',
+      browser,
+    };
     const first = await buildCommitteePackage(input);
     expect(first.pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(first.note.subarray(0, 2).toString()).toBe('PK');

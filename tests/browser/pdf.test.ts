@@ -99,7 +99,8 @@ describe('the report as PDF', () => {
     const text = run('pdftotext', pdfPath, '-').replace(/Side \d+ af \d+/g, '');
     for (const truth of hiddenTruths) {
       const { numerator, denominator } = truth.cell;
-      if (denominator !== null) expect(text, `${truth.kpi} ${truth.quarter} ${truth.group}`).not.toMatch(new RegExp(`(?<![\\d.])${numerator} af ${denominator}(?![\\d.])`));
+      if (denominator !== null)
+        expect(text, `${truth.kpi} ${truth.quarter} ${truth.group}`).not.toMatch(new RegExp(`(?<![\\d.])${numerator} af ${denominator}(?![\\d.])`));
     }
   });
 

@@ -13,7 +13,6 @@ import { LocalStore } from '../../functions/store/localStore.ts';
 import { fixtureConfig, fixtureResults } from '../fixtures/results.ts';
 import { poppler } from '../support/poppler.ts';
 
-
 const ARTIFACTS = join(import.meta.dirname, '../.artifacts');
 const AXE = join(import.meta.dirname, '../../node_modules/axe-core/axe.min.js');
 
@@ -28,13 +27,22 @@ let previewEmbedUrl: string;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'pejlemaerke-browser-'));
   const definitions = (await loadKpis('dashboards/kpis')).map((k) => k.definition).filter((d) => fixtureResults.kpis.some((r) => r.id === d.id));
-  const draft = (results: Results): Draft => ({ results, config: fixtureConfig, definitions, delivery: { id: 'levering', extracted_at: results.generated_at, data_until: '2017-12-31' } });
+  const draft = (results: Results): Draft => ({
+    results,
+    config: fixtureConfig,
+    definitions,
+    delivery: { id: 'levering', extracted_at: results.generated_at, data_until: '2017-12-31' },
+  });
   const store = new LocalStore(root);
   await publishDraft(store, draft(fixtureResults));
   reportUrl = pathToFileURL(join(root, 'reports/2017Q4/r1/index.html')).href;
   embedUrl = pathToFileURL(join(root, 'reports/2017Q4/r1/embed/integration_selvforsoergende.html')).href;
   // A correction (another title is enough to be other content), and a draft for the quarter after.
-  const corrected = { ...fixtureResults, snapshot: 'abcdef0123456789', kpis: fixtureResults.kpis.map((k, i) => (i === 0 ? { ...k, title: `${k.title} (rettet)` } : k)) };
+  const corrected = {
+    ...fixtureResults,
+    snapshot: 'abcdef0123456789',
+    kpis: fixtureResults.kpis.map((k, i) => (i === 0 ? { ...k, title: `${k.title} (rettet)` } : k)),
+  };
   await publishDraft(store, draft(corrected), { correction: 'Titlen på første nøgletal var forkert' });
   correctedUrl = pathToFileURL(join(root, 'reports/2017Q4/index.html')).href;
   const other = fixtureResults.kpis.map((k, i) => (i === 0 ? { ...k, title: `${k.title} (nyt udkast)` } : k));
@@ -117,7 +125,9 @@ describe('the report in Chromium', () => {
     await page.emulateMedia({ media: 'print' });
     // A4 minus 15 mm margins each side: 180 mm = 680 CSS px.
     await page.setViewportSize({ width: 680, height: 1000 });
-    const overflow = await page.evaluate(`[...document.querySelectorAll('svg, table')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5).length`);
+    const overflow = await page.evaluate(
+      `[...document.querySelectorAll('svg, table')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5).length`,
+    );
     expect(overflow).toBe(0);
     const breaks = await page.evaluate(`[...document.querySelectorAll('section.kpi')].map((s) => getComputedStyle(s).breakBefore)`);
     expect(breaks).toEqual(Array(fixtureResults.kpis.length).fill('page'));

@@ -33,7 +33,13 @@ describe('checkConfig', () => {
     const problems = check([...HEAD, 'goals:', ...goal('andel_i_job', 0.45), ...goal('andel_i_jobb', 0.5)].join('\n'));
     // Line 7 is the second goal's "  - kpi: andel_i_jobb"; the value starts in column 10.
     expect(problems).toEqual([
-      expect.objectContaining({ rule: 'goal_kpi', line: 7, columnNumber: 10, column: 'goals.1.kpi', message: 'målet peger på KPI’en andel_i_jobb, som ikke findes i dashboards/kpis' }),
+      expect.objectContaining({
+        rule: 'goal_kpi',
+        line: 7,
+        columnNumber: 10,
+        column: 'goals.1.kpi',
+        message: 'målet peger på KPI’en andel_i_jobb, som ikke findes i dashboards/kpis',
+      }),
     ]);
     expect(problems[0]!.hint).toContain('pejlemaerke new-kpi andel_i_jobb');
     expect(problems[0]!.hint).toMatch(/^Mente du andel_i_job\?/);

@@ -43,13 +43,17 @@ describe('checkDialect: the traps', () => {
   it('positions are the .sql file’s, not the rendered SQL’s: placeholders are longer than the integers they become', () => {
     // {{from_quarter}} is columns 25-40 and {{to_quarter}} 46-59; then " AND t.week " puts `/` in
     // column 72. Rendered (8064, 8071) it would be column 50.
-    const problems = where(sql('SELECT t.quarter AS quarter', 'FROM calendar t', 'WHERE t.quarter BETWEEN {{from_quarter}} AND {{to_quarter}} AND t.week / 2 > 1'));
+    const problems = where(
+      sql('SELECT t.quarter AS quarter', 'FROM calendar t', 'WHERE t.quarter BETWEEN {{from_quarter}} AND {{to_quarter}} AND t.week / 2 > 1'),
+    );
     expect(problems).toEqual([{ rule: 'integer_division', line: 3, column: 72 }]);
     expect(check(sql('SELECT {{to_quarter}} / 2 AS quarter'))[0]!.message).toContain('{{to_quarter}} / 2');
   });
 
   it('QUALIFY: one problem at the keyword, no syntax echoes', () => {
-    const problems = check(sql('SELECT t.quarter AS quarter', 'FROM calendar t', 'QUALIFY row_number() OVER (PARTITION BY t.quarter ORDER BY t.week DESC) = 1'));
+    const problems = check(
+      sql('SELECT t.quarter AS quarter', 'FROM calendar t', 'QUALIFY row_number() OVER (PARTITION BY t.quarter ORDER BY t.week DESC) = 1'),
+    );
     expect(problems.map((p) => [p.rule, p.line, p.columnNumber])).toEqual([['qualify', 3, 1]]);
     expect(problems[0]!.message).toBe('QUALIFY findes i DuckDB, men ikke i Trino (Athena engine v3)');
     expect(problems[0]!.hint).toMatch(/CTE.*WHERE/);
@@ -140,7 +144,9 @@ describe('checkDialect: the traps', () => {
   });
 
   it('round keeps one argument', () => {
-    expect(where('SELECT round(AVG(t.week)) AS a, round(AVG(t.week), 2) AS b FROM calendar t')).toEqual([{ rule: 'function_not_portable', line: 1, column: 33 }]);
+    expect(where('SELECT round(AVG(t.week)) AS a, round(AVG(t.week), 2) AS b FROM calendar t')).toEqual([
+      { rule: 'function_not_portable', line: 1, column: 33 },
+    ]);
   });
 
   it('one SELECT only, no CTE named like a curated table, no schema-qualified tables', () => {
@@ -166,7 +172,7 @@ describe('checkDialect: the traps', () => {
         'FROM q',
         'JOIN benefit_weeks b ON b.week BETWEEN q.first_week AND q.t',
         'LEFT JOIN persons p ON p.person_id = b.person_id',
-        'WHERE p.birth_year IS NOT NULL AND p.sex <> \'X\' AND b.status LIKE \'%a%\'',
+        "WHERE p.birth_year IS NOT NULL AND p.sex <> 'X' AND b.status LIKE '%a%'",
         'GROUP BY q.quarter, p.sex, p.integration_group, q.t, q.first_week;',
       ),
     );

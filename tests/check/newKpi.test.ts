@@ -13,7 +13,12 @@ import { newKpiCommand } from '../../functions/cli/newKpi.ts';
 import { tempProject } from './tempProject.ts';
 
 const exec = promisify(execFile);
-const FILES = ['dashboards/kpis/andel_i_job.sql', 'dashboards/kpis/andel_i_job.yaml', 'tests/kpis/andel_i_job.test.ts', 'dashboards/benchmarks/andel_i_job.yaml'];
+const FILES = [
+  'dashboards/kpis/andel_i_job.sql',
+  'dashboards/kpis/andel_i_job.yaml',
+  'tests/kpis/andel_i_job.test.ts',
+  'dashboards/benchmarks/andel_i_job.yaml',
+];
 
 /** Runs `pejlemaerke new-kpi` through its commander command; output captured. */
 async function runNewKpi(args: string[]): Promise<{ code: unknown; stdout: string; stderr: string }> {
@@ -71,7 +76,10 @@ describe('pejlemaerke new-kpi', () => {
     const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
     // A fresh vitest in the temporary project, not a worker of this one.
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST')));
-    const { stdout } = await exec(process.execPath, [vitest, 'run', FILES[2]!, '--reporter', 'verbose'], { cwd: root, env: { ...env, CI: '1', NO_COLOR: '1' } });
+    const { stdout } = await exec(process.execPath, [vitest, 'run', FILES[2]!, '--reporter', 'verbose'], {
+      cwd: root,
+      env: { ...env, CI: '1', NO_COLOR: '1' },
+    });
     expect(stdout).toContain('is a quarterly share by sex');
     expect(stdout).toContain('counts the persons present in T, the last week of the quarter, by their status in T');
     expect(stdout).toMatch(/Tests\s+2 passed \(2\)/);

@@ -119,7 +119,12 @@ describe('checkProject on a copy of dashboards/', () => {
     await writeFile(join(root, 'dashboards/kpis/personer_i_kommunen.yaml'), definition('personer_i_kommunen').replace('unit: count', 'unit: antal'));
     const report = await checkProject(root);
     expect(report.problems.filter((p) => p.file === 'dashboards/kpis/personer_i_kommunen.yaml').map((p) => p.rule)).toEqual(['kpi_catalog']);
-    expect(report.problems.filter((p) => p.file === 'dashboards/kpis/andel_fejl.sql').map((p) => p.rule).sort()).toEqual(['double_colon_cast', 'integer_division', 'result-types']);
+    expect(
+      report.problems
+        .filter((p) => p.file === 'dashboards/kpis/andel_fejl.sql')
+        .map((p) => p.rule)
+        .sort(),
+    ).toEqual(['double_colon_cast', 'integer_division', 'result-types']);
     expect(report.kpis.find((k) => k.id === 'samarbejdsgrad')?.rows).toBeGreaterThan(0);
   });
 

@@ -52,15 +52,29 @@ describe('checkResultShape: the result contract on the check fixture', () => {
   });
 
   it('a count KPI returns no denominator: the problem points at `AS denominator`', async () => {
-    const result = await shape(inT('  t.quarter AS quarter,\n  p.sex AS sex,\n  COUNT(*) AS numerator,\n  COUNT(*) AS denominator'), definition({ unit: 'count' }));
+    const result = await shape(
+      inT('  t.quarter AS quarter,\n  p.sex AS sex,\n  COUNT(*) AS numerator,\n  COUNT(*) AS denominator'),
+      definition({ unit: 'count' }),
+    );
     expect(result.problems).toEqual([
-      expect.objectContaining({ rule: 'result_columns', line: 5, columnNumber: 12, column: 'denominator', hint: expect.stringMatching(/unit: share i x_test\.yaml/) }),
+      expect.objectContaining({
+        rule: 'result_columns',
+        line: 5,
+        columnNumber: 12,
+        column: 'denominator',
+        hint: expect.stringMatching(/unit: share i x_test\.yaml/),
+      }),
     ]);
   });
 
   it('a DOUBLE numerator fails: counts are integers, the share is computed in TypeScript', async () => {
-    const result = await shape(inT('  t.quarter AS quarter,\n  p.sex AS sex,\n  CAST(COUNT(*) AS DOUBLE) AS numerator,\n  COUNT(*) AS denominator'), definition({}));
-    expect(result.problems).toEqual([expect.objectContaining({ rule: 'result-types', line: 4, column: 'numerator', message: 'kolonnen numerator er DOUBLE, men skal være et heltal' })]);
+    const result = await shape(
+      inT('  t.quarter AS quarter,\n  p.sex AS sex,\n  CAST(COUNT(*) AS DOUBLE) AS numerator,\n  COUNT(*) AS denominator'),
+      definition({}),
+    );
+    expect(result.problems).toEqual([
+      expect.objectContaining({ rule: 'result-types', line: 4, column: 'numerator', message: 'kolonnen numerator er DOUBLE, men skal være et heltal' }),
+    ]);
   });
 
   it('a missing breakdown column and an extra column are both named', async () => {
@@ -72,17 +86,22 @@ describe('checkResultShape: the result contract on the check fixture', () => {
   });
 
   it('a monthly KPI needs the month column', async () => {
-    const result = await shape(inT("  t.quarter AS quarter,\n  p.sex AS sex,\n  COUNT(*) AS numerator,\n  COUNT(*) AS denominator"), definition({ grain: 'month' }));
+    const result = await shape(
+      inT('  t.quarter AS quarter,\n  p.sex AS sex,\n  COUNT(*) AS numerator,\n  COUNT(*) AS denominator'),
+      definition({ grain: 'month' }),
+    );
     expect(result.problems.map((p) => [p.rule, p.column])).toEqual([['result_columns', 'month']]);
   });
 
   it('numerator > denominator on the fixture fails with the row parser’s reason', async () => {
     const result = await shape(inT('  t.quarter AS quarter,\n  p.sex AS sex,\n  COUNT(*) + 1 AS numerator,\n  COUNT(*) AS denominator'), definition({}));
-    expect(result.problems).toEqual([expect.objectContaining({ rule: 'result_rows', message: expect.stringContaining('numerator er større end denominator') })]);
+    expect(result.problems).toEqual([
+      expect.objectContaining({ rule: 'result_rows', message: expect.stringContaining('numerator er større end denominator') }),
+    ]);
   });
 
   it('a query DuckDB cannot run is placed where DuckDB points', async () => {
-    const result = await shape(inT("  t.quarter AS quarter,\n  p.gender AS sex,\n  COUNT(*) AS numerator,\n  COUNT(*) AS denominator"), definition({}));
+    const result = await shape(inT('  t.quarter AS quarter,\n  p.gender AS sex,\n  COUNT(*) AS numerator,\n  COUNT(*) AS denominator'), definition({}));
     expect(result.problems).toEqual([
       expect.objectContaining({ rule: 'duckdb_error', line: 3, columnNumber: 3, message: expect.stringContaining('does not have a column named "gender"') }),
     ]);

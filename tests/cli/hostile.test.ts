@@ -132,7 +132,9 @@ describe('hostile deliveries are rejected cleanly (exit 3, quarantined, nothing 
     const broken = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(PERSONS, 'utf16le'), Buffer.from([0x00, 0xd8, 0x41, 0x00])]);
     const r = await run({ 'persons.csv': broken, 'offers.csv': Buffer.from([0x00, 0x00, 0xfe, 0xff, 0, 0, 0, 0x61]) });
     expectRejected(r);
-    expect(r.stderr).toContain('persons.csv: Filen er gemt som UTF-16 ("Unicode-tekst"), men indeholder ugyldige tegn (encoding_utf16). Gem filen som "CSV UTF-8');
+    expect(r.stderr).toContain(
+      'persons.csv: Filen er gemt som UTF-16 ("Unicode-tekst"), men indeholder ugyldige tegn (encoding_utf16). Gem filen som "CSV UTF-8',
+    );
     expect(r.stderr).toContain('offers.csv: Filen er gemt som UTF-32, som ikke kan læses (encoding_utf32)');
   });
 
@@ -186,7 +188,7 @@ describe('real exports are not turned away', () => {
     expectNoLeak(r);
   });
 
-  it("a UTF-16 file (Excel's \"Unicode text\") is read, with a note", async () => {
+  it('a UTF-16 file (Excel\'s "Unicode text") is read, with a note', async () => {
     const r = await run({ 'persons.csv': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(PERSONS.replaceAll('\n', '\r\n'), 'utf16le')]) });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('advarsel: persons.csv er gemt som UTF-16');

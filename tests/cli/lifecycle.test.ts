@@ -42,7 +42,10 @@ async function tree(dir: string): Promise<Record<string, string>> {
     const path = join(dir, name);
     // A run killed mid-write can leave its hidden temporary file; no reader ever sees it as a file of the store.
     if (/(^|\/)\.pejlemaerke-/.test(name)) continue;
-    if ((await stat(path)).isFile()) out[name] = createHash('sha256').update(await readFile(path)).digest('hex');
+    if ((await stat(path)).isFile())
+      out[name] = createHash('sha256')
+        .update(await readFile(path))
+        .digest('hex');
   }
   return out;
 }
@@ -96,7 +99,9 @@ describe('coverage', () => {
     const out = join(root, 'early-out');
     const result = await run(early, out, '--quarter', '2017Q4');
     expect(result.code).toBe(7);
-    expect(result.stderr).toContain('manifestets data_until er 2017-12-20 (uge 2017-W50), men kvartalet kræver data til og med uge 2017-W52 – ugerne 2017-W51 til 2017-W52 mangler.');
+    expect(result.stderr).toContain(
+      'manifestets data_until er 2017-12-20 (uge 2017-W50), men kvartalet kræver data til og med uge 2017-W52 – ugerne 2017-W51 til 2017-W52 mangler.',
+    );
     expect(result.stderr).toContain('Det nyeste kvartal, leveringen dækker, er 3. kvartal 2017.');
     expect(await published(out)).toEqual({ results: {}, reports: {} });
   });
@@ -162,7 +167,9 @@ describe('corrections', () => {
     const before = await published(out);
     const refused = await run(changed, out, '--quarter', '2017Q4');
     expect(refused.code).toBe(5);
-    expect(refused.stderr).toContain('4. kvartal 2017 er allerede offentliggjort (revision 1), og den nye udgave er anderledes: andre tal for virksomheder_nye. Intet er skrevet.');
+    expect(refused.stderr).toContain(
+      '4. kvartal 2017 er allerede offentliggjort (revision 1), og den nye udgave er anderledes: andre tal for virksomheder_nye. Intet er skrevet.',
+    );
     expect(refused.stderr).not.toMatch(/\n\s+at /);
     expect(await published(out)).toEqual(before);
 
@@ -175,7 +182,11 @@ describe('corrections', () => {
     expect(entry).toContain('<strong>Rettet 8. februar 2018:</strong> Seks virksomhedskontakter fra november manglede');
     expect(entry).toContain('<a href="r1/index.html">revision 1 (15. januar 2018)</a>');
     const results = resultsSchema.parse(JSON.parse(await readFile(join(out, 'results/2017Q4/kpis.json'), 'utf8')));
-    expect(results.publication).toMatchObject({ status: 'published', revision: 2, corrects: { revision: 1, reason: 'Seks virksomhedskontakter fra november manglede' } });
+    expect(results.publication).toMatchObject({
+      status: 'published',
+      revision: 2,
+      corrects: { revision: 1, reason: 'Seks virksomhedskontakter fra november manglede' },
+    });
     expect(results.publication?.corrects?.snapshot).toMatch(/^[0-9a-f]{16}$/);
   });
 });
@@ -211,7 +222,10 @@ describe('runs that race or die', () => {
       const out = join(root, `race-${round}`);
       const [a, b] = await Promise.all([run(demo, out, '--quarter', '2017Q4').then((r) => r), run(changed, out, '--quarter', '2017Q4')]);
       const outcomes = [a, b].map((r) => r.code);
-      expect(outcomes.filter((c) => c === 0), `round ${round}: ${JSON.stringify(outcomes)}`).toHaveLength(1);
+      expect(
+        outcomes.filter((c) => c === 0),
+        `round ${round}: ${JSON.stringify(outcomes)}`,
+      ).toHaveLength(1);
       const loser = [a, b].find((r) => r.code !== 0)!;
       expect([5, 8]).toContain(loser.code);
       expect(loser.stderr).toMatch(/En anden kørsel er i gang|allerede offentliggjort/);
@@ -234,12 +248,18 @@ describe('runs that race or die', () => {
       const entry = join(out, 'reports/2017Q4/index.html');
       if (existsSync(join(out, 'reports/2017Q4/r1/revision.json'))) {
         // Complete revision: its files are whole (each was written by rename).
-        for (const [file, hash] of Object.entries((await published(out)).reports)) if (file.startsWith('2017Q4/r1/')) expect(hash, file).toBe(expected.reports[file]);
+        for (const [file, hash] of Object.entries((await published(out)).reports))
+          if (file.startsWith('2017Q4/r1/')) expect(hash, file).toBe(expected.reports[file]);
       } else {
         expect(existsSync(entry), marker).toBe(false);
         expect(existsSync(join(out, 'results')), marker).toBe(false);
       }
-      if (existsSync(entry)) expect(createHash('sha256').update(await readFile(entry)).digest('hex')).toBe(expected.reports['2017Q4/index.html']);
+      if (existsSync(entry))
+        expect(
+          createHash('sha256')
+            .update(await readFile(entry))
+            .digest('hex'),
+        ).toBe(expected.reports['2017Q4/index.html']);
       const rerun = await run(demo, out, '--quarter', '2017Q4');
       expect(rerun.code, `${marker}: ${rerun.stderr}`).toBe(0);
       expect(await published(out), marker).toEqual(expected);

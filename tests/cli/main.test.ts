@@ -5,7 +5,9 @@ import { ConfigError } from '../../functions/config/municipality.ts';
 
 describe('what the CLI says when it stops', () => {
   it("puts commander's usage errors into Danish, the typed text escaped", () => {
-    expect(danishUsageError("error: required option '--input <dir>' not specified\n")).toBe('Fejl: tilvalget --input <dir> skal angives. Se pejlemaerke --help.');
+    expect(danishUsageError("error: required option '--input <dir>' not specified\n")).toBe(
+      'Fejl: tilvalget --input <dir> skal angives. Se pejlemaerke --help.',
+    );
     expect(danishUsageError("error: option '--quarter <kvartal>' argument '2017Q5' is invalid. skriv kvartalet som 2017Q4 eller 2017K4")).toBe(
       'Fejl: »2017Q5« er ikke en gyldig værdi for --quarter <kvartal>: skriv kvartalet som 2017Q4 eller 2017K4. Se pejlemaerke --help.',
     );
@@ -14,16 +16,20 @@ describe('what the CLI says when it stops', () => {
   });
 
   it('prints a usage error as its Danish message and anything else as one Danish line; --debug adds the stack, CPR-like numbers masked', () => {
-    expect(failureText(new ConfigError('Konfigurationen k.yaml findes ikke.\nAngiv den med --config.'), false)).toBe('Konfigurationen k.yaml findes ikke.\nAngiv den med --config.');
+    expect(failureText(new ConfigError('Konfigurationen k.yaml findes ikke.\nAngiv den med --config.'), false)).toBe(
+      'Konfigurationen k.yaml findes ikke.\nAngiv den med --config.',
+    );
     const engine = new Error('Invalid Input Error: line 2: "0101901234,M" \x1b[2J', { cause: new TypeError('inner') });
     expect(failureText(engine, false)).toBe('Fejl: Pejlemærke stoppede uventet (Error). Intet er udgivet. Kør igen med --debug for at se detaljerne.');
     const debug = failureText(engine, true);
-    expect(debug).toMatch(/^Fejl: Pejlemærke stoppede uventet \(Error\)\. Intet er udgivet\. Detaljer:\nError: Invalid Input Error: line 2: "##########,M" \\x1b\[2J\n\s+at /);
+    expect(debug).toMatch(
+      /^Fejl: Pejlemærke stoppede uventet \(Error\)\. Intet er udgivet\. Detaljer:\nError: Invalid Input Error: line 2: "##########,M" \\x1b\[2J\n\s+at /,
+    );
     expect(debug).toMatch(/\nTypeError: inner\n/);
     expect(debug).not.toContain('0101901234');
   });
 
-  it('names the KPI whose query failed, without the engine\'s text', () => {
+  it("names the KPI whose query failed, without the engine's text", () => {
     const failed = new KpiQueryError('andel_i_job', 'duckdb', new Error('Binder Error: column "x" not found'));
     expect(failed.message).toBe('KPI andel_i_job: forespørgslen andel_i_job.sql fejlede på duckdb: Binder Error: column "x" not found');
     expect(failureText(failed, false)).toBe(

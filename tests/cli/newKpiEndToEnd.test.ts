@@ -30,7 +30,20 @@ describe('a KPI added by files only', () => {
     const input = join(root, 'input');
     await generateDemo(input, { scale: 0.3 });
     const out = join(root, 'out');
-    await exec(process.execPath, [BIN, 'run', '--input', input, '--quarter', '2017Q4', '--out', out, '--config', config, '--kpis', join(root, 'dashboards/kpis')]);
+    await exec(process.execPath, [
+      BIN,
+      'run',
+      '--input',
+      input,
+      '--quarter',
+      '2017Q4',
+      '--out',
+      out,
+      '--config',
+      config,
+      '--kpis',
+      join(root, 'dashboards/kpis'),
+    ]);
     const results = resultsSchema.parse(JSON.parse(await readFile(join(out, 'results/2017Q4/kpis.json'), 'utf8')));
     const added = results.kpis.find((k) => k.id === 'unge_i_job');
     expect(added?.title).toBe('Ansatte i ordinært job');

@@ -60,7 +60,10 @@ describe('new-kpi, then the catalogue-dependent suite (a KPI is files only)', ()
       env: { ...env, CI: '1', NO_COLOR: '1' },
       maxBuffer: 64 * 1024 * 1024,
     }).catch((error: { stdout?: string; stderr?: string }) => ({ stdout: error.stdout ?? '', stderr: error.stderr ?? '', failed: true }));
-    const summary = result.stdout.split('\n').filter((line) => /Test Files|Tests|FAIL|×/.test(line)).join('\n');
+    const summary = result.stdout
+      .split('\n')
+      .filter((line) => /Test Files|Tests|FAIL|×/.test(line))
+      .join('\n');
     expect('failed' in result, summary).toBe(false);
     // The new KPI's own fixture test ran with the rest.
     expect(result.stdout).toMatch(/tests\/kpis\/x_test\.test\.ts/);

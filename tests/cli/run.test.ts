@@ -30,7 +30,10 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResu
 
 /** Rewrite a contract CSV the way an Excel export might: BOM, `;`, decimal comma, CRLF, reversed columns. */
 function excelStyle(csv: string): string {
-  const lines = csv.trimEnd().split('\n').map((line) => line.split(','));
+  const lines = csv
+    .trimEnd()
+    .split('\n')
+    .map((line) => line.split(','));
   const order = [...lines[0]!.keys()].reverse();
   const body = lines.map((cells) => order.map((i) => (cells[i] ?? '').replace(/^(\d+)\.(\d+)$/, '$1,$2')).join(';'));
   return `\uFEFF${body.join('\r\n')}\r\n`;
@@ -44,7 +47,10 @@ async function snapshotOf(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const name of (await readdir(dir, { recursive: true })).map(String).sort()) {
     const path = join(dir, name);
-    if ((await stat(path)).isFile()) out[name] = createHash('sha256').update(await readFile(path)).digest('hex');
+    if ((await stat(path)).isFile())
+      out[name] = createHash('sha256')
+        .update(await readFile(path))
+        .digest('hex');
   }
   return out;
 }
@@ -67,10 +73,14 @@ describe('pejlemaerke run', () => {
     expect(html).toContain('4. kvartal 2017');
     expect(await readFile(join(out, 'reports/latest/index.html'), 'utf8')).toBe(html);
     const results = resultsSchema.parse(JSON.parse(await readFile(join(out, 'results/2017Q4/kpis.json'), 'utf8')));
-    expect(results.kpis.map((k) => k.id)).toEqual(expect.arrayContaining(['flygtninge_job_foerste_aar', 'langtid_virksomhedsrettet', 'unge_uddannelsesstart', 'integration_selvforsoergende']));
+    expect(results.kpis.map((k) => k.id)).toEqual(
+      expect.arrayContaining(['flygtninge_job_foerste_aar', 'langtid_virksomhedsrettet', 'unge_uddannelsesstart', 'integration_selvforsoergende']),
+    );
 
     const again = join(root, 'out-b');
-    expect((await cli(['run', '--input', demo, '--quarter', '2017K4', '--out', again, '--config', 'dashboards/municipalities/allerod-demo.yaml'])).code).toBe(0);
+    expect((await cli(['run', '--input', demo, '--quarter', '2017K4', '--out', again, '--config', 'dashboards/municipalities/allerod-demo.yaml'])).code).toBe(
+      0,
+    );
     for (const file of ['results/2017Q4/kpis.json', 'results/2017Q4/kpis.csv', 'reports/2017Q4/index.html']) {
       expect(await readFile(join(again, file))).toEqual(await readFile(join(out, file)));
     }
@@ -95,7 +105,17 @@ describe('pejlemaerke run', () => {
     const out = join(root, 'out-a');
     const before = await snapshotOf(join(out, 'reports'));
     // Another delivery (other bytes, so a new snapshot) with the same numbers for a published quarter.
-    const result = await cli(['run', '--input', join(root, 'excel-input'), '--quarter', '2017Q4', '--out', out, '--config', 'dashboards/municipalities/allerod-demo.yaml']);
+    const result = await cli([
+      'run',
+      '--input',
+      join(root, 'excel-input'),
+      '--quarter',
+      '2017Q4',
+      '--out',
+      out,
+      '--config',
+      'dashboards/municipalities/allerod-demo.yaml',
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('4. kvartal 2017 er allerede udgivet med de samme tal (revision 1); intet er ændret.');
     expect(await snapshotOf(join(out, 'reports'))).toEqual(before);

@@ -66,12 +66,21 @@ describe('pejlemaerke run --store s3://… --endpoint (moto_server on loopback)'
 
     const keys = await keysUnder('allerod/');
     for (const extract of ['persons', 'benefit_weeks', 'offers', 'companies', 'company_contacts', 'benchmarks', 'calendar']) {
-      expect(keys.some((k) => new RegExp(`^allerod/curated/${extract}/snapshot=[0-9a-f]{16}/${extract}\\.parquet$`).test(k)), extract).toBe(true);
+      expect(
+        keys.some((k) => new RegExp(`^allerod/curated/${extract}/snapshot=[0-9a-f]{16}/${extract}\\.parquet$`).test(k)),
+        extract,
+      ).toBe(true);
     }
     expect(keys).toContain('allerod/incoming/demo-2017-skala-0_3/benefit_weeks.csv');
     expect(keys).toContain('allerod/incoming/demo-2017-skala-0_3/manifest.json');
     expect(keys.filter((k) => k.startsWith('allerod/locks/'))).toEqual([]);
-    for (const key of ['results/2017Q4/kpis.json', 'results/2017Q4/kpis.csv', 'reports/2017Q4/index.html', 'reports/2017Q4/r1/index.html', 'reports/latest/index.html']) {
+    for (const key of [
+      'results/2017Q4/kpis.json',
+      'results/2017Q4/kpis.csv',
+      'reports/2017Q4/index.html',
+      'reports/2017Q4/r1/index.html',
+      'reports/latest/index.html',
+    ]) {
       expect((await object(`allerod/${key}`)).equals(await readFile(join(local, key))), key).toBe(true);
     }
     const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'allerod/reports/2017Q4/r1/index.html' }));
@@ -82,7 +91,9 @@ describe('pejlemaerke run --store s3://… --endpoint (moto_server on loopback)'
     const store = ['--store', `s3://${BUCKET}/allerod`, '--endpoint', moto.endpoint];
     const before = new Map(await Promise.all((await keysUnder('allerod/')).map(async (k) => [k, (await object(k)).toString('base64')] as const)));
     // Re-upload the manifest as a person would (a new object version, a new upload time).
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'allerod/incoming/demo-2017-skala-0_3/manifest.json', Body: await readFile(join(input, 'manifest.json')) }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: 'allerod/incoming/demo-2017-skala-0_3/manifest.json', Body: await readFile(join(input, 'manifest.json')) }),
+    );
     const again = await cli(['run', ...store, '--config', 'dashboards/municipalities/allerod-demo.yaml']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('4. kvartal 2017 er allerede udgivet med de samme tal (revision 1); intet er ændret.');

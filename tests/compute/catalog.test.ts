@@ -31,12 +31,18 @@ describe('the shipped catalogue', () => {
     const kpis = await loadKpis(KPIS_DIR);
     const ids = kpis.map((k) => k.definition.id);
     expect(ids).toEqual([...ids].sort());
-    expect(ids).toEqual(expect.arrayContaining(['flygtninge_job_foerste_aar', 'integration_selvforsoergende', 'langtid_virksomhedsrettet', 'unge_uddannelsesstart']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['flygtninge_job_foerste_aar', 'integration_selvforsoergende', 'langtid_virksomhedsrettet', 'unge_uddannelsesstart']),
+    );
     for (const kpi of kpis) {
       const id = kpi.definition.id;
       const [sql, text] = await Promise.all([readFile(join(KPIS_DIR, `${id}.sql`), 'utf8'), readFile(join(KPIS_DIR, `${id}.yaml`), 'utf8')]);
       expect(kpi.sql).toBe(sql);
-      expect(kpi.hash).toBe(createHash('sha256').update(sql + text).digest('hex'));
+      expect(kpi.hash).toBe(
+        createHash('sha256')
+          .update(sql + text)
+          .digest('hex'),
+      );
     }
   });
 
@@ -82,7 +88,12 @@ describe('catalogue errors', () => {
 
   it('names the zod issue path of an invalid definition', async () => {
     await writeFile(join(dir, 'forkert.sql'), SQL);
-    await writeFile(join(dir, 'forkert.yaml'), yaml('forkert', 'goal: 0.5\n').replace('unit: count', 'unit: percent').replace(/^title:.*\n/m, ''));
+    await writeFile(
+      join(dir, 'forkert.yaml'),
+      yaml('forkert', 'goal: 0.5\n')
+        .replace('unit: count', 'unit: percent')
+        .replace(/^title:.*\n/m, ''),
+    );
     const error = await catalogError(dir);
     expect(error.problems.every((p) => p.file === 'forkert.yaml')).toBe(true);
     const paths = error.problems.map((p) => p.message.split(':')[0]);

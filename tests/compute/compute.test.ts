@@ -82,10 +82,24 @@ describe('compute on hand-made KPI rows', () => {
       numerator: 12,
       denominator: 30,
       suppressed: false,
-      breakdowns: { sex: [{ group: 'K', ...small }, { group: 'M', ...complementary }] },
+      breakdowns: {
+        sex: [
+          { group: 'K', ...small },
+          { group: 'M', ...complementary },
+        ],
+      },
     });
     // Quarters without rows are 0/0: a denominator below 5, so hidden.
-    expect(andel.trend[0]).toEqual({ quarter: '2016Q1', ...small, breakdowns: { sex: [{ group: 'K', ...small }, { group: 'M', ...small }] } });
+    expect(andel.trend[0]).toEqual({
+      quarter: '2016Q1',
+      ...small,
+      breakdowns: {
+        sex: [
+          { group: 'K', ...small },
+          { group: 'M', ...small },
+        ],
+      },
+    });
   });
 
   it('averages the monthly shares over months with a population, and sums the counts', () => {
@@ -136,7 +150,11 @@ describe('compute: disclosure over time and what a KPI counts', () => {
     engine = await fixtureEngine({});
   });
   afterAll(() => engine.close());
-  const counts = (r: Results, id: string) => r.kpis.find((k) => k.id === id)!.trend.slice(4).map((q) => q.numerator);
+  const counts = (r: Results, id: string) =>
+    r.kpis
+      .find((k) => k.id === id)!
+      .trend.slice(4)
+      .map((q) => q.numerator);
 
   it('publishes a year-to-date series whose steps are 0 or at least n', async () => {
     const results = await compute(engine, { quarter: Q4_2017, kpis: [yearToDate], config, ...run });
@@ -192,14 +210,25 @@ describe('KPI rows are parsed against the contract', () => {
   it('names the KPI when its query fails on the engine', async () => {
     const engine = await fixtureEngine({});
     const broken = { ...quarterly, sql: `${quarterly.sql} AND no_such_column = 1` };
-    await expect(compute(engine, { quarter: Q4_2017, kpis: [broken], config, ...run })).rejects.toThrow(/KPI test_andel: forespørgslen test_andel.sql fejlede på duckdb: .*no_such_column/);
+    await expect(compute(engine, { quarter: Q4_2017, kpis: [broken], config, ...run })).rejects.toThrow(
+      /KPI test_andel: forespørgslen test_andel.sql fejlede på duckdb: .*no_such_column/,
+    );
     await engine.close();
   });
 
   it('rejects a month outside its quarter and the same cell twice', () => {
     const month = monthly.definition;
     expect(() => parseKpiRows(month, [{ ...ok, month: 24212 }], range)).toThrow(/month ligger ikke i quarter/);
-    expect(() => parseKpiRows(month, [{ ...ok, month: OCT }, { ...ok, month: OCT }], range)).toThrow(/række 2.*samme celle/);
+    expect(() =>
+      parseKpiRows(
+        month,
+        [
+          { ...ok, month: OCT },
+          { ...ok, month: OCT },
+        ],
+        range,
+      ),
+    ).toThrow(/række 2.*samme celle/);
   });
 });
 

@@ -72,13 +72,30 @@ function row(area: string, name: string, period: string, value: number) {
   };
 }
 
-function pullWith(rows = [...TREND.map((q, i) => row('hele_landet', 'Hele landet', q, 0.3 + i * 0.01)), ...TREND.map((q) => row('egedal', 'Egedal', q, 0.4)), ...TREND.slice(0, 7).map((q) => row('furesoe', 'Furesø', q, 0.5))], retrieved = RETRIEVED): BenchmarkPull {
+function pullWith(
+  rows = [
+    ...TREND.map((q, i) => row('hele_landet', 'Hele landet', q, 0.3 + i * 0.01)),
+    ...TREND.map((q) => row('egedal', 'Egedal', q, 0.4)),
+    ...TREND.slice(0, 7).map((q) => row('furesoe', 'Furesø', q, 0.5)),
+  ],
+  retrieved = RETRIEVED,
+): BenchmarkPull {
   return benchmarkPullSchema.parse({
     format: BENCHMARK_PULL_FORMAT,
     pull_id: `${retrieved.replace(/[-:]/g, '').slice(0, 15)}Z-0a0b0c0d`,
     retrieved_at: retrieved,
     source: { name: 'Jobindsats', api_url: 'https://api.jobindsats.dk/v3' },
-    definitions: [{ kpi_id: 'test_andel', file: 'test_andel.yaml', sha256: definitions[0]!.sha256, table_id: 'y99a01', table_name: 'En prøvetabel', measure: 'mgrp1/meas1', note: 'x' }],
+    definitions: [
+      {
+        kpi_id: 'test_andel',
+        file: 'test_andel.yaml',
+        sha256: definitions[0]!.sha256,
+        table_id: 'y99a01',
+        table_name: 'En prøvetabel',
+        measure: 'mgrp1/meas1',
+        note: 'x',
+      },
+    ],
     areas: [
       { area: 'hele_landet', area_name: 'Hele landet', kind: 'national' },
       { area: 'egedal', area_name: 'Egedal', kind: 'municipality' },
@@ -90,10 +107,21 @@ function pullWith(rows = [...TREND.map((q, i) => row('hele_landet', 'Hele landet
 
 function recordingLog(): Log & { lines: { level: string; message: string; fields?: Record<string, unknown> }[] } {
   const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-  return { lines, info: (message, fields) => lines.push({ level: 'info', message, fields }), warn: (message, fields) => lines.push({ level: 'warn', message, fields }) };
+  return {
+    lines,
+    info: (message, fields) => lines.push({ level: 'info', message, fields }),
+    warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
+  };
 }
 
-const own = (k: KpiResult) => ({ value: k.value, numerator: k.numerator, denominator: k.denominator, suppressed: k.suppressed, breakdowns: k.breakdowns, trend: k.trend });
+const own = (k: KpiResult) => ({
+  value: k.value,
+  numerator: k.numerator,
+  denominator: k.denominator,
+  suppressed: k.suppressed,
+  breakdowns: k.breakdowns,
+  trend: k.trend,
+});
 
 let engine: DuckDbEngine;
 let plain: Results;
@@ -136,11 +164,17 @@ describe('compute with a Jobindsats pull', () => {
     expect(at('region_hovedstaden')).toEqual([{ area: 'region_hovedstaden', quarter: '2017Q4', value: 0.35 }]);
     expect(at('sammenlignelige_kommuner')[0]).toEqual({ area: 'sammenlignelige_kommuner', quarter: '2016Q1', value: 0.45, members: 2 });
     expect(at('sammenlignelige_kommuner')[7]).toEqual({ area: 'sammenlignelige_kommuner', quarter: '2017Q4', value: 0.4, members: 1 });
-    expect(log.lines).toContainEqual({ level: 'info', message: 'test_andel: tallene fra Jobindsats erstatter benchmarks.csv for hele_landet', fields: { kpi: 'test_andel' } });
+    expect(log.lines).toContainEqual({
+      level: 'info',
+      message: 'test_andel: tallene fra Jobindsats erstatter benchmarks.csv for hele_landet',
+      fields: { kpi: 'test_andel' },
+    });
 
     const antal = results.kpis.find((k) => k.id === 'test_antal')!;
     expect(antal).toMatchObject({ benchmark_source: null, benchmark_note: null, benchmarks: [] });
-    expect(antal.benchmark_missing).toBe('Der findes ingen sammenlignelig serie på Jobindsats for dette nøgletal. Et antal kan ikke sammenlignes mellem kommuner.');
+    expect(antal.benchmark_missing).toBe(
+      'Der findes ingen sammenlignelig serie på Jobindsats for dette nøgletal. Et antal kan ikke sammenlignes mellem kommuner.',
+    );
 
     // The municipality's own numbers do not depend on the comparison.
     expect(results.kpis.map(own)).toEqual(plain.kpis.map(own));
@@ -168,9 +202,20 @@ describe('computeDraft reads the newest pull from the store', () => {
     files: [],
   };
   /** The fixture engine, kept open across drafts (computeDraft closes what it opens). */
-  const borrowed = (): Promise<Engine> => Promise.resolve(Object.create(engine, { useSnapshot: { value: async () => {} }, close: { value: async () => {} } }) as Engine);
+  const borrowed = (): Promise<Engine> =>
+    Promise.resolve(Object.create(engine, { useSnapshot: { value: async () => {} }, close: { value: async () => {} } }) as Engine);
   const draftIn = (store: LocalStore, log: Log) =>
-    computeDraft({ store, openEngine: borrowed, kpis: [quarterly, counted], quarter: Q4_2017, snapshot: 'abc123', manifest, config, benchmarkDefinitions: definitions, log });
+    computeDraft({
+      store,
+      openEngine: borrowed,
+      kpis: [quarterly, counted],
+      quarter: Q4_2017,
+      snapshot: 'abc123',
+      manifest,
+      config,
+      benchmarkDefinitions: definitions,
+      log,
+    });
 
   it('uses the pull benchmarks/latest.json names', async () => {
     const store = new LocalStore(join(work, 'pulled'));
@@ -191,7 +236,11 @@ describe('computeDraft reads the newest pull from the store', () => {
     expect(log.lines.filter((l) => l.level === 'warn')).toEqual([
       {
         level: 'warn',
-        message: expect.stringMatching(new RegExp(`^Sammenligningstallene fra Jobindsats \\(${benchmarkKeys.latest}\\) kan ikke læses og bruges ikke i denne kørsel: .*kontrolsummen passer ikke`)),
+        message: expect.stringMatching(
+          new RegExp(
+            `^Sammenligningstallene fra Jobindsats \\(${benchmarkKeys.latest}\\) kan ikke læses og bruges ikke i denne kørsel: .*kontrolsummen passer ikke`,
+          ),
+        ),
         fields: { event: 'benchmarks_unreadable' },
       },
     ]);

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  assertMinCellSize,
-  discloseQuarter,
-  isPrimarySuppressed,
-  suppressedGroups,
-  type RawCell,
-} from '../../functions/compute/disclosure.ts';
+import { assertMinCellSize, discloseQuarter, isPrimarySuppressed, suppressedGroups, type RawCell } from '../../functions/compute/disclosure.ts';
 
 const share = (numerator: number, denominator: number): RawCell => ({
   value: denominator > 0 ? numerator / denominator : null,
@@ -60,7 +54,15 @@ describe('secondary suppression', () => {
   it('hides the other sex when one is hidden and the total is published', () => {
     // Total 12/20 published; K 3/8 hidden (numerator 3) → M 9/10 would give K as 12 − 9, so it goes too.
     const out = discloseQuarter(
-      { total: share(12, 20), breakdowns: { sex: [{ group: 'K', ...share(3, 8) }, { group: 'M', ...share(9, 14) }] } },
+      {
+        total: share(12, 20),
+        breakdowns: {
+          sex: [
+            { group: 'K', ...share(3, 8) },
+            { group: 'M', ...share(9, 14) },
+          ],
+        },
+      },
       5,
     );
     expect(out.total).toEqual({ value: 0.6, numerator: 12, denominator: 20, suppressed: false });
@@ -73,7 +75,15 @@ describe('secondary suppression', () => {
   it('leaves the breakdown alone when the total itself is hidden', () => {
     // Total 6/8: remainder 2 → hidden. K 1/3 hidden, M 5/5 published: nothing to subtract from.
     const out = discloseQuarter(
-      { total: share(6, 8), breakdowns: { sex: [{ group: 'K', ...share(1, 3) }, { group: 'M', ...share(5, 5) }] } },
+      {
+        total: share(6, 8),
+        breakdowns: {
+          sex: [
+            { group: 'K', ...share(1, 3) },
+            { group: 'M', ...share(5, 5) },
+          ],
+        },
+      },
       5,
     );
     expect(out.total).toEqual(small);
@@ -94,14 +104,36 @@ describe('secondary suppression', () => {
   });
 
   it('applies to counts too, comparing the counts', () => {
-    const out = discloseQuarter({ total: count(12), breakdowns: { sex: [{ group: 'K', ...count(3) }, { group: 'M', ...count(9) }] } }, 5);
+    const out = discloseQuarter(
+      {
+        total: count(12),
+        breakdowns: {
+          sex: [
+            { group: 'K', ...count(3) },
+            { group: 'M', ...count(9) },
+          ],
+        },
+      },
+      5,
+    );
     expect(out.total).toEqual({ value: 12, numerator: 12, denominator: null, suppressed: false });
     expect(out.breakdowns.sex).toEqual([
       { group: 'K', ...small },
       { group: 'M', ...complementary },
     ]);
     // A zero is not a small count: 0 and 7 both stand.
-    const zero = discloseQuarter({ total: count(7), breakdowns: { sex: [{ group: 'K', ...count(0) }, { group: 'M', ...count(7) }] } }, 5);
+    const zero = discloseQuarter(
+      {
+        total: count(7),
+        breakdowns: {
+          sex: [
+            { group: 'K', ...count(0) },
+            { group: 'M', ...count(7) },
+          ],
+        },
+      },
+      5,
+    );
     expect(zero.breakdowns.sex!.map((g) => g.suppressed)).toEqual([false, false]);
   });
 });

@@ -35,10 +35,13 @@ interface Person {
 
 const personArb = fc.record({
   sex: fc.constantFrom<'K' | 'M'>('K', 'M'),
-  years: fc.array(fc.record({ join: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }), exit: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }) }), {
-    minLength: 3,
-    maxLength: 3,
-  }),
+  years: fc.array(
+    fc.record({ join: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }), exit: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }) }),
+    {
+      minLength: 3,
+      maxLength: 3,
+    },
+  ),
 });
 
 function cellOf(people: Person[], quarter: number, unit: Unit): RawCell {
@@ -59,11 +62,28 @@ function cellOf(people: Person[], quarter: number, unit: Unit): RawCell {
 function rawQuarter(people: Person[], quarter: number, unit: Unit): RawQuarter {
   if (quarter < FIRST) {
     const empty: RawCell = unit === 'count' ? { value: 0, numerator: 0, denominator: null } : { value: null, numerator: 0, denominator: 0 };
-    return { total: empty, breakdowns: { sex: [{ group: 'K', ...empty }, { group: 'M', ...empty }] } };
+    return {
+      total: empty,
+      breakdowns: {
+        sex: [
+          { group: 'K', ...empty },
+          { group: 'M', ...empty },
+        ],
+      },
+    };
   }
   return {
     total: cellOf(people, quarter, unit),
-    breakdowns: { sex: (['K', 'M'] as const).map((group) => ({ group, ...cellOf(people.filter((p) => p.sex === group), quarter, unit) })) },
+    breakdowns: {
+      sex: (['K', 'M'] as const).map((group) => ({
+        group,
+        ...cellOf(
+          people.filter((p) => p.sex === group),
+          quarter,
+          unit,
+        ),
+      })),
+    },
   };
 }
 
@@ -192,7 +212,15 @@ describe('disclosure over time (kpis.md), property-based', () => {
 
 describe('disclosure over time (kpis.md), by hand', () => {
   const share = (numerator: number, denominator: number): RawCell => ({ value: numerator / denominator, numerator, denominator });
-  const quarter = (total: RawCell, k: RawCell, m: RawCell): RawQuarter => ({ total, breakdowns: { sex: [{ group: 'K', ...k }, { group: 'M', ...m }] } });
+  const quarter = (total: RawCell, k: RawCell, m: RawCell): RawQuarter => ({
+    total,
+    breakdowns: {
+      sex: [
+        { group: 'K', ...k },
+        { group: 'M', ...m },
+      ],
+    },
+  });
   const Q3 = 2017 * 4 + 2;
   const rules = { n: 5, about: 'persons' as const, yearToDate: true };
 
@@ -262,7 +290,10 @@ describe('disclosure over time (kpis.md), by hand', () => {
       { quarter: Q3 + 1, raw: quarter(share(51, 200), share(25, 100), share(26, 100)) },
     ];
     expect(discloseTrend(raws, { ...rules, yearToDate: false }).map((q) => q.total.suppressed)).toEqual([false, false]);
-    const companies = discloseTrend([{ quarter: Q3, raw: { total: { value: 2, numerator: 2, denominator: null }, breakdowns: {} } }], { ...rules, about: 'companies' });
+    const companies = discloseTrend([{ quarter: Q3, raw: { total: { value: 2, numerator: 2, denominator: null }, breakdowns: {} } }], {
+      ...rules,
+      about: 'companies',
+    });
     expect(companies[0]!.total).toEqual({ value: 2, numerator: 2, denominator: null, suppressed: false });
   });
 
@@ -294,13 +325,21 @@ describe('disclosure over time (kpis.md), by hand', () => {
           },
         ],
       });
-    expect(disclosureViolations(doc('2017Q4', [['2017Q3', 49], ['2017Q4', 51]]))).toEqual([
-      'afgang 2017Q4 total: ændringen fra det senest offentliggjorte tal i året er mellem 1 og 4 (eller negativ)',
-    ]);
+    expect(
+      disclosureViolations(
+        doc('2017Q4', [
+          ['2017Q3', 49],
+          ['2017Q4', 51],
+        ]),
+      ),
+    ).toEqual(['afgang 2017Q4 total: ændringen fra det senest offentliggjorte tal i året er mellem 1 og 4 (eller negativ)']);
     expect(disclosureViolations(doc('2017Q4', [['2017Q4', 51]]), [doc('2017Q3', [['2017Q3', 49]])])).toHaveLength(1);
     expect(disclosureViolations(doc('2017Q4', [['2017Q4', 54]]), [doc('2017Q3', [['2017Q3', 49]])])).toEqual([]);
     // Counts of companies are published as they are.
-    const companies = doc('2017Q4', [['2017Q3', 2], ['2017Q4', 3]]);
+    const companies = doc('2017Q4', [
+      ['2017Q3', 2],
+      ['2017Q4', 3],
+    ]);
     companies.kpis[0]!.about = 'companies';
     expect(disclosureViolations(companies)).toEqual([]);
   });

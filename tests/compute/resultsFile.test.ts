@@ -104,10 +104,15 @@ describe('published results documents, for disclosure over time', () => {
     // A year-to-date count of 7 in 2017Q4 after a published 5 in 2017Q3: 2 persons, hidden by the rule.
     const earlier = structuredClone(results);
     Object.assign(earlier, { quarter: '2017Q3' });
-    Object.assign(earlier.kpis[1]!, { year_to_date: true, trend: earlier.kpis[1]!.trend.map((q) => (q.quarter === '2017Q3' ? { ...q, value: 5, numerator: 5, suppressed: false } : q)) });
+    Object.assign(earlier.kpis[1]!, {
+      year_to_date: true,
+      trend: earlier.kpis[1]!.trend.map((q) => (q.quarter === '2017Q3' ? { ...q, value: 5, numerator: 5, suppressed: false } : q)),
+    });
     const now = structuredClone(results);
     now.kpis[1]!.year_to_date = true;
-    await expect(writeResults(new LocalStore(join(dir, 'over-time')), now, [earlier])).rejects.toThrow(/test_antal 2017Q4 total: ændringen fra det senest offentliggjorte tal i året/);
+    await expect(writeResults(new LocalStore(join(dir, 'over-time')), now, [earlier])).rejects.toThrow(
+      /test_antal 2017Q4 total: ændringen fra det senest offentliggjorte tal i året/,
+    );
   });
 
   it('stops on a published document that does not parse', async () => {
@@ -127,7 +132,11 @@ describe('kpis.csv', () => {
     expect(all.at(-1)).toBe('');
     // test_andel and test_maaned: 8 quarters × (total + K + M); test_antal: 8 × total.
     expect(all.length - 2).toBe(8 * 3 + 8 * 1 + 8 * 3);
-    expect(all.slice(1, 4)).toEqual(['test_andel,2016Q1,total,total,,,,true,small', 'test_andel,2016Q1,sex,K,,,,true,small', 'test_andel,2016Q1,sex,M,,,,true,small']);
+    expect(all.slice(1, 4)).toEqual([
+      'test_andel,2016Q1,total,total,,,,true,small',
+      'test_andel,2016Q1,sex,K,,,,true,small',
+      'test_andel,2016Q1,sex,M,,,,true,small',
+    ]);
   });
 
   it('writes numbers with a decimal point and full precision, counts without a denominator', () => {

@@ -89,7 +89,9 @@ describe('echoing delivered text', () => {
   });
 
   it('masks CPR-like runs in debug text and keeps other numbers and line breaks', () => {
-    expect(redactForDebug('Error at line 12: "0101901234,M"\n  at x (file.ts:3:4)\x1b[2J')).toBe('Error at line 12: "##########,M"\n  at x (file.ts:3:4)\\x1b[2J');
+    expect(redactForDebug('Error at line 12: "0101901234,M"\n  at x (file.ts:3:4)\x1b[2J')).toBe(
+      'Error at line 12: "##########,M"\n  at x (file.ts:3:4)\\x1b[2J',
+    );
     expect(redactForDebug('０１０１９０-１２３４')).toBe('######-####');
   });
 });

@@ -84,7 +84,10 @@ describe('encodings and line ends', () => {
   it('decodes UTF-16 LE and BE with a BOM (Excel\'s "Unicode text") to a UTF-8 copy, and says so', async () => {
     const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
     const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
-    for (const [name, bytes, encoding] of [['le.csv', le, 'utf-16le'], ['be.csv', be, 'utf-16be']] as const) {
+    for (const [name, bytes, encoding] of [
+      ['le.csv', le, 'utf-16le'],
+      ['be.csv', be, 'utf-16be'],
+    ] as const) {
       const csv = await read(name, bytes);
       expect(csv.encoding).toBe(encoding);
       expect(csv.totalProblems).toBe(0);

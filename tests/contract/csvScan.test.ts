@@ -31,7 +31,15 @@ function reference(text: string) {
   });
   // Empty data lines with a non-empty line after them (not the ones at the end).
   const blankLines = lines.slice(1, lines.length - trailing).filter((line) => line === '').length;
-  return { dataRows: Math.max(0, lines.length - 1 - trailing), loneCr: /\r(?!\n)/.test(text), trimmed, nulLines, header, blankLines, quotes: text.split('"').length - 1 };
+  return {
+    dataRows: Math.max(0, lines.length - 1 - trailing),
+    loneCr: /\r(?!\n)/.test(text),
+    trimmed,
+    nulLines,
+    header,
+    blankLines,
+    quotes: text.split('"').length - 1,
+  };
 }
 
 describe('LineScanner', () => {

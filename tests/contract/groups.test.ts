@@ -10,7 +10,14 @@ describe('status and offer groups (kpis.md "Status groups")', () => {
     expect([...STATUS_GROUPS.self].sort()).toEqual(['beskaeftiget', 'igu', 'ordinaer_uddannelse', 'selvforsoergende_oevrig']);
     expect(new Set([...STATUS_GROUPS.support, ...STATUS_GROUPS.self, 'pension'])).toEqual(new Set(STATUSES));
     expect(STATUS_GROUPS.support).not.toContain('pension');
-    expect([...STATUS_GROUPS.lt_benefits].sort()).toEqual(['a_dagpenge', 'integrationsydelse', 'kontanthjaelp', 'kontantydelse', 'ledighedsydelse', 'uddannelseshjaelp']);
+    expect([...STATUS_GROUPS.lt_benefits].sort()).toEqual([
+      'a_dagpenge',
+      'integrationsydelse',
+      'kontanthjaelp',
+      'kontantydelse',
+      'ledighedsydelse',
+      'uddannelseshjaelp',
+    ]);
     expect([...OFFER_GROUPS.company_directed].sort()).toEqual(['loentilskud_offentlig', 'loentilskud_privat', 'nytteindsats', 'virksomhedspraktik']);
   });
 
@@ -19,8 +26,17 @@ describe('status and offer groups (kpis.md "Status groups")', () => {
     expect(Object.keys(CURATED_SCHEMA.offer_groups)).toEqual(['offer_type', ...Object.keys(OFFER_GROUPS)]);
     const rows = statusGroupRows();
     expect(rows.map((r) => r[0])).toEqual([...STATUSES]);
-    expect(rows.find((r) => r[0] === 'pension')!.slice(1).every((flag) => flag === false)).toBe(true);
+    expect(
+      rows
+        .find((r) => r[0] === 'pension')!
+        .slice(1)
+        .every((flag) => flag === false),
+    ).toBe(true);
     expect(rows.find((r) => r[0] === 'integrationsydelse')).toEqual(['integrationsydelse', false, true, true, true, true, false]);
-    expect(offerGroupRows().filter((r) => r[1]).map((r) => r[0])).toEqual([...OFFER_GROUPS.company_directed]);
+    expect(
+      offerGroupRows()
+        .filter((r) => r[1])
+        .map((r) => r[0]),
+    ).toEqual([...OFFER_GROUPS.company_directed]);
   });
 });

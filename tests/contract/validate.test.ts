@@ -133,7 +133,13 @@ describe('cell, line and row rules on persons.csv', () => {
 
   it('orders problems by line, then column', async () => {
     const v = await validate('persons', `${PERSONS_HEADER}\nx,X,x,x,x\n`);
-    expect(where(v.report)).toEqual(['2:1:person_id:pseudonym', '2:2:sex:enum', '2:3:birth_year:integer', '2:4:integration_group:enum', '2:5:arrival_date:date']);
+    expect(where(v.report)).toEqual([
+      '2:1:person_id:pseudonym',
+      '2:2:sex:enum',
+      '2:3:birth_year:integer',
+      '2:4:integration_group:enum',
+      '2:5:arrival_date:date',
+    ]);
   });
 
   it('ignores empty lines at the end of the file (LF, CRLF, lone CR), as Excel and Notepad leave them', async () => {
@@ -224,7 +230,10 @@ describe('offers, companies, company_contacts and benchmarks', () => {
   });
 
   it('accepts decimal commas with ; and reports negatives and bad numbers', async () => {
-    const v = await validate('companies', 'company_id;year;employees\nfirma01;2017;12,5\nfirma02;2017;-3\nfirma03;2017;1.234,5\nfirma04;2017;7\nfirma01;2017;4\n');
+    const v = await validate(
+      'companies',
+      'company_id;year;employees\nfirma01;2017;12,5\nfirma02;2017;-3\nfirma03;2017;1.234,5\nfirma04;2017;7\nfirma01;2017;4\n',
+    );
     expect(where(v.report)).toEqual(['3:3:employees:negative', '4:3:employees:number', '6:1:company_id:duplicate_row']);
   });
 
@@ -234,7 +243,10 @@ describe('offers, companies, company_contacts and benchmarks', () => {
   });
 
   it('checks contact dates and types', async () => {
-    const v = await validate('company_contacts', 'company_id,contact_date,contact_type\nfirma01,2017-05-02,rekruttering\nfirma01,2017-13-02,rekruttering\nfirma01,2017-05-02,Rekruttering\n');
+    const v = await validate(
+      'company_contacts',
+      'company_id,contact_date,contact_type\nfirma01,2017-05-02,rekruttering\nfirma01,2017-13-02,rekruttering\nfirma01,2017-05-02,Rekruttering\n',
+    );
     expect(where(v.report)).toEqual(['3:2:contact_date:date', '4:3:contact_type:enum']);
   });
 
@@ -301,7 +313,10 @@ describe('CPR guard', () => {
   });
 
   it('checks a number column on its integer part only', async () => {
-    const v = await validate('benchmarks', 'kpi_id,period,area,value\nintegration_jobparate,2017Q4,hele_landet,0.2512345678\nintegration_jobparate,2017Q3,hele_landet,2512345678\n');
+    const v = await validate(
+      'benchmarks',
+      'kpi_id,period,area,value\nintegration_jobparate,2017Q4,hele_landet,0.2512345678\nintegration_jobparate,2017Q3,hele_landet,2512345678\n',
+    );
     expect(where(v.report)).toEqual(['0:-:-:cpr_file', '3:4:value:cpr']);
   });
 });
@@ -337,7 +352,10 @@ describe('hostile text in headers and cells', () => {
     const v = await validate('persons', `${PERSONS_HEADER},\x1b]0;x\x07\npers01,\x1b]0;pwned\x07\x1b[2J,1980,,,\n`);
     const text = JSON.stringify(v.report);
     expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
-    expect(v.report.problems.map((p) => p.message)).toEqual(['Kolonnen »\\x1b]0;x\\x07« hører ikke til persons.csv', 'Ugyldig værdi »\\x1b]0;pwned\\x07\\x1b[2J«']);
+    expect(v.report.problems.map((p) => p.message)).toEqual([
+      'Kolonnen »\\x1b]0;x\\x07« hører ikke til persons.csv',
+      'Ugyldig værdi »\\x1b]0;pwned\\x07\\x1b[2J«',
+    ]);
   });
 
   it('rejects a CPR number written with full-width digits and never echoes it', async () => {

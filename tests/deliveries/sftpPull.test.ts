@@ -94,7 +94,9 @@ describe('pullDelivery from a real OpenSSH server', () => {
 
     expect(outcome.skipped).toHaveLength(1);
     expect(outcome.skipped[0]!.folder).toMatch(/\/deliveries\/ødelagt$/);
-    expect(outcome.skipped[0]!.message).toMatch(/ødelagt\/manifest\.json er ikke et gyldigt manifest: filen er ikke gyldig JSON; mappen .*ødelagt springes over/);
+    expect(outcome.skipped[0]!.message).toMatch(
+      /ødelagt\/manifest\.json er ikke et gyldigt manifest: filen er ikke gyldig JSON; mappen .*ødelagt springes over/,
+    );
     // The staging folder is cleared once the delivery is in the store.
     await expect(stat(join(work, 'work', 'pull', 'nov-2026'))).rejects.toThrow();
   });

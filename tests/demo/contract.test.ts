@@ -11,13 +11,34 @@ import { generateInTemp, readCsv, type Csv } from './demoCsv.ts';
 const PSEUDONYM = /^[A-Za-z0-9_-]{6,64}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const STATUSES = new Set([
-  'beskaeftiget', 'ordinaer_uddannelse', 'igu', 'selvforsoergende_oevrig', 'a_dagpenge', 'kontanthjaelp',
-  'uddannelseshjaelp', 'integrationsydelse', 'ledighedsydelse', 'kontantydelse', 'sygedagpenge', 'jobafklaring',
-  'ressourceforloeb', 'fleksjob', 'foertidspension', 'barsel', 'oevrig_ydelse', 'pension',
+  'beskaeftiget',
+  'ordinaer_uddannelse',
+  'igu',
+  'selvforsoergende_oevrig',
+  'a_dagpenge',
+  'kontanthjaelp',
+  'uddannelseshjaelp',
+  'integrationsydelse',
+  'ledighedsydelse',
+  'kontantydelse',
+  'sygedagpenge',
+  'jobafklaring',
+  'ressourceforloeb',
+  'fleksjob',
+  'foertidspension',
+  'barsel',
+  'oevrig_ydelse',
+  'pension',
 ]);
 const OFFER_TYPES = new Set([
-  'virksomhedspraktik', 'loentilskud_privat', 'loentilskud_offentlig', 'nytteindsats',
-  'vejledning_opkvalificering', 'mentor', 'danskuddannelse', 'oevrigt',
+  'virksomhedspraktik',
+  'loentilskud_privat',
+  'loentilskud_offentlig',
+  'nytteindsats',
+  'vejledning_opkvalificering',
+  'mentor',
+  'danskuddannelse',
+  'oevrigt',
 ]);
 const VISITATIONS = new Set(['', 'jobparat', 'aktivitetsparat', 'uddannelsesparat']);
 const CONTACT_TYPES = new Set(['rekruttering', 'fastholdelse', 'virksomhedsrettet_aktivering', 'partnerskabsaftale']);
@@ -56,7 +77,10 @@ describe('demo extracts follow the contract', () => {
       expect(text.endsWith('\n'), file).toBe(true);
       expect(/\d{10}/.test(text), file).toBe(false);
       expect(/\d{6}-\d{4}/.test(text), file).toBe(false);
-      expect(rows.every((row) => row.length === header.length), file).toBe(true);
+      expect(
+        rows.every((row) => row.length === header.length),
+        file,
+      ).toBe(true);
     }
   });
 

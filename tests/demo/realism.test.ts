@@ -41,7 +41,15 @@ beforeAll(async () => {
   dir = generated.dir;
   rows = generated.summary.rows['benefit_weeks.csv']!;
   for (const [id, sex, birthYear, , arrival] of (await readCsv(dir, 'persons.csv')).rows) {
-    persons.set(id!, { sex: sex!, birthYear: Number(birthYear), arrivalWeek: arrival ? dateToWeek(arrival) : undefined, arrivalYear: arrival ? Number(arrival.slice(0, 4)) : undefined, first: -1, statuses: [], companyOffers: [] });
+    persons.set(id!, {
+      sex: sex!,
+      birthYear: Number(birthYear),
+      arrivalWeek: arrival ? dateToWeek(arrival) : undefined,
+      arrivalYear: arrival ? Number(arrival.slice(0, 4)) : undefined,
+      first: -1,
+      statuses: [],
+      companyOffers: [],
+    });
   }
   for (const [id, label, status] of (await readCsv(dir, 'benefit_weeks.csv')).rows) {
     const p = persons.get(id!)!;
@@ -166,7 +174,10 @@ describe('demo extracts at scale 1 look like Allerød', () => {
       const employers = inYear.filter((row) => Number(row[2]) >= 1).length;
       expect(employers, String(year)).toBeGreaterThanOrEqual(900);
       expect(employers, String(year)).toBeLessThanOrEqual(1100);
-      expect(inYear.some((row) => Number(row[2]) === 0), String(year)).toBe(true);
+      expect(
+        inYear.some((row) => Number(row[2]) === 0),
+        String(year),
+      ).toBe(true);
     }
     const firstContact = new Map<string, string>();
     for (const [id, date] of contacts.rows) if (!firstContact.has(id!) || date! < firstContact.get(id!)!) firstContact.set(id!, date!);

@@ -96,7 +96,9 @@ describe('the benchmarks pull', () => {
     const statements = ofType('AWS::IAM::Policy')
       .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
       .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Json[]);
-    const objectStatements = statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith('s3:') && a !== 's3:ListBucket' && a !== 's3:GetBucketLocation'));
+    const objectStatements = statements.filter((s) =>
+      [s.Action].flat().some((a: string) => a.startsWith('s3:') && a !== 's3:ListBucket' && a !== 's3:GetBucketLocation'),
+    );
     expect(objectStatements.length).toBeGreaterThan(0);
     for (const s of objectStatements) {
       for (const resource of [s.Resource].flat()) expect(joined(resource)).toMatch(/\/benchmarks\/\*$/);

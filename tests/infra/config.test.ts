@@ -26,7 +26,9 @@ describe('deployment config', () => {
 
   it('names every problem with its path', () => {
     const bad = { ...minimal, alarmEmail: 'ikke en adresse', bytesScannedCutoffPerQuery: 1_000_000, reports: { allowedCidrs: ['10.0.0.0/40'] } };
-    expect(() => parseDeploymentConfig(bad, 'kommune.yaml')).toThrow(/kommune\.yaml er ugyldig:\n {2}alarmEmail: .*\n {2}bytesScannedCutoffPerQuery: .*\n {2}reports\.allowedCidrs\.0: IPv4-CIDR/);
+    expect(() => parseDeploymentConfig(bad, 'kommune.yaml')).toThrow(
+      /kommune\.yaml er ugyldig:\n {2}alarmEmail: .*\n {2}bytesScannedCutoffPerQuery: .*\n {2}reports\.allowedCidrs\.0: IPv4-CIDR/,
+    );
   });
 
   it('says what is wrong in Danish, also where zod’s own message is used', () => {
@@ -51,8 +53,12 @@ describe('deployment config', () => {
 
   it('names a wrong benchmarks field in Danish', () => {
     expect(() => parseDeploymentConfig({ ...minimal, benchmarks: { enabled: 'ja' } }, 'k.yaml')).toThrow(/benchmarks\.enabled: true eller false/);
-    expect(() => parseDeploymentConfig({ ...minimal, benchmarks: { cron: '0 6 5 * *' } }, 'k.yaml')).toThrow(/benchmarks\.cron: EventBridge Scheduler-cron, fx cron\(0 6 5 \* \? \*\)/);
-    expect(() => parseDeploymentConfig({ ...minimal, benchmarks: { enabeld: true } }, 'k.yaml')).toThrow(/benchmarks: ukendt felt enabeld; benchmarks kender enabled og cron/);
+    expect(() => parseDeploymentConfig({ ...minimal, benchmarks: { cron: '0 6 5 * *' } }, 'k.yaml')).toThrow(
+      /benchmarks\.cron: EventBridge Scheduler-cron, fx cron\(0 6 5 \* \? \*\)/,
+    );
+    expect(() => parseDeploymentConfig({ ...minimal, benchmarks: { enabeld: true } }, 'k.yaml')).toThrow(
+      /benchmarks: ukendt felt enabeld; benchmarks kender enabled og cron/,
+    );
   });
 
   it('overrides from the environment win over the file', () => {

@@ -26,7 +26,11 @@ const tables = () => out.ofType('AWS::Glue::Table').map(([, t]) => t.Properties.
 describe('the catalog', () => {
   it('has the database and one Parquet table per curated table, with the curated schema’s columns', () => {
     out.template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'pejlemaerke_test' } });
-    expect(tables().map((t) => t.Name).sort()).toEqual([...CURATED_TABLES].sort());
+    expect(
+      tables()
+        .map((t) => t.Name)
+        .sort(),
+    ).toEqual([...CURATED_TABLES].sort());
     for (const t of tables()) {
       const schema = CURATED_SCHEMA[t.Name as keyof typeof CURATED_SCHEMA];
       expect(t.StorageDescriptor.Columns).toEqual(Object.entries(schema).map(([Name, type]) => ({ Name, Type: GLUE_TYPES[type as keyof typeof GLUE_TYPES] })));
@@ -75,4 +79,3 @@ describe('cdk-nag', () => {
     expect(out.openFindings).toEqual([]);
   });
 });
-

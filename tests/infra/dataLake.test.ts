@@ -35,7 +35,12 @@ describe('the buckets', () => {
     expect(buckets.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['DataLakeAccessLogs', 'DataLakeData', 'DataLakeReports']);
     for (const [, b] of buckets) {
       expect(b.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
-      expect(b.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(b.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
       expect(b.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
       expect(b.DeletionPolicy).toBe('Retain');
     }
@@ -100,7 +105,8 @@ describe('grants', () => {
   it('allow DeleteObject only on locks/, through grantLock', () => {
     const deletes = out.permissionsOf(roles.stage).filter((p) => p.startsWith('s3:Delete'));
     expect(deletes).toEqual(['s3:DeleteObject <DataLakeData.Arn>/locks/*']);
-    for (const role of Object.values(roles)) for (const p of out.permissionsOf(role)) expect(p).not.toMatch(/^s3:\w*\*|^s3:Delete(?!Object <DataLakeData\.Arn>\/locks\/\*$)/);
+    for (const role of Object.values(roles))
+      for (const p of out.permissionsOf(role)) expect(p).not.toMatch(/^s3:\w*\*|^s3:Delete(?!Object <DataLakeData\.Arn>\/locks\/\*$)/);
   });
 
   it('refuse DeleteObject on any other prefix and a prefix without its slash', () => {

@@ -115,7 +115,10 @@ describe('the pull construct', () => {
       ScheduleExpression: 'cron(30 6 * * ? *)',
       ScheduleExpressionTimezone: 'Europe/Copenhagen',
       State: 'ENABLED',
-      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(pull.function), 'Arn'] }, RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 2 } }),
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [logicalId(pull.function), 'Arn'] },
+        RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 2 },
+      }),
     });
   });
 
@@ -161,7 +164,6 @@ describe('the pull construct', () => {
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda', Threshold: 1 });
   });
-
 });
 
 describe('the bundled pull Lambda (as CDK bundles it), run in plain Node', () => {
@@ -186,7 +188,11 @@ describe('the bundled pull Lambda (as CDK bundles it), run in plain Node', () =>
     const secrets = new SecretsManagerClient({ endpoint: moto.endpoint, region: REGION });
     const { ARN } = await secrets.send(new CreateSecretCommand({ Name: 'pejlemaerke/sftp', SecretString: await readFile(sshd.identity, 'utf8') }));
     secrets.destroy();
-    await writeDelivery(join(sshd.served, 'udtraek', '2026-11-30'), { id: 'nov-2026', extractedAt: '2026-11-30T06:00:00+01:00', files: { 'persons.csv': csv(25) } });
+    await writeDelivery(join(sshd.served, 'udtraek', '2026-11-30'), {
+      id: 'nov-2026',
+      extractedAt: '2026-11-30T06:00:00+01:00',
+      files: { 'persons.csv': csv(25) },
+    });
     env = {
       ...process.env,
       // The SDK's own endpoint variables: the handler builds its clients exactly as on AWS.
@@ -227,7 +233,9 @@ describe('the bundled pull Lambda (as CDK bundles it), run in plain Node', () =>
     expect(first.result).toEqual({ status: 'pulled', deliveryId: 'nov-2026', files: 1 });
     expect(first.logs).not.toMatch(/PRIVATE KEY/);
     const manifest = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'incoming/nov-2026/manifest.json' }));
-    expect(Buffer.from(await manifest.Body!.transformToByteArray()).equals(await readFile(join(sshd.served, 'udtraek', '2026-11-30', 'manifest.json')))).toBe(true);
+    expect(Buffer.from(await manifest.Body!.transformToByteArray()).equals(await readFile(join(sshd.served, 'udtraek', '2026-11-30', 'manifest.json')))).toBe(
+      true,
+    );
     expect((await invoke()).result).toEqual({ status: 'already', deliveryId: 'nov-2026' });
   });
 });
@@ -240,8 +248,15 @@ describe('pull config', () => {
   });
 
   it('takes the server with its pinned host key, port 22 by default', () => {
-    const config = parseDeploymentConfig({ ...minimal, pull: { enabled: true, sftp: { host: 'sftp.allerod.dk', user: 'pejl', path: '/ud', hostKey: `${HOST_KEY}=` } } }, 'test');
-    expect(config.pull).toEqual({ enabled: true, cron: 'cron(30 6 * * ? *)', sftp: { host: 'sftp.allerod.dk', port: 22, user: 'pejl', path: '/ud', hostKey: HOST_KEY } });
+    const config = parseDeploymentConfig(
+      { ...minimal, pull: { enabled: true, sftp: { host: 'sftp.allerod.dk', user: 'pejl', path: '/ud', hostKey: `${HOST_KEY}=` } } },
+      'test',
+    );
+    expect(config.pull).toEqual({
+      enabled: true,
+      cron: 'cron(30 6 * * ? *)',
+      sftp: { host: 'sftp.allerod.dk', port: 22, user: 'pejl', path: '/ud', hostKey: HOST_KEY },
+    });
   });
 
   it('requires the server and its host key when enabled, in Danish', () => {

@@ -89,7 +89,9 @@ describe('the stages, as the state machine runs them', () => {
   it('ingest → compute (the newest covered quarter) → preview; the approval publishes it', async () => {
     const { data, site, routed } = await stores('approval');
     const log = recordingLog();
-    const ingested = ingestOutputSchema.parse(await runIngest(data, { run: { trigger: 'delivery', key: keys.delivery(deliveryId, 'manifest.json') } }, { log, workDir: join(work, 'scratch') }));
+    const ingested = ingestOutputSchema.parse(
+      await runIngest(data, { run: { trigger: 'delivery', key: keys.delivery(deliveryId, 'manifest.json') } }, { log, workDir: join(work, 'scratch') }),
+    );
     expect(ingested).toMatchObject({ status: 'accepted', deliveryId, quarter: null });
     if (ingested.status !== 'accepted') return;
     expect(await data.exists(`curated/persons/snapshot=${ingested.snapshot}/persons.parquet`)).toBe(true);
@@ -97,34 +99,54 @@ describe('the stages, as the state machine runs them', () => {
     const kpis = await loadKpis(KPIS_DIR);
     const kpiFiles = (await readdir(KPIS_DIR)).filter((f) => f.endsWith('.sql'));
     const computed = computeOutputSchema.parse(
-      await runCompute({ store: data, engine: await DuckDbEngine.open(data), kpis, config: await loadConfig(CONFIG), log }, { deliveryId, snapshot: ingested.snapshot, quarter: null }),
+      await runCompute(
+        { store: data, engine: await DuckDbEngine.open(data), kpis, config: await loadConfig(CONFIG), log },
+        { deliveryId, snapshot: ingested.snapshot, quarter: null },
+      ),
     );
     expect(computed).toEqual({ status: 'computed', quarter: '2017Q4', snapshot: ingested.snapshot, kpis: kpiFiles.length });
     expect(await data.list('results/')).toEqual([]);
     expect(await data.exists(keys.draft('2017Q4', ingested.snapshot))).toBe(true);
 
-    const previewed = publishOutputSchema.parse(await runPublish(publishDeps(routed, log), { mode: 'preview', quarter: '2017Q4', snapshot: ingested.snapshot }));
+    const previewed = publishOutputSchema.parse(
+      await runPublish(publishDeps(routed, log), { mode: 'preview', quarter: '2017Q4', snapshot: ingested.snapshot }),
+    );
     expect(previewed.status).toBe('previewed');
     expect(previewed.url).toBe(`s3://rapporter-bucket/previews/2017Q4/${ingested.snapshot}/index.html`);
     expect(previewed.message).toContain(`aws s3 presign s3://rapporter-bucket/previews/2017Q4/${ingested.snapshot}/index.html`);
-    expect(previewed.message).toContain(`aws stepfunctions start-execution --state-machine-arn ${ARN} --input '{"action":"approve","quarter":"2017Q4","snapshot":"${ingested.snapshot}"}'`);
+    expect(previewed.message).toContain(
+      `aws stepfunctions start-execution --state-machine-arn ${ARN} --input '{"action":"approve","quarter":"2017Q4","snapshot":"${ingested.snapshot}"}'`,
+    );
     expect(await site.exists(keys.preview('2017Q4', ingested.snapshot, 'index.html'))).toBe(true);
     expect(await site.list('reports/')).toEqual([]);
 
     // The person runs the command from the e-mail: the state machine passes its input as `request`.
     const approval = JSON.parse(/--input '([^']+)'/.exec(previewed.message!)![1]!);
     const published = publishOutputSchema.parse(await runPublish(publishDeps(routed, log), { mode: 'approve', request: approval }));
-    expect(published).toMatchObject({ status: 'published', quarter: '2017Q4', url: 'https://rapporter.example.dk/2017Q4/', subject: 'Pejlemaerke: rapporten er udgivet' });
+    expect(published).toMatchObject({
+      status: 'published',
+      quarter: '2017Q4',
+      url: 'https://rapporter.example.dk/2017Q4/',
+      subject: 'Pejlemaerke: rapporten er udgivet',
+    });
     expect(await site.exists('reports/2017Q4/r1/revision.json')).toBe(true);
     expect((await site.get('reports/latest/index.html')).equals(await site.get('reports/2017Q4/index.html'))).toBe(true);
     const results = resultsSchema.parse(JSON.parse((await data.get('results/2017Q4/kpis.json')).toString('utf8')));
-    expect(results).toMatchObject({ quarter: '2017Q4', snapshot: ingested.snapshot, generated_at: '2018-01-15T08:00:00.000Z', publication: { status: 'published', revision: 1 } });
+    expect(results).toMatchObject({
+      quarter: '2017Q4',
+      snapshot: ingested.snapshot,
+      generated_at: '2018-01-15T08:00:00.000Z',
+      publication: { status: 'published', revision: 1 },
+    });
     expect(await data.list('reports/')).toEqual([]);
 
     // The next scheduled run finds the same numbers published: it ends quietly.
     const again = ingestOutputSchema.parse(await runIngest(data, { run: { trigger: 'schedule' } }, { log, workDir: join(work, 'scratch') }));
     expect(again).toMatchObject({ status: 'accepted', snapshot: ingested.snapshot });
-    await runCompute({ store: data, engine: await DuckDbEngine.open(data), kpis, config: await loadConfig(CONFIG), log }, { deliveryId, snapshot: ingested.snapshot, quarter: null });
+    await runCompute(
+      { store: data, engine: await DuckDbEngine.open(data), kpis, config: await loadConfig(CONFIG), log },
+      { deliveryId, snapshot: ingested.snapshot, quarter: null },
+    );
     const quiet = await runPublish(publishDeps(routed, log), { mode: 'preview', quarter: '2017Q4', snapshot: ingested.snapshot });
     expect(quiet).toEqual({ status: 'unchanged', quarter: '2017Q4', url: 'https://rapporter.example.dk/2017Q4/' });
     expect(await data.list('locks/')).toEqual([]);
@@ -138,12 +160,19 @@ describe('the stages, as the state machine runs them', () => {
     const kpis = await loadKpis(KPIS_DIR);
     const config = await loadConfig(CONFIG);
     await runCompute({ store: data, engine: await DuckDbEngine.open(data), kpis, config, log }, { deliveryId, snapshot: ingested.snapshot, quarter: '2017Q4' });
-    expect(await runPublish(publishDeps(routed, log, true), { mode: 'publish', quarter: '2017Q4', snapshot: ingested.snapshot })).toMatchObject({ status: 'published' });
+    expect(await runPublish(publishDeps(routed, log, true), { mode: 'publish', quarter: '2017Q4', snapshot: ingested.snapshot })).toMatchObject({
+      status: 'published',
+    });
 
     const changed = { ...config, committee: 'Beskæftigelsesudvalget' };
-    await runCompute({ store: data, engine: await DuckDbEngine.open(data), kpis, config: changed, log }, { deliveryId, snapshot: ingested.snapshot, quarter: '2017Q4' });
+    await runCompute(
+      { store: data, engine: await DuckDbEngine.open(data), kpis, config: changed, log },
+      { deliveryId, snapshot: ingested.snapshot, quarter: '2017Q4' },
+    );
     const before = await site.get('reports/2017Q4/index.html');
-    const out = publishOutputSchema.parse(await runPublish(publishDeps(routed, log, true), { mode: 'publish', quarter: '2017Q4', snapshot: ingested.snapshot }));
+    const out = publishOutputSchema.parse(
+      await runPublish(publishDeps(routed, log, true), { mode: 'publish', quarter: '2017Q4', snapshot: ingested.snapshot }),
+    );
     expect(out.status).toBe('needs_correction');
     expect(out.message).toContain(`Se udkastet: https://rapporter.example.dk/previews/2017Q4/${ingested.snapshot}/`);
     expect(out.message).toContain('"correction":"<begrundelse>"');
@@ -157,8 +186,14 @@ describe('the stages, as the state machine runs them', () => {
     await appendFile(data.pathOf(keys.delivery(deliveryId, 'persons.csv')), '0102031234,X,1980,,\n');
     const log = recordingLog();
     const incomplete = await runIngest(data, { run: { trigger: 'manual', delivery: deliveryId } }, { log, workDir: join(work, 'scratch') });
-    expect(incomplete).toMatchObject({ status: 'incomplete', deliveryId, summary: 'persons.csv: indholdet passer ikke med manifestets SHA-256 (filen er ændret eller kun delvist overført)' });
-    expect(log.lines.filter((l) => l.fields?.event === 'delivery_incomplete').map((l) => l.fields)).toEqual([{ event: 'delivery_incomplete', deliveryId, file: 'persons.csv', reason: 'sha256' }]);
+    expect(incomplete).toMatchObject({
+      status: 'incomplete',
+      deliveryId,
+      summary: 'persons.csv: indholdet passer ikke med manifestets SHA-256 (filen er ændret eller kun delvist overført)',
+    });
+    expect(log.lines.filter((l) => l.fields?.event === 'delivery_incomplete').map((l) => l.fields)).toEqual([
+      { event: 'delivery_incomplete', deliveryId, file: 'persons.csv', reason: 'sha256' },
+    ]);
     expect(await data.list('curated/')).toEqual([]);
 
     // Delivered again under its own id, now matching its manifest: the contract rejects it.
@@ -169,7 +204,11 @@ describe('the stages, as the state machine runs them', () => {
     const delivered = await deliverFolder(fixed, data, { municipality: 'Allerød' });
     if (delivered.status !== 'ready') throw new Error('not ready');
     await writeManifest(data, computedManifest(delivered.delivery, null));
-    const out = await runIngest(data, { run: { trigger: 'manual', delivery: delivered.delivery.id, quarter: '2017K4' } }, { log, workDir: join(work, 'scratch') });
+    const out = await runIngest(
+      data,
+      { run: { trigger: 'manual', delivery: delivered.delivery.id, quarter: '2017K4' } },
+      { log, workDir: join(work, 'scratch') },
+    );
     expect(out.status).toBe('rejected');
     if (out.status !== 'rejected') return;
     const persons = out.files.find((f) => f.file === 'persons.csv')!;
@@ -178,7 +217,12 @@ describe('the stages, as the state machine runs them', () => {
     expect(await data.exists(`quarantine/${persons.deliveryId}/persons.csv.errors.json`)).toBe(true);
     expect(out.summary).toContain(`persons.csv: ${persons.problems} problem(er), se quarantine/${persons.deliveryId}/`);
     const events = log.lines.filter((l) => l.fields?.event === 'delivery_rejected');
-    expect(events.map((e) => e.fields)).toContainEqual({ event: 'delivery_rejected', file: 'persons.csv', deliveryId: persons.deliveryId, problems: persons.problems });
+    expect(events.map((e) => e.fields)).toContainEqual({
+      event: 'delivery_rejected',
+      file: 'persons.csv',
+      deliveryId: persons.deliveryId,
+      problems: persons.problems,
+    });
     expect(JSON.stringify(log.lines)).not.toContain('0102031234');
     expect(JSON.stringify(out)).not.toContain('0102031234');
   });
@@ -209,9 +253,14 @@ describe('the stages, as the state machine runs them', () => {
 
 describe('Lambda environment', () => {
   it('names the missing variable', () => {
-    expect(() => parseEnv(computeEnvSchema, { DATA_BUCKET: 'pejlemaerke-data', ATHENA_WORKGROUP: 'wg', KPIS_DIR: '/var/task/kpis', MUNICIPALITY_CONFIG: '/var/task/m.yaml' })).toThrow(
-      /GLUE_DATABASE/,
-    );
+    expect(() =>
+      parseEnv(computeEnvSchema, {
+        DATA_BUCKET: 'pejlemaerke-data',
+        ATHENA_WORKGROUP: 'wg',
+        KPIS_DIR: '/var/task/kpis',
+        MUNICIPALITY_CONFIG: '/var/task/m.yaml',
+      }),
+    ).toThrow(/GLUE_DATABASE/);
   });
 });
 

@@ -43,7 +43,11 @@ describe('the topic', () => {
 describe('grantPublish', () => {
   it('publishes to this topic and uses its key with named actions only', () => {
     expect(out.logicalId(notifications.key)).toMatch(/^NotificationsKey[0-9A-F]{8}$/);
-    expect(out.permissionsOf(role)).toEqual(['kms:Decrypt <NotificationsKey.Arn>', 'kms:GenerateDataKey <NotificationsKey.Arn>', 'sns:Publish <NotificationsTopic>']);
+    expect(out.permissionsOf(role)).toEqual([
+      'kms:Decrypt <NotificationsKey.Arn>',
+      'kms:GenerateDataKey <NotificationsKey.Arn>',
+      'sns:Publish <NotificationsTopic>',
+    ]);
   });
 });
 

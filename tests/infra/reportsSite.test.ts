@@ -58,14 +58,18 @@ describe('the distribution', () => {
     expect(allows).toHaveLength(1);
     expect(allows[0]).toMatchObject({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' });
     expect(arnText(allows[0]!.Resource)).toBe('<DataLakeReports.Arn>/*');
-    expect(arnText(allows[0]!.Condition.StringEquals['AWS:SourceArn'])).toBe('arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution/<SiteDistribution>');
+    expect(arnText(allows[0]!.Condition.StringEquals['AWS:SourceArn'])).toBe(
+      'arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution/<SiteDistribution>',
+    );
   });
 
   it('is HTTPS only, read only, compressed, with security headers and a short cache so /latest/ follows', () => {
     const d = distribution(openOut);
     expect(d.DefaultCacheBehavior).toMatchObject({ ViewerProtocolPolicy: 'redirect-to-https', AllowedMethods: ['GET', 'HEAD'], Compress: true });
     expect(d.DefaultCacheBehavior.FunctionAssociations).toEqual([{ EventType: 'viewer-request', FunctionARN: expect.anything() }]);
-    openOut.template.hasResourceProperties('AWS::CloudFront::CachePolicy', { CachePolicyConfig: Match.objectLike({ DefaultTTL: 300, MinTTL: 0, MaxTTL: 3600 }) });
+    openOut.template.hasResourceProperties('AWS::CloudFront::CachePolicy', {
+      CachePolicyConfig: Match.objectLike({ DefaultTTL: 300, MinTTL: 0, MaxTTL: 3600 }),
+    });
     const [, headers] = openOut.ofType('AWS::CloudFront::ResponseHeadersPolicy')[0]!;
     const security = headers.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
     expect(security.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 730 * 86400, IncludeSubdomains: true });
@@ -96,7 +100,9 @@ describe('the distribution', () => {
       ViewerCertificate: { AcmCertificateArn: CERTIFICATE, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' },
     });
     expect(closedSite.url).toBe('https://rapporter.testkommune.dk');
-    expect(openOut.stack.resolve(openSite.url)).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [openOut.logicalId(openSite.distribution), 'DomainName'] }]] });
+    expect(openOut.stack.resolve(openSite.url)).toEqual({
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [openOut.logicalId(openSite.distribution), 'DomainName'] }]],
+    });
   });
 });
 
@@ -107,7 +113,12 @@ describe('cdk-nag', () => {
   });
 
   it('acknowledges CFR1 and CFR2 with the reasons, and CFR4 only for the cloudfront.net certificate', () => {
-    const ids = (out: Synthesised, site: ReportsSite) => out.acknowledgements().filter((a) => a.resource === out.logicalId(site.distribution)).map((a) => a.id).sort();
+    const ids = (out: Synthesised, site: ReportsSite) =>
+      out
+        .acknowledgements()
+        .filter((a) => a.resource === out.logicalId(site.distribution))
+        .map((a) => a.id)
+        .sort();
     expect(ids(openOut, openSite)).toEqual(['AwsSolutions-CFR1', 'AwsSolutions-CFR2', 'AwsSolutions-CFR4']);
     expect(ids(closedOut, closedSite)).toEqual(['AwsSolutions-CFR1', 'AwsSolutions-CFR2']);
   });

@@ -25,14 +25,24 @@ beforeAll(() => {
 
 afterAll(() => test.dispose());
 
-const alarm = (metricOrLabel: string): Json => out.ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties).find((p) => JSON.stringify(p).includes(metricOrLabel))!;
+const alarm = (metricOrLabel: string): Json =>
+  out
+    .ofType('AWS::CloudWatch::Alarm')
+    .map(([, a]) => a.Properties)
+    .find((p) => JSON.stringify(p).includes(metricOrLabel))!;
 
 describe('the alarms', () => {
   it('are two, each e-mailing data staff on the first occurrence, quiet without data', () => {
     const alarms = out.ofType('AWS::CloudWatch::Alarm');
     expect(alarms).toHaveLength(2);
     for (const [, a] of alarms) {
-      expect(a.Properties).toMatchObject({ AlarmActions: [TOPIC], Threshold: 1, EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+      expect(a.Properties).toMatchObject({
+        AlarmActions: [TOPIC],
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
       expect(a.Properties.AlarmDescription).toMatch(/^Pejlemærke: /);
     }
   });
@@ -42,7 +52,11 @@ describe('the alarms', () => {
     const metrics = runFailed.Metrics as Json[];
     expect(metrics.find((m) => m.Expression)?.Expression).toBe('failed + timedOut');
     const stat = (id: string) => metrics.find((m) => m.Id === id)!.MetricStat.Metric;
-    expect(stat('failed')).toMatchObject({ Namespace: 'AWS/States', MetricName: 'ExecutionsFailed', Dimensions: [{ Name: 'StateMachineArn', Value: MACHINE }] });
+    expect(stat('failed')).toMatchObject({
+      Namespace: 'AWS/States',
+      MetricName: 'ExecutionsFailed',
+      Dimensions: [{ Name: 'StateMachineArn', Value: MACHINE }],
+    });
     expect(stat('timedOut')).toMatchObject({ Namespace: 'AWS/States', MetricName: 'ExecutionsTimedOut' });
   });
 

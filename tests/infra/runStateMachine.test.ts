@@ -48,7 +48,12 @@ describe('the state machine', () => {
   });
 
   it('invokes the given functions and waits for a busy store', () => {
-    for (const [state, name] of [['Ingest', 'ingest'], ['Compute', 'compute'], ['Publish', 'publish'], ['Approve', 'publish']] as const) {
+    for (const [state, name] of [
+      ['Ingest', 'ingest'],
+      ['Compute', 'compute'],
+      ['Publish', 'publish'],
+      ['Approve', 'publish'],
+    ] as const) {
       // payloadResponseOnly: the function is the task's resource, invoked synchronously.
       expect(states()[state].Resource).toBe(fn(name));
       expect((states()[state].Retry as Json[]).some((r) => JSON.stringify(r.ErrorEquals) === JSON.stringify(STORE_BUSY))).toBe(true);
@@ -70,7 +75,10 @@ describe('grants', () => {
 
   it('acknowledges each function’s `:*` by its ARN, imported functions included, and `*` only for logs and X-Ray', () => {
     const role = out.logicalId(run.stateMachine.role);
-    const ids = out.acknowledgements().filter((a) => a.resource === role).map((a) => a.id);
+    const ids = out
+      .acknowledgements()
+      .filter((a) => a.resource === role)
+      .map((a) => a.id);
     for (const name of ['ingest', 'compute', 'publish']) expect(ids).toContain(`AwsSolutions-IAM5[Resource::${fn(name)}:*]`);
     expect(ids).toContain('AwsSolutions-IAM5[Resource::*]');
   });

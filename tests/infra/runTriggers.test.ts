@@ -38,7 +38,10 @@ describe('the quarterly schedule', () => {
   });
 
   it('defaults to 06:00 on the 15th of the month after a quarter, Copenhagen time, enabled', () => {
-    expect(schedules().find((s) => s.ScheduleExpression === 'cron(0 6 15 1,4,7,10 ? *)')).toMatchObject({ ScheduleExpressionTimezone: 'Europe/Copenhagen', State: 'ENABLED' });
+    expect(schedules().find((s) => s.ScheduleExpression === 'cron(0 6 15 1,4,7,10 ? *)')).toMatchObject({
+      ScheduleExpressionTimezone: 'Europe/Copenhagen',
+      State: 'ENABLED',
+    });
   });
 });
 

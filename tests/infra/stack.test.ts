@@ -133,7 +133,9 @@ describe('catalog and queries', () => {
   });
 
   it('maps the curated column types to Glue types', () => {
-    const persons = ofType('AWS::Glue::Table').map(([, t]) => t.Properties.TableInput).find((t) => t.Name === 'persons');
+    const persons = ofType('AWS::Glue::Table')
+      .map(([, t]) => t.Properties.TableInput)
+      .find((t) => t.Name === 'persons');
     expect(persons.StorageDescriptor.Columns).toEqual([
       { Name: 'person_id', Type: 'string' },
       { Name: 'sex', Type: 'string' },
@@ -142,7 +144,9 @@ describe('catalog and queries', () => {
       { Name: 'arrival_date', Type: 'date' },
       { Name: 'arrival_week', Type: 'int' },
     ]);
-    const calendar = ofType('AWS::Glue::Table').map(([, t]) => t.Properties.TableInput).find((t) => t.Name === 'calendar');
+    const calendar = ofType('AWS::Glue::Table')
+      .map(([, t]) => t.Properties.TableInput)
+      .find((t) => t.Name === 'calendar');
     expect(calendar.StorageDescriptor.Columns.filter((c: Json) => c.Type === 'boolean').map((c: Json) => c.Name)).toEqual(['last_of_month', 'last_of_quarter']);
   });
 
@@ -203,7 +207,10 @@ describe('IAM', () => {
   it('uses Resource "*" only for CloudWatch log delivery and X-Ray, which have no resource scope', () => {
     const starred = statements().filter(({ statement }) => statement.Effect === 'Allow' && asList(statement.Resource).includes('*'));
     for (const { statement } of starred) {
-      for (const action of asList(statement.Action) as string[]) expect(action).toMatch(/^(logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)|xray:\w+)$/);
+      for (const action of asList(statement.Action) as string[])
+        expect(action).toMatch(
+          /^(logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)|xray:\w+)$/,
+        );
     }
     expect(starred.map((s) => s.role)).toEqual(starred.map(() => expect.stringMatching(/^RunStateMachineRole/)));
   });
@@ -282,7 +289,10 @@ function realisticDefinition(): Json {
 describe('orchestration', () => {
   const definition = () => {
     const [, machine] = ofType('AWS::StepFunctions::StateMachine')[0]!;
-    return { machine: machine.Properties, states: JSON.parse(joined(machine.Properties.DefinitionString).replace(/\{\{[^}]*\}\}|\{"(Ref|Fn::GetAtt)"[^}]*\}/g, 'X')).States as Json };
+    return {
+      machine: machine.Properties,
+      states: JSON.parse(joined(machine.Properties.DefinitionString).replace(/\{\{[^}]*\}\}|\{"(Ref|Fn::GetAtt)"[^}]*\}/g, 'X')).States as Json,
+    };
   };
 
   it('logs everything and traces with X-Ray', () => {
@@ -305,7 +315,13 @@ describe('orchestration', () => {
   it('approves a preview straight to publish; anything else runs ingest → compute → publish', () => {
     const { states } = definition();
     expect(states['Approval?'].Choices).toEqual([
-      { And: [{ Variable: '$.action', IsPresent: true }, { Variable: '$.action', StringEquals: 'approve' }], Next: 'Approve' },
+      {
+        And: [
+          { Variable: '$.action', IsPresent: true },
+          { Variable: '$.action', StringEquals: 'approve' },
+        ],
+        Next: 'Approve',
+      },
     ]);
     expect(states['Approval?'].Default).toBe('Ingest');
     expect(states.Approve.Parameters).toEqual({ mode: 'approve', 'request.$': '$' });
@@ -367,7 +383,11 @@ describe('orchestration', () => {
 
   it('starts a run when a delivery is complete: its manifest.json, never each file', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: Match.objectLike({ object: { key: [{ wildcard: 'incoming/*/manifest.json' }] } }) },
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: Match.objectLike({ object: { key: [{ wildcard: 'incoming/*/manifest.json' }] } }),
+      },
     });
   });
 });
@@ -454,7 +474,11 @@ describe('benchmarks from Jobindsats', () => {
     const [secretId] = ofType('AWS::SecretsManager::Secret').find(([id]) => id.startsWith('BenchmarksJobindsatsKey'))!;
     template.hasOutput('JobindsatsKeySecretArn', { Value: { Ref: secretId } });
     const [topicId] = ofType('AWS::SNS::Topic')[0]!;
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'BenchmarksPullsFailed', Namespace: 'Pejlemaerke/testkommune', AlarmActions: [{ Ref: topicId }] });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'BenchmarksPullsFailed',
+      Namespace: 'Pejlemaerke/testkommune',
+      AlarmActions: [{ Ref: topicId }],
+    });
   });
 });
 
@@ -478,7 +502,8 @@ describe('cdk-nag', () => {
   it('records every acknowledgement with a specific reason in the template', () => {
     const acknowledged = Object.values(resources).flatMap((r) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []) as { id: string; reason: string }[]);
     const ids = new Set(acknowledged.map((a) => a.id));
-    for (const id of ['AwsSolutions-S1', 'AwsSolutions-CFR1', 'AwsSolutions-CFR2', 'AwsSolutions-CFR4', 'AwsSolutions-IAM5[Resource::*]']) expect(ids).toContain(id);
+    for (const id of ['AwsSolutions-S1', 'AwsSolutions-CFR1', 'AwsSolutions-CFR2', 'AwsSolutions-CFR4', 'AwsSolutions-IAM5[Resource::*]'])
+      expect(ids).toContain(id);
     expect([...ids].filter((id) => id.startsWith('AwsSolutions-IAM5[Resource::<DataLake')).length).toBeGreaterThanOrEqual(4);
     for (const a of acknowledged) expect(a.reason.length).toBeGreaterThan(60);
   });

@@ -19,7 +19,12 @@ beforeAll(() => {
   const lake = new DataLake(test.stack, 'DataLake');
   const common = { projectRoot, entry: join(projectRoot, 'functions/lambda/compute.ts'), memorySize: 1024, timeout: Duration.minutes(10) };
   stage = new StageFunction(test.stack, 'Stage', { ...common, description: 'Pejlemærke: et trin', environment: { DATA_BUCKET: lake.data.bucketName } });
-  x86 = new StageFunction(test.stack, 'Native', { ...common, description: 'Pejlemærke: et trin med en native build', architecture: lambda.Architecture.X86_64, ephemeralStorageMiB: 2048 });
+  x86 = new StageFunction(test.stack, 'Native', {
+    ...common,
+    description: 'Pejlemærke: et trin med en native build',
+    architecture: lambda.Architecture.X86_64,
+    ephemeralStorageMiB: 2048,
+  });
   // A stage is a grantee: the grant lands on its own role.
   lake.grantPrefix(stage, 'data', DATA_PREFIXES.results, 'read');
   out = test.synth();
@@ -66,7 +71,9 @@ describe('the role', () => {
     expect(stage.grantPrincipal).toBe(stage.role);
     const [, role] = out.ofType('AWS::IAM::Role').find(([id]) => id === out.logicalId(stage.role))!;
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }]);
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+    ]);
   });
 });
 

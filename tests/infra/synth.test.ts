@@ -96,7 +96,10 @@ describe('npx cdk synth', () => {
     const { stdout } = await exec('du', ['-sb', dir]);
     expect(Number(stdout.split('\t')[0])).toBeLessThan(250 * 1024 * 1024);
     // In a plain Node process, as Lambda loads it (no test runner supplying globals).
-    const loaded = await exec(process.execPath, ['-e', `import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)}).then((m) => console.log(typeof m.handler))`]);
+    const loaded = await exec(process.execPath, [
+      '-e',
+      `import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)}).then((m) => console.log(typeof m.handler))`,
+    ]);
     expect(loaded.stdout.trim()).toBe('function');
   });
 });

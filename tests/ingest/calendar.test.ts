@@ -20,7 +20,14 @@ describe('calendar table', () => {
 
   it('puts a week in the month and quarter of its Thursday', () => {
     // 2015-W53: Monday 28 Dec 2015, Thursday 31 Dec 2015 → December 2015, Q4 2015.
-    expect(byLabel.get('2015-W53')).toMatchObject({ iso_year: 2015, iso_week: 53, month: 2015 * 12 + 11, quarter: 2015 * 4 + 3, last_of_month: true, last_of_quarter: true });
+    expect(byLabel.get('2015-W53')).toMatchObject({
+      iso_year: 2015,
+      iso_week: 53,
+      month: 2015 * 12 + 11,
+      quarter: 2015 * 4 + 3,
+      last_of_month: true,
+      last_of_quarter: true,
+    });
     expect(byLabel.get('2015-W52')).toMatchObject({ last_of_month: false, last_of_quarter: false });
     // 2019-W01: Monday 31 Dec 2018, Thursday 3 Jan 2019 → January 2019.
     expect(byLabel.get('2019-W01')).toMatchObject({ week: weekOfMonday(2018, 12, 31), iso_year: 2019, month: 2019 * 12, quarter: 2019 * 4 });

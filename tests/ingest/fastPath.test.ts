@@ -58,14 +58,20 @@ function benefitWeeks(): string[] {
 const BASE: Record<string, string[]> = {
   'persons.csv': PERSONS,
   'benefit_weeks.csv': benefitWeeks(),
-  'offers.csv': ['person_id,offer_type,start_date,end_date', 'p0000001,virksomhedspraktik,2016-01-06,2016-01-20', 'p0000003,mentor,2016-01-01,', 'p0000005,loentilskud_privat,2015-12-01,2016-02-29'],
+  'offers.csv': [
+    'person_id,offer_type,start_date,end_date',
+    'p0000001,virksomhedspraktik,2016-01-06,2016-01-20',
+    'p0000003,mentor,2016-01-01,',
+    'p0000005,loentilskud_privat,2015-12-01,2016-02-29',
+  ],
   'companies.csv': ['company_id,year,employees', 'firma01,2016,12.5', 'firma02,2016,0', 'firma03,2017,3'],
   'company_contacts.csv': ['company_id,contact_date,contact_type', 'firma01,2016-03-31,rekruttering', 'firma09,2016-04-01,partnerskabsaftale'],
   'benchmarks.csv': ['kpi_id,period,area,value', 'integration_jobparate,2016Q1,hele_landet,0.37', 'integration_jobparate,2016-02,rudersdal,0.4'],
 };
 
 type Files = Record<string, Buffer>;
-const toFiles = (lines: Record<string, string[]>): Files => Object.fromEntries(Object.entries(lines).map(([name, l]) => [name, Buffer.from(`${l.join('\n')}\n`)]));
+const toFiles = (lines: Record<string, string[]>): Files =>
+  Object.fromEntries(Object.entries(lines).map(([name, l]) => [name, Buffer.from(`${l.join('\n')}\n`)]));
 
 let dir = '';
 let db: DuckDBConnection;
@@ -111,7 +117,10 @@ async function outcome(files: Files, curation: CurationOptions): Promise<Outcome
       tables[table] = (await db.runAndReadAll(`SELECT * FROM read_parquet([${paths.join(', ')}], hive_partitioning = false)`)).getRowObjectsJson();
     }
   }
-  const problems = result.status === 'rejected' ? result.rejected.flatMap((r) => r.problems.map((p) => `${p.file}:${p.line}:${p.columnNumber ?? '-'}:${p.rule}:${p.message}`)) : [];
+  const problems =
+    result.status === 'rejected'
+      ? result.rejected.flatMap((r) => r.problems.map((p) => `${p.file}:${p.line}:${p.columnNumber ?? '-'}:${p.rule}:${p.message}`))
+      : [];
   await rm(root, { recursive: true, force: true });
   return {
     status: result.status,
@@ -141,8 +150,30 @@ describe('the fast path decides as the line-exact path does', () => {
 
   it('keeps the fast path for what exports usually look like: spaces, Excel quotes, CRLF, a BOM, ; and decimal commas, empty lines at the end, any column order or row order', async () => {
     const harmless: [string, (lines: string[]) => string[]][] = [
-      ['spaces', (l) => l.map((line, i) => (i === 2 ? line.split(',').map((c) => ` ${c} `).join(',') : line))],
-      ['quotes', (l) => l.map((line, i) => (i > 0 ? line.split(',').map((c) => `"${c}"`).join(',') : line))],
+      [
+        'spaces',
+        (l) =>
+          l.map((line, i) =>
+            i === 2
+              ? line
+                  .split(',')
+                  .map((c) => ` ${c} `)
+                  .join(',')
+              : line,
+          ),
+      ],
+      [
+        'quotes',
+        (l) =>
+          l.map((line, i) =>
+            i > 0
+              ? line
+                  .split(',')
+                  .map((c) => `"${c}"`)
+                  .join(',')
+              : line,
+          ),
+      ],
       ['trailing empty lines', (l) => [...l, '', '']],
       ['column order', (l) => l.map((line) => line.split(',').reverse().join(','))],
       ['semicolons', (l) => l.map((line) => line.replaceAll(',', ';').replace(/(\d)\.(\d)/, '$1,$2'))],
@@ -180,7 +211,32 @@ describe('the fast path decides as the line-exact path does', () => {
     nastyValue: (l, r) => cellEdit(l, r, () => NASTY[r % NASTY.length]!),
   };
 
-  const NASTY = ['xx', '0101901234', '010190-1234', '０１０１９０１２３４', '2017-W53', '2015-W53', '2017-w01', '1899-W52', 'ukendt', 'beskaeftiget ', '-5', '12,5', '1e3', '2017-02-30', '2101-01-01', 'K', 'p0000001', 'p9999999', 'integration_jobparate', '2016Q5', 'jobparat', 'mentor', 'a b', '\u202e'];
+  const NASTY = [
+    'xx',
+    '0101901234',
+    '010190-1234',
+    '０１０１９０１２３４',
+    '2017-W53',
+    '2015-W53',
+    '2017-w01',
+    '1899-W52',
+    'ukendt',
+    'beskaeftiget ',
+    '-5',
+    '12,5',
+    '1e3',
+    '2017-02-30',
+    '2101-01-01',
+    'K',
+    'p0000001',
+    'p9999999',
+    'integration_jobparate',
+    '2016Q5',
+    'jobparat',
+    'mentor',
+    'a b',
+    '\u202e',
+  ];
 
   it('on deliveries with any of the usual and unusual problems, in any file, at any line', async () => {
     const mutation = fc.record({

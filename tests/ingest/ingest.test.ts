@@ -21,7 +21,9 @@ const weekOfMonday = (y: number, m: number, d: number) => (Date.UTC(y, m - 1, d)
 const windows1252 = (text: string) => Buffer.from(text.replace('ø', '\xf8'), 'latin1');
 
 const DELIVERY: Record<string, Buffer> = {
-  'persons.csv': Buffer.from('person_id,sex,birth_year,integration_group,arrival_date\npers01,M,1980,flygtning,2016-01-04\npers02,K,1990,,\npers03,K,1975,familiesammenfoert,2015-12-31\n'),
+  'persons.csv': Buffer.from(
+    'person_id,sex,birth_year,integration_group,arrival_date\npers01,M,1980,flygtning,2016-01-04\npers02,K,1990,,\npers03,K,1975,familiesammenfoert,2015-12-31\n',
+  ),
   'benefit_weeks.csv': Buffer.from(
     'person_id,week,status,visitation\r\npers01,2015-W53,integrationsydelse,jobparat\r\npers01,2016-W01,integrationsydelse,\r\npers02,2016-W01,beskaeftiget,\r\npers02,2016-W02,beskaeftiget,\r\n',
   ),
@@ -76,7 +78,13 @@ function manifestFiles(files: Record<string, Buffer>): ManifestFile[] {
 async function run(store: Store, listed?: ManifestFile[]): Promise<{ result: IngestResult; log: RecordingLog }> {
   const log = new RecordingLog();
   const root = store instanceof LocalStore ? store.root : (store as StagedStore).root;
-  const result = await ingest(store, { deliveryId: DELIVERY_ID, expected: listed ?? expected.get(root)!, log, workDir: join(dir, 'work'), now: new Date('2024-06-01T00:00:00Z') });
+  const result = await ingest(store, {
+    deliveryId: DELIVERY_ID,
+    expected: listed ?? expected.get(root)!,
+    log,
+    workDir: join(dir, 'work'),
+    now: new Date('2024-06-01T00:00:00Z'),
+  });
   return { result, log };
 }
 
@@ -93,8 +101,14 @@ function rejected(result: IngestResult) {
 
 async function parquet(store: LocalStore, table: string, snapshot: string, orderBy = 'file_row_number') {
   const path = sqlString(store.pathOf(keys.curated(table, snapshot)));
-  const rows = (await db.runAndReadAll(`SELECT * EXCLUDE (file_row_number) FROM read_parquet(${path}, file_row_number = true, hive_partitioning = false) ORDER BY ${orderBy}`)).getRowObjectsJS();
-  const types = (await db.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${path}, hive_partitioning = false)`)).getRowObjectsJS().map((r) => [r.column_name, r.column_type]);
+  const rows = (
+    await db.runAndReadAll(
+      `SELECT * EXCLUDE (file_row_number) FROM read_parquet(${path}, file_row_number = true, hive_partitioning = false) ORDER BY ${orderBy}`,
+    )
+  ).getRowObjectsJS();
+  const types = (await db.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${path}, hive_partitioning = false)`))
+    .getRowObjectsJS()
+    .map((r) => [r.column_name, r.column_type]);
   return { rows, types };
 }
 
@@ -201,7 +215,11 @@ describe('ingest of a valid delivery', () => {
       offer_groups: 8,
       calendar: 209,
     });
-    expect(manifest.files.find((f) => f.file === 'benchmarks.csv')).toMatchObject({ encoding: 'windows-1252', delimiter: ',', sha256: sha(DELIVERY['benchmarks.csv']!) });
+    expect(manifest.files.find((f) => f.file === 'benchmarks.csv')).toMatchObject({
+      encoding: 'windows-1252',
+      delimiter: ',',
+      sha256: sha(DELIVERY['benchmarks.csv']!),
+    });
     expect(manifest.files.find((f) => f.file === 'companies.csv')!.delimiter).toBe(';');
     expect(manifest.warnings).toEqual(outcome.result.warnings);
   });
@@ -229,7 +247,12 @@ describe('ingest of a valid delivery', () => {
     const { result } = await run(changed, listed.filter((f) => f.name !== 'persons.csv').concat({ name: 'missing.csv', sha256: 'a'.repeat(64), rows: 1 }));
     expect(result.status).toBe('incomplete');
     if (result.status !== 'incomplete') return;
-    expect(result.problems.map((p) => `${p.file}:${p.reason}`).sort()).toEqual(['extra.csv:extra', 'missing.csv:missing', 'offers.csv:sha256', 'persons.csv:extra']);
+    expect(result.problems.map((p) => `${p.file}:${p.reason}`).sort()).toEqual([
+      'extra.csv:extra',
+      'missing.csv:missing',
+      'offers.csv:sha256',
+      'persons.csv:extra',
+    ]);
     expect(await changed.list('curated/')).toEqual([]);
     expect(await changed.list('quarantine/')).toEqual([]);
   });
@@ -239,7 +262,11 @@ describe('ingest of a valid delivery', () => {
     const remote = new StagedStore(local);
     const result = accepted((await run(remote)).result);
     expect(result.snapshot).toBe(accepted(outcome.result).snapshot);
-    expect(remote.downloads.sort()).toEqual(Object.keys(DELIVERY).map((n) => keys.delivery(DELIVERY_ID, n)).sort());
+    expect(remote.downloads.sort()).toEqual(
+      Object.keys(DELIVERY)
+        .map((n) => keys.delivery(DELIVERY_ID, n))
+        .sort(),
+    );
     expect(remote.uploads).toContain(keys.curated('benefit_weeks', result.snapshot));
     const key = keys.curated('calendar', result.snapshot);
     expect((await local.get(key)).equals(await store.get(key))).toBe(true);
@@ -330,7 +357,9 @@ describe('ingest of an incomplete delivery', () => {
 
 describe('ingest of a delivery with a rejected file', () => {
   const cpr = '0702851237';
-  const persons = Buffer.from(`person_id,sex,birth_year,integration_group,arrival_date\npers01,M,1980,flygtning,2016-01-04\n${cpr},K,1990,,\npers03,K,1975,familiesammenfoert,2015-12-31\n`);
+  const persons = Buffer.from(
+    `person_id,sex,birth_year,integration_group,arrival_date\npers01,M,1980,flygtning,2016-01-04\n${cpr},K,1990,,\npers03,K,1975,familiesammenfoert,2015-12-31\n`,
+  );
   let store: LocalStore;
   let result: Extract<IngestResult, { status: 'rejected' }>;
 
@@ -372,7 +401,9 @@ describe('duplicate weeks, checked on the staged Parquet', () => {
     'person_id,week,status,visitation\npers01,2015-W53,integrationsydelse,jobparat\npers01,2016-W01,integrationsydelse,\npers02,2016-W01,beskaeftiget,\npers01,2015-W53,igu,\n',
   );
   const problems = (result: IngestResult, file: string) =>
-    rejected(result).rejected.find((r) => r.file === file)!.problems.map((p) => `${p.line}:${p.columnNumber ?? '-'}:${p.rule}:${p.message}`);
+    rejected(result)
+      .rejected.find((r) => r.file === file)!
+      .problems.map((p) => `${p.line}:${p.columnNumber ?? '-'}:${p.rule}:${p.message}`);
 
   it('rejects an otherwise valid file with a repeated (person_id, week), naming both lines', async () => {
     const store = await deliver({ ...DELIVERY, 'benefit_weeks.csv': withDuplicate });
@@ -401,7 +432,12 @@ describe('row order', () => {
     const weeks = Array.from({ length: weekCount }, (_, w) => ({ label: weekLabel(2014, w), index: weekOfMonday(2013, 12, 30) + w }));
     const lines: string[] = ['week,status,person_id,visitation'];
     for (const w of weeks) for (const id of ids) lines.push(`${w.label},igu,${id},`);
-    const files = { ...DELIVERY, 'persons.csv': Buffer.from(`${persons}\n`), 'benefit_weeks.csv': Buffer.from(`${lines.join('\n')}\n`), 'offers.csv': Buffer.from(`person_id,offer_type,start_date,end_date\n${ids[0]},mentor,2014-01-06,\n`) };
+    const files = {
+      ...DELIVERY,
+      'persons.csv': Buffer.from(`${persons}\n`),
+      'benefit_weeks.csv': Buffer.from(`${lines.join('\n')}\n`),
+      'offers.csv': Buffer.from(`person_id,offer_type,start_date,end_date\n${ids[0]},mentor,2014-01-06,\n`),
+    };
     const store = await deliver(files);
     const result = accepted((await run(store)).result);
     const other = await deliver(files);

@@ -23,8 +23,7 @@ describe('integration_jobparate', () => {
   it('looks at status and visitation in T only, within 260 weeks of arrival', async () => {
     const t3 = lastWeekOf('2017Q3'); // 2017-W39
     const t4 = lastWeekOf('2017Q4'); // 2017-W52
-    const inT = (id: string, week: string, status: string, visitation?: string): FixtureWeek[] =>
-      weeks(id, week, week, status, visitation);
+    const inT = (id: string, week: string, status: string, visitation?: string): FixtureWeek[] => weeks(id, week, week, status, visitation);
     const rows = await kpiRows(
       {
         persons: [

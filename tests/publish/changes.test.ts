@@ -16,14 +16,40 @@ function trend(last: string, cells: readonly (readonly [number, number] | number
   });
 }
 
-const share = (cells: Parameters<typeof trend>[1], last = '2017Q4', yearToDate = false): ChangeSubject => ({ unit: 'share', year_to_date: yearToDate, trend: trend(last, cells) });
-const count = (cells: Parameters<typeof trend>[1], last = '2017Q4', yearToDate = false): ChangeSubject => ({ unit: 'count', year_to_date: yearToDate, trend: trend(last, cells) });
+const share = (cells: Parameters<typeof trend>[1], last = '2017Q4', yearToDate = false): ChangeSubject => ({
+  unit: 'share',
+  year_to_date: yearToDate,
+  trend: trend(last, cells),
+});
+const count = (cells: Parameters<typeof trend>[1], last = '2017Q4', yearToDate = false): ChangeSubject => ({
+  unit: 'count',
+  year_to_date: yearToDate,
+  trend: trend(last, cells),
+});
 
 describe('changes since the previous quarter and the same quarter last year', () => {
   it('a share: percentage points between the printed numbers', () => {
     // 2016Q4 28/100 = 28,0; 2017Q3 36/100 = 36,0; 2017Q4 39.1 pct. (391/1000).
-    const c = kpiChanges(share([[1, 10], [1, 10], [1, 10], [28, 100], [1, 10], [1, 10], [36, 100], [391, 1000]]), '2017Q4');
-    expect(c.previous).toMatchObject({ from: '2017Q3', delta: 3.1, direction: 'up', phrase: 'steget 3,1 procentpoint siden 3. kvartal 2017', cell: 'op 3,1 pct.-point' });
+    const c = kpiChanges(
+      share([
+        [1, 10],
+        [1, 10],
+        [1, 10],
+        [28, 100],
+        [1, 10],
+        [1, 10],
+        [36, 100],
+        [391, 1000],
+      ]),
+      '2017Q4',
+    );
+    expect(c.previous).toMatchObject({
+      from: '2017Q3',
+      delta: 3.1,
+      direction: 'up',
+      phrase: 'steget 3,1 procentpoint siden 3. kvartal 2017',
+      cell: 'op 3,1 pct.-point',
+    });
     expect(c.lastYear).toMatchObject({ from: '2016Q4', delta: 11.1, direction: 'up', cell: 'op 11,1 pct.-point' });
     expect(c.sentences).toEqual(['Andelen er steget 3,1 procentpoint siden 3. kvartal 2017 og 11,1 procentpoint siden 4. kvartal 2016.']);
     expect(changeHeaders('2017Q4')).toEqual(['Ændring siden 3. kv. 2017', 'Ændring siden 4. kv. 2016']);
@@ -31,7 +57,16 @@ describe('changes since the previous quarter and the same quarter last year', ()
 
   it('"uændret" when the printed numbers are equal, even if the true ones differ a little', () => {
     // 39,04 and 38,96 pct. both print as 39,0 pct.
-    const c = kpiChanges(share([[3896, 10000], [3904, 10000]], '2017Q4'), '2017Q4');
+    const c = kpiChanges(
+      share(
+        [
+          [3896, 10000],
+          [3904, 10000],
+        ],
+        '2017Q4',
+      ),
+      '2017Q4',
+    );
     expect(c.previous).toMatchObject({ delta: 0, direction: 'unchanged', phrase: 'uændret siden 3. kvartal 2017', cell: 'uændret' });
     // 39,49 − 38,51 = 0,98 points before rounding; printed 39,5 − 38,5 = 1,0: the reader's subtraction wins.
     expect(compareCells('share', 'previous_quarter', '2017Q3', trend('2017Q4', [[3949, 10000]])[0], trend('2017Q3', [[3851, 10000]])[0]).delta).toBe(1);
@@ -61,13 +96,17 @@ describe('changes since the previous quarter and the same quarter last year', ()
       'Ændringen siden 4. kvartal 2016 kan ikke opgøres, fordi tallet for det kvartal ikke vises af hensyn til diskretion.',
     ]);
     const both = kpiChanges(count([1, 1, 1, null, 1, 1, null, 9]), '2017Q4');
-    expect(both.sentences).toEqual(['Ændringen siden 3. kvartal 2017 og 4. kvartal 2016 kan ikke opgøres, fordi tallene for de kvartaler ikke vises af hensyn til diskretion.']);
+    expect(both.sentences).toEqual([
+      'Ændringen siden 3. kvartal 2017 og 4. kvartal 2016 kan ikke opgøres, fordi tallene for de kvartaler ikke vises af hensyn til diskretion.',
+    ]);
   });
 
   it('no difference when this quarter is suppressed: one sentence for both', () => {
     const c = kpiChanges(count([10, 10, 10, 10, 10, 10, 10, null]), '2017Q4');
     expect([c.previous.reason, c.lastYear.reason]).toEqual(['suppressed_now', 'suppressed_now']);
-    expect(c.sentences).toEqual(['Ændringen siden 3. kvartal 2017 og 4. kvartal 2016 kan ikke opgøres, fordi kvartalets tal ikke vises af hensyn til diskretion.']);
+    expect(c.sentences).toEqual([
+      'Ændringen siden 3. kvartal 2017 og 4. kvartal 2016 kan ikke opgøres, fordi kvartalets tal ikke vises af hensyn til diskretion.',
+    ]);
     expect([c.previous.cell, c.lastYear.cell]).toEqual(['kan ikke opgøres', 'kan ikke opgøres']);
   });
 
@@ -76,7 +115,9 @@ describe('changes since the previous quarter and the same quarter last year', ()
     expect(then.lastYear).toMatchObject({ reason: 'no_value_then', cell: 'ingen i målgruppen' });
     expect(then.sentences[1]).toBe('Ændringen siden 4. kvartal 2016 kan ikke opgøres, fordi der ikke var nogen i målgruppen i det kvartal.');
     const now = kpiChanges(share([[1, 10], [1, 10], [1, 10], [1, 10], [1, 10], [1, 10], [30, 100], 'empty']), '2017Q4');
-    expect(now.sentences).toEqual(['Ændringen siden 3. kvartal 2017 og 4. kvartal 2016 kan ikke opgøres, fordi der ikke var nogen i målgruppen i 4. kvartal 2017.']);
+    expect(now.sentences).toEqual([
+      'Ændringen siden 3. kvartal 2017 og 4. kvartal 2016 kan ikke opgøres, fordi der ikke var nogen i målgruppen i 4. kvartal 2017.',
+    ]);
   });
 
   it('the first quarter of a KPI has nothing to compare with', () => {
@@ -85,8 +126,20 @@ describe('changes since the previous quarter and the same quarter last year', ()
     expect(c.sentences).toEqual(['Ændringen siden 3. kvartal 2017 og 4. kvartal 2016 kan ikke opgøres, fordi der ikke er tal for de kvartaler.']);
     expect([c.previous.cell, c.lastYear.cell]).toEqual(['intet tal', 'intet tal']);
     // Two quarters: the previous one is there, a year ago is not.
-    const two = kpiChanges(share([[30, 100], [40, 100]], '2017Q4'), '2017Q4');
-    expect(two.sentences).toEqual(['Andelen er steget 10,0 procentpoint siden 3. kvartal 2017.', 'Ændringen siden 4. kvartal 2016 kan ikke opgøres, fordi der ikke er et tal for det kvartal.']);
+    const two = kpiChanges(
+      share(
+        [
+          [30, 100],
+          [40, 100],
+        ],
+        '2017Q4',
+      ),
+      '2017Q4',
+    );
+    expect(two.sentences).toEqual([
+      'Andelen er steget 10,0 procentpoint siden 3. kvartal 2017.',
+      'Ændringen siden 4. kvartal 2016 kan ikke opgøres, fordi der ikke er et tal for det kvartal.',
+    ]);
   });
 
   it('a year-to-date KPI is compared with the same quarter last year only, also across the year boundary', () => {
@@ -108,9 +161,13 @@ describe('changes since the previous quarter and the same quarter last year', ()
     const source = fixtureResults.kpis.find((k) => k.id === 'partnerskabsaftaler_nye')!;
     const partnerships = { ...source, trend: source.trend.map((q, i) => (i === 0 || i === 1 || i === 4 ? { ...q, ...hidden } : q)) };
     const q1 = { ...partnerships, trend: partnerships.trend.slice(0, 5) };
-    expect(kpiChanges(q1, '2017Q1').sentences).toEqual(['Ændringen siden 1. kvartal 2016 kan ikke opgøres, fordi kvartalets tal ikke vises af hensyn til diskretion.']);
+    expect(kpiChanges(q1, '2017Q1').sentences).toEqual([
+      'Ændringen siden 1. kvartal 2016 kan ikke opgøres, fordi kvartalets tal ikke vises af hensyn til diskretion.',
+    ]);
     const q2 = { ...partnerships, trend: partnerships.trend.slice(0, 6) };
-    expect(kpiChanges(q2, '2017Q2').sentences).toEqual(['Ændringen siden 2. kvartal 2016 kan ikke opgøres, fordi tallet for det kvartal ikke vises af hensyn til diskretion.']);
+    expect(kpiChanges(q2, '2017Q2').sentences).toEqual([
+      'Ændringen siden 2. kvartal 2016 kan ikke opgøres, fordi tallet for det kvartal ikke vises af hensyn til diskretion.',
+    ]);
   });
 
   it('never gives a difference that touches a suppressed cell, in any quarter of any fixture KPI', () => {
@@ -122,7 +179,9 @@ describe('changes since the previous quarter and the same quarter last year', ()
         for (const change of [c.previous, c.lastYear]) {
           const then = kpi.trend.find((q) => q.quarter === change.from);
           const published = !cell.suppressed && cell.value !== null && then !== undefined && !then.suppressed && then.value !== null;
-          expect(change.delta !== undefined, `${kpi.id} ${cell.quarter} vs ${change.from}`).toBe(published && !(kpi.year_to_date && change.basis === 'previous_quarter'));
+          expect(change.delta !== undefined, `${kpi.id} ${cell.quarter} vs ${change.from}`).toBe(
+            published && !(kpi.year_to_date && change.basis === 'previous_quarter'),
+          );
           if (change.delta === undefined) expect(change.phrase).toBe('');
           checked++;
         }

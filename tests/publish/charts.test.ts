@@ -28,7 +28,9 @@ describe('trend chart spec', () => {
     expect(rules!.mark.strokeDash).toEqual([6, 4]);
     expect(rules!.data.values).toEqual([{ value: 0.33 }, { value: 0.5 }, { value: 0.6 }]);
     const labels = layer(spec, 'text')[0]!.data.values.map((v) => v.text);
-    expect(labels).toEqual(expect.arrayContaining(['Mål 2017: 33 pct.', 'Mål 2020: 50 pct.', 'Mål 2021: 60 pct.', 'Allerød Kommune', 'Hele landet', 'Region Hovedstaden']));
+    expect(labels).toEqual(
+      expect.arrayContaining(['Mål 2017: 33 pct.', 'Mål 2020: 50 pct.', 'Mål 2021: 60 pct.', 'Allerød Kommune', 'Hele landet', 'Region Hovedstaden']),
+    );
   });
 
   it('leaves suppressed quarters out of the data and breaks the line there', () => {
@@ -80,7 +82,11 @@ describe('group chart spec', () => {
     // Flygtninge 2017Q4: 3 women in work → women hidden, men hidden too (else 9 − men gives women).
     const hidden = groupChartSpec(views.get('flygtninge_job_foerste_aar')!, 'sex')!;
     expect(layer(hidden, 'bar')[0]!.data.values).toEqual([]);
-    expect(layers(hidden).flatMap((l) => l.data.values).some((v) => typeof v.value === 'number')).toBe(false);
+    expect(
+      layers(hidden)
+        .flatMap((l) => l.data.values)
+        .some((v) => typeof v.value === 'number'),
+    ).toBe(false);
   });
 });
 
@@ -95,7 +101,14 @@ describe('y scale and label placement', () => {
   it('keeps labels a line apart, centred on the lines they name', () => {
     const yMax = 1;
     const gap = (chartTheme.trend.labelLineHeight * yMax) / chartTheme.trend.height;
-    const placed = spreadLabels([{ y: 0.33, text: 'Mål' }, { y: 0.335, text: 'Kommunen' }, { y: 0.8, text: 'Langt væk' }], yMax);
+    const placed = spreadLabels(
+      [
+        { y: 0.33, text: 'Mål' },
+        { y: 0.335, text: 'Kommunen' },
+        { y: 0.8, text: 'Langt væk' },
+      ],
+      yMax,
+    );
     const [a, b, c] = placed;
     expect(b!.y - a!.y).toBeCloseTo(gap, 9);
     expect((a!.y + b!.y) / 2).toBeCloseTo((0.33 + 0.335) / 2, 9);

@@ -2,13 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  CommentaryError,
-  commentaryFingerprintInput,
-  commentaryHtml,
-  loadCommentary,
-  parseCommentary,
-} from '../../functions/publish/commentary.ts';
+import { CommentaryError, commentaryFingerprintInput, commentaryHtml, loadCommentary, parseCommentary } from '../../functions/publish/commentary.ts';
 
 const IDS = ['virksomheder_nye', 'unge_uddannelsesstart', 'integration_selvforsoergende'];
 const parse = (markdown: string) => parseCommentary(markdown, { kpiIds: IDS, source: 'bemaerkninger.md' });
@@ -44,14 +38,21 @@ Målet er nået. Se [Beskæftigelsesplanen](https://www.alleroed.dk/plan).
 describe('the commentary file', () => {
   it('gives a summary and one section per KPI, as HTML and plain text', () => {
     const c = parse(EXAMPLE);
-    expect(c.summary).toMatchObject({ id: 'sammenfatning', line: 3, html: '<p>Flere borgere er blevet <strong>selvforsørgende</strong>.</p>\n', text: 'Flere borgere er blevet selvforsørgende.' });
+    expect(c.summary).toMatchObject({
+      id: 'sammenfatning',
+      line: 3,
+      html: '<p>Flere borgere er blevet <strong>selvforsørgende</strong>.</p>\n',
+      text: 'Flere borgere er blevet selvforsørgende.',
+    });
     const section = c.kpis.get('virksomheder_nye')!;
     expect(section.line).toBe(7);
     expect(section.html).toBe(
       '<h4>Vurdering</h4>\n<p>Målet er nået. Se <a href="https://www.alleroed.dk/plan" class="external">Beskæftigelsesplanen</a>.</p>\n' +
         '<h4>Handling</h4>\n<ul>\n<li>flere virksomhedsbesøg</li>\n<li>en ny partnerskabsaftale</li>\n</ul>\n',
     );
-    expect(section.text).toBe('Vurdering\n\nMålet er nået. Se Beskæftigelsesplanen (https://www.alleroed.dk/plan).\n\nHandling\n\n• flere virksomhedsbesøg\n\n• en ny partnerskabsaftale');
+    expect(section.text).toBe(
+      'Vurdering\n\nMålet er nået. Se Beskæftigelsesplanen (https://www.alleroed.dk/plan).\n\nHandling\n\n• flere virksomhedsbesøg\n\n• en ny partnerskabsaftale',
+    );
     expect(section.blocks.map((b) => b.kind)).toEqual(['heading', 'paragraph', 'heading', 'bullet', 'bullet']);
     // An empty section is allowed (a template with every id) and left out.
     expect([...c.kpis.keys()]).toEqual(['virksomheder_nye']);
@@ -115,7 +116,9 @@ describe('the commentary file', () => {
 
   it('gives a fingerprint input that depends on the published text only', () => {
     const a = parse(EXAMPLE);
-    const reordered = parse(`## unge_uddannelsesstart\n\n## virksomheder_nye\n${EXAMPLE.split('## virksomheder_nye\n')[1]!.split('## unge')[0]}\n## sammenfatning\n\nFlere borgere er blevet **selvforsørgende**.\n`);
+    const reordered = parse(
+      `## unge_uddannelsesstart\n\n## virksomheder_nye\n${EXAMPLE.split('## virksomheder_nye\n')[1]!.split('## unge')[0]}\n## sammenfatning\n\nFlere borgere er blevet **selvforsørgende**.\n`,
+    );
     expect(commentaryFingerprintInput(reordered)).toBe(commentaryFingerprintInput(a));
     expect(commentaryFingerprintInput(parse(EXAMPLE.replace(/\n/g, '\r\n')))).toBe(commentaryFingerprintInput(a));
     expect(commentaryFingerprintInput(parse(EXAMPLE.replace('nået.', 'nået!')))).not.toBe(commentaryFingerprintInput(a));

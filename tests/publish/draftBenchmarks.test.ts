@@ -38,7 +38,11 @@ const draftOf = (results: Results): Draft => ({
 function pulledAgain(results: Results): Results {
   return {
     ...results,
-    kpis: results.kpis.map((k) => (k.benchmark_source ? { ...k, benchmark_source: { ...k.benchmark_source, retrieved_at: '2018-03-05T05:00:00.000Z', pull_id: '20180305T050000Z-9f8e7d6c' } } : k)),
+    kpis: results.kpis.map((k) =>
+      k.benchmark_source
+        ? { ...k, benchmark_source: { ...k.benchmark_source, retrieved_at: '2018-03-05T05:00:00.000Z', pull_id: '20180305T050000Z-9f8e7d6c' } }
+        : k,
+    ),
   };
 }
 
@@ -47,7 +51,9 @@ function revised(results: Results, kpi: string): Results {
   return {
     ...results,
     kpis: results.kpis.map((k) =>
-      k.id === kpi ? { ...k, benchmarks: k.benchmarks.map((b) => (b.area === 'hele_landet' && b.quarter === '2017Q4' ? { ...b, value: b.value + 0.01 } : b)) } : k,
+      k.id === kpi
+        ? { ...k, benchmarks: k.benchmarks.map((b) => (b.area === 'hele_landet' && b.quarter === '2017Q4' ? { ...b, value: b.value + 0.01 } : b)) }
+        : k,
     ),
   };
 }
@@ -70,7 +76,10 @@ describe('the fingerprint and benchmarks', () => {
       kpis: fixtureResults.kpis.map((k) => (k.id === 'unge_uddannelsesstart' ? { ...k, benchmark_source: { ...k.benchmark_source!, table_id: 'mm99' } } : k)),
     });
     expect(fingerprint(otherTable)).not.toBe(fingerprint(before));
-    const otherNote = draftOf({ ...fixtureResults, kpis: fixtureResults.kpis.map((k) => (k.id === 'unge_uddannelsesstart' ? { ...k, benchmark_note: 'En anden note.' } : k)) });
+    const otherNote = draftOf({
+      ...fixtureResults,
+      kpis: fixtureResults.kpis.map((k) => (k.id === 'unge_uddannelsesstart' ? { ...k, benchmark_note: 'En anden note.' } : k)),
+    });
     expect(describeDifferences(before, otherNote)).toEqual(['andre sammenligningstal for unge_uddannelsesstart']);
   });
 
@@ -84,7 +93,14 @@ describe('the fingerprint and benchmarks', () => {
     const { generated_at: _t, code_version: _c, snapshot: _s, publication: _p, ...results } = old;
     const kpisWithout = results.kpis.map(({ benchmark_source: _a, benchmark_note: _b, benchmark_missing: _m, ...k }) => k);
     const before = createHash('sha256')
-      .update(canonicalJson({ results: { ...results, kpis: kpisWithout }, config: draft.config, definitions: draft.definitions, commentary: commentaryFingerprintInput(undefined) }))
+      .update(
+        canonicalJson({
+          results: { ...results, kpis: kpisWithout },
+          config: draft.config,
+          definitions: draft.definitions,
+          commentary: commentaryFingerprintInput(undefined),
+        }),
+      )
       .digest('hex');
     expect(fingerprint(draft)).toBe(before);
   });

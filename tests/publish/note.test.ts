@@ -56,7 +56,9 @@ describe('the follow-up note (Word)', () => {
   it('has the report’s line under each chart: the comparison’s source and note, or why there is none, and the group once', () => {
     const langtid = files.report.kpis.find((k) => k.id === 'langtid_virksomhedsrettet')!;
     expect(document).toContain('Kilde: Jobindsats, tabel mm12 (Ministerens mål: langtidsforsørgede i virksomhedsrettet tilbud), hentet 3. februar 2018. STAR');
-    expect(langtid.comparison.citation).toBe('Kilde: Jobindsats, tabel mm12 (Ministerens mål: langtidsforsørgede i virksomhedsrettet tilbud), hentet 3. februar 2018.');
+    expect(langtid.comparison.citation).toBe(
+      'Kilde: Jobindsats, tabel mm12 (Ministerens mål: langtidsforsørgede i virksomhedsrettet tilbud), hentet 3. februar 2018.',
+    );
     expect(document).toContain('vi måler personer i månedens sidste uge ud fra kommunens egne udtræk.');
     const nye = files.report.kpis.find((k) => k.id === 'virksomheder_nye')!;
     expect(document).toContain(xmlText(nye.comparison.missing!));
@@ -71,10 +73,18 @@ describe('the follow-up note (Word)', () => {
     expect(rows[0]).toContain('<w:tblHeader/>');
     for (const row of rows.slice(1)) expect(row).not.toContain('<w:tblHeader/>');
     for (const row of rows) expect(row).toContain('<w:cantSplit/>');
-    const cells = (row: string) => [...row.matchAll(/<w:tc>[\s\S]*?<\/w:tc>/g)].map((c) => [...c[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(''));
+    const cells = (row: string) =>
+      [...row.matchAll(/<w:tc>[\s\S]*?<\/w:tc>/g)].map((c) => [...c[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(''));
     expect(cells(rows[0]!)).toEqual(['Nøgletal', 'Mål', 'Resultat', 'Status', 'Ændring siden 3. kv. 2017', 'Ændring siden 4. kv. 2016']);
     const selv = rows.find((r) => r.includes('Selvforsørgende i integrationsprogrammet'))!;
-    expect(cells(selv)).toEqual(['Selvforsørgende i integrationsprogrammet', 'mindst 33 pct. i 2017', '39,1 pct.', '✓ Nået', 'op 3,1 pct.-point', 'op 11,1 pct.-point']);
+    expect(cells(selv)).toEqual([
+      'Selvforsørgende i integrationsprogrammet',
+      'mindst 33 pct. i 2017',
+      '39,1 pct.',
+      '✓ Nået',
+      'op 3,1 pct.-point',
+      'op 11,1 pct.-point',
+    ]);
     const companies = rows.find((r) => r.includes('Nye samarbejdsvirksomheder'))!;
     expect(cells(companies)).toEqual(['Nye samarbejdsvirksomheder', '45 i 2017', '47', '✓ Nået', 'sammenlignes ikke', '6 flere']);
   });
@@ -97,7 +107,9 @@ describe('the follow-up note (Word)', () => {
     const link = /<w:hyperlink w:history="1" r:id="([^"]+)">[\s\S]*?<w:t(?: [^>]*)?>([^<]*)<\/w:t>/.exec(document)!;
     expect(link[2]).toBe(URL);
     const rels = parts.get('word/_rels/document.xml.rels')!.toString('utf8');
-    expect(rels).toContain(`<Relationship Id="${link[1]}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="${URL}" TargetMode="External"/>`);
+    expect(rels).toContain(
+      `<Relationship Id="${link[1]}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="${URL}" TargetMode="External"/>`,
+    );
   });
 
   it('is in Danish (da-DK), with the report’s time in its properties and its zip entries', () => {
@@ -125,14 +137,23 @@ describe('the follow-up note (Word)', () => {
   it('carries a draft notice at the top and in the footer when asked', async () => {
     const draft = readZip(await buildNote({ report: files.report, trendSvg: files.svgFiles, reportUrl: URL, draftNotice: 'Udkast – ikke godkendt' }));
     expect(draft.get('word/document.xml')!.toString('utf8')).toMatch(/<w:body><w:p>(?:(?!<\/w:p>)[\s\S])*Udkast – ikke godkendt/);
-    expect(draft.get('word/footer1.xml')!.toString('utf8')).toContain('Udkast – ikke godkendt · Allerød Kommune · 4. kvartal 2017 · datasæt 3f2a9c0d41be7e55 · side ');
+    expect(draft.get('word/footer1.xml')!.toString('utf8')).toContain(
+      'Udkast – ikke godkendt · Allerød Kommune · 4. kvartal 2017 · datasæt 3f2a9c0d41be7e55 · side ',
+    );
     expect(document).not.toContain('Udkast');
   });
 });
 
 describe('the note’s parts', () => {
   it('sets every zip entry’s time, in both headers, to one instant in Copenhagen time', () => {
-    const zip = storedZip([{ name: 'a.xml', data: Buffer.from('<a/>') }, { name: 'b/c.xml', data: Buffer.from('<c/>') }], 0x1234, 0x5678);
+    const zip = storedZip(
+      [
+        { name: 'a.xml', data: Buffer.from('<a/>') },
+        { name: 'b/c.xml', data: Buffer.from('<c/>') },
+      ],
+      0x1234,
+      0x5678,
+    );
     const fixed = fixZipTimes(zip, '2018-01-15T06:30:00.000Z');
     // 07.30.00 on 15 January 2018: (7 << 11) | (30 << 5); ((2018 − 1980) << 9) | (1 << 5) | 15.
     expect(dosDateTime('2018-01-15T06:30:00.000Z')).toEqual({ time: 15296, date: 19503 });

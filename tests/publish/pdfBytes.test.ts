@@ -58,7 +58,9 @@ describe('PDF bytes made repeatable', () => {
   });
 
   it('builds the footer from the report and escapes it', () => {
-    expect(reportPdfFooter({ municipality: 'Allerød Kommune', quarter: '2017Q4', snapshot: '3f2a9c0d41be7e55' })).toBe('Allerød Kommune · 4. kvartal 2017 · datasæt 3f2a9c0d41be7e55');
+    expect(reportPdfFooter({ municipality: 'Allerød Kommune', quarter: '2017Q4', snapshot: '3f2a9c0d41be7e55' })).toBe(
+      'Allerød Kommune · 4. kvartal 2017 · datasæt 3f2a9c0d41be7e55',
+    );
     const html = footerTemplate('A & <b>', 'Udkast – ikke godkendt');
     expect(html).toContain('A &amp; &lt;b&gt;');
     expect(html).toContain('Udkast – ikke godkendt</span> · ');

@@ -87,8 +87,21 @@ describe('publish', () => {
   it('writes revision 1 whole, then the results, the quarter’s entry point and latest/, each index.html last', async () => {
     const written = await publish(store, options());
     const ids = fixtureResults.kpis.map((k) => k.id);
-    const quarterFiles = ['data/kpis.csv', 'data/kpis.json', 'opfoelgningsnotat.docx', 'rapport.pdf', ...ids.flatMap((id) => [`charts/${id}.svg`, `embed/${id}.html`]), 'index.html'];
-    const inOrder = (prefix: string) => [...quarterFiles.filter((f) => f !== 'index.html').map((f) => `${prefix}${f}`).sort(), `${prefix}index.html`];
+    const quarterFiles = [
+      'data/kpis.csv',
+      'data/kpis.json',
+      'opfoelgningsnotat.docx',
+      'rapport.pdf',
+      ...ids.flatMap((id) => [`charts/${id}.svg`, `embed/${id}.html`]),
+      'index.html',
+    ];
+    const inOrder = (prefix: string) => [
+      ...quarterFiles
+        .filter((f) => f !== 'index.html')
+        .map((f) => `${prefix}${f}`)
+        .sort(),
+      `${prefix}index.html`,
+    ];
     expect(written).toEqual([
       ...inOrder('reports/2017Q4/r1/'),
       'reports/2017Q4/r1/revision.json',
@@ -126,13 +139,20 @@ describe('publish', () => {
     expect(embed).toMatch(/<h1 id="titel-integration_selvforsoergende">Selvforsørgende i integrationsprogrammet<\/h1>/);
     expect(embed).toContain('href="../data/kpis.json"');
     expect(embed).toContain('<svg role="img"');
-    expect(await text('reports/2017Q4/charts/virksomheder_nye.svg')).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg" role="img"/);
+    expect(await text('reports/2017Q4/charts/virksomheder_nye.svg')).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg" role="img"/,
+    );
   });
 
   it('shows every KPI on the summary table with goal, result and status in words and symbols', async () => {
     await publish(store, options());
     const html = await text('reports/2017Q4/index.html');
-    const row = (id: string) => new RegExp(`<a href="#kpi-${id}">[^<]+</a></th><td class="text goal">([^<]*)</td><td>([^<]*)</td><td class="text"><span class="status status-(\\w+)"><span aria-hidden="true">(.)</span> ([^<]+)</span>`).exec(html)?.slice(1);
+    const row = (id: string) =>
+      new RegExp(
+        `<a href="#kpi-${id}">[^<]+</a></th><td class="text goal">([^<]*)</td><td>([^<]*)</td><td class="text"><span class="status status-(\\w+)"><span aria-hidden="true">(.)</span> ([^<]+)</span>`,
+      )
+        .exec(html)
+        ?.slice(1);
     expect(row('flygtninge_job_foerste_aar')).toEqual(['mindst 33 pct. i 2017', '39,1 pct.', 'met', '✓', 'Nået']);
     expect(row('langtid_virksomhedsrettet')).toEqual(['mindst 45 pct. i 2017', '43,1 pct.', 'not_met', '✗', 'Ikke nået']);
     expect(row('unge_uddannelsesstart')).toEqual(['mindst 2 pct. i 2017', '2,2 pct.', 'met', '✓', 'Nået']);
@@ -191,7 +211,10 @@ describe('publish', () => {
     const first = await publish(store, options());
     const before = new Map(await Promise.all(first.map(async (k) => [k, await text(k)] as const)));
     // Another delivery of the same numbers (new snapshot, new time, other code version) is the same publication.
-    const again = await publishDraft(store, options({ ...fixtureResults, snapshot: '0000000000000000', generated_at: '2018-02-01T07:00:00.000Z', code_version: '9.9.9' }));
+    const again = await publishDraft(
+      store,
+      options({ ...fixtureResults, snapshot: '0000000000000000', generated_at: '2018-02-01T07:00:00.000Z', code_version: '9.9.9' }),
+    );
     expect(again).toEqual({ status: 'unchanged', quarter: '2017Q4', revision: 1, repaired: [] });
     for (const [key, body] of before) expect(await text(key)).toBe(body);
   });
@@ -231,7 +254,11 @@ describe('publish', () => {
     }
     expect(await text('reports/2017Q4/embed/virksomheder_nye.html')).toContain(notice);
     const results = JSON.parse(await text('results/2017Q4/kpis.json')) as Results;
-    expect(results.publication).toEqual({ status: 'published', revision: 2, corrects: { revision: 1, snapshot: fixtureResults.snapshot, reason: 'Kontakter fra december manglede i leveringen' } });
+    expect(results.publication).toEqual({
+      status: 'published',
+      revision: 2,
+      corrects: { revision: 1, snapshot: fixtureResults.snapshot, reason: 'Kontakter fra december manglede i leveringen' },
+    });
     expect(await text('reports/2017Q4/data/kpis.json')).toBe(await text('results/2017Q4/kpis.json'));
     expect(await text('reports/2017Q4/r2/data/kpis.json')).toBe(await text('results/2017Q4/kpis.json'));
     // The same correction again is the same publication.

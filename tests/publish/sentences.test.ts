@@ -23,7 +23,16 @@ function asOfQ3(): Results {
     kpis: fixtureResults.kpis.map((k) => {
       const trend = k.trend.slice(0, -1);
       const last = trend[trend.length - 1]!;
-      return { ...k, trend, value: last.value, numerator: last.numerator, denominator: last.denominator, suppressed: last.suppressed, breakdowns: last.breakdowns, benchmarks: [] };
+      return {
+        ...k,
+        trend,
+        value: last.value,
+        numerator: last.numerator,
+        denominator: last.denominator,
+        suppressed: last.suppressed,
+        breakdowns: last.breakdowns,
+        benchmarks: [],
+      };
     }),
   };
 }
@@ -52,7 +61,9 @@ describe('the summary sentences', () => {
     // 3. kv. 2017: (43/102 + 44/101 + 44/102) / 3 = 43,0 pct.; 4. kv. 2016: 41,3 pct.
     expect(v.sentences[1]).toBe('Andelen er steget 0,1 procentpoint siden 3. kvartal 2017 og 1,8 procentpoint siden 4. kvartal 2016.');
     // The whole country 41,2 pct.; the average of the 4 comparable municipalities with a figure 41,2 + 2,2 pct.
-    expect(v.sentences[2]).toBe('I 4. kvartal 2017 ligger Allerød Kommune over landsgennemsnittet på 41,2 pct. og under gennemsnittet for 4 af de 5 sammenlignelige kommuner på 43,4 pct.');
+    expect(v.sentences[2]).toBe(
+      'I 4. kvartal 2017 ligger Allerød Kommune over landsgennemsnittet på 41,2 pct. og under gennemsnittet for 4 af de 5 sammenlignelige kommuner på 43,4 pct.',
+    );
     expect(v.sentences[3]).toBe('Målet for 2017 er mindst 45 pct., så målet er ikke nået.');
     expect(v.status).toBe('not_met');
     expect(v.comparison).toEqual({
@@ -108,7 +119,9 @@ describe('the summary sentences', () => {
   it('a KPI without a comparable series says so, with the reason, instead of showing nothing', () => {
     const v = views().get('virksomheder_nye')!;
     expect(v.benchmarks).toEqual([]);
-    expect(v.comparison).toEqual({ missing: expect.stringMatching(/^Der findes ingen sammenlignelig serie på Jobindsats for dette nøgletal\. Jobindsats offentliggør ikke/) });
+    expect(v.comparison).toEqual({
+      missing: expect.stringMatching(/^Der findes ingen sammenlignelig serie på Jobindsats for dette nøgletal\. Jobindsats offentliggør ikke/),
+    });
     expect(v.sentences.join(' ')).not.toContain('Jobindsats');
   });
 
@@ -176,13 +189,16 @@ describe('the summary sentences', () => {
 
   it('counts the goals at a glance, without judging a hidden number', () => {
     const all = [...views().values()];
-    expect(goalOverview({ quarter: '2017Q4', kpis: all }).sentence).toBe('5 af 7 mål er nået eller på vej. 2 er ikke nået. 1 nøgletal har ikke et mål for 2017.');
+    expect(goalOverview({ quarter: '2017Q4', kpis: all }).sentence).toBe(
+      '5 af 7 mål er nået eller på vej. 2 er ikke nået. 1 nøgletal har ikke et mål for 2017.',
+    );
     const hidden = all.map((k) => (k.id === 'virksomheder_nye' ? { ...k, status: 'unknown' as const } : k));
     expect(goalOverview({ quarter: '2017Q4', kpis: hidden })).toMatchObject({
       total: 7,
       met: 4,
       unknown: 1,
-      sentence: '4 af 7 mål er nået eller på vej. 2 er ikke nået. 1 kan ikke vurderes, fordi tallet ikke vises af hensyn til diskretion. 1 nøgletal har ikke et mål for 2017.',
+      sentence:
+        '4 af 7 mål er nået eller på vej. 2 er ikke nået. 1 kan ikke vurderes, fordi tallet ikke vises af hensyn til diskretion. 1 nøgletal har ikke et mål for 2017.',
     });
     const noGoals = all.map((k) => ({ ...k, status: 'no_goal' as const }));
     expect(goalOverview({ quarter: '2017Q4', kpis: noGoals }).sentence).toBe('Ingen af nøgletallene har et mål for 2017.');

@@ -64,7 +64,10 @@ afterAll(async () => {
 /** The catalogue's ids, read when the tests are collected (before beforeAll runs). */
 function catalogueIds(): string[] {
   const dir = join(import.meta.dirname, '../../dashboards/kpis');
-  return readdirSync(dir).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, -'.sql'.length)).sort();
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .map((f) => f.slice(0, -'.sql'.length))
+    .sort();
 }
 
 function cellKey(row: Partial<Record<'quarter' | 'month' | 'sex', unknown>>): string {
@@ -125,10 +128,19 @@ describe('KPI SQL equals the reference implementation on the demo extracts, 2016
     // Teeth: the demo must give this KPI non-trivial numbers, or equality proves little.
     const totals = quarterTotals(expected);
     if (kpi!.definition.unit === 'share') {
-      expect(totals.some((t) => t.denominator > 0), `${id}: a population in some quarter`).toBe(true);
-      expect(totals.some((t) => t.numerator > 0 && t.numerator < t.denominator), `${id}: 0 < numerator < denominator in some quarter`).toBe(true);
+      expect(
+        totals.some((t) => t.denominator > 0),
+        `${id}: a population in some quarter`,
+      ).toBe(true);
+      expect(
+        totals.some((t) => t.numerator > 0 && t.numerator < t.denominator),
+        `${id}: 0 < numerator < denominator in some quarter`,
+      ).toBe(true);
     } else {
-      expect(totals.some((t) => t.numerator > 0), `${id}: a non-zero count in some quarter`).toBe(true);
+      expect(
+        totals.some((t) => t.numerator > 0),
+        `${id}: a non-zero count in some quarter`,
+      ).toBe(true);
     }
 
     const sqlRows = await engine.query(renderKpiSql(kpi!.sql, { fromQuarter: FROM, toQuarter: TO }));

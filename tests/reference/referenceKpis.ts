@@ -172,7 +172,10 @@ const ungeUddannelsesstart: ReferenceKpi = (data, quarter) =>
       if (!row) return;
       const age = ageIn(person, previous);
       if (age < 16 || age > 29 || !isSupport(row.status)) return;
-      tally.add(person.sex, weeksOfM.some((w) => weeks.get(w)?.status === 'ordinaer_uddannelse'));
+      tally.add(
+        person.sex,
+        weeksOfM.some((w) => weeks.get(w)?.status === 'ordinaer_uddannelse'),
+      );
     });
     return tally.rows(quarter, month);
   });
@@ -250,7 +253,10 @@ const virksomhedsrettetFoersteMaaned: ReferenceKpi = (data, quarter) => {
     if (info(person.arrivalWeek + 4).quarter !== quarter) return;
     const from = person.arrivalWeek;
     const to = person.arrivalWeek + 4;
-    tally.add(person.sex, companyOffers(data, id).some((o) => from <= o.startWeek && o.startWeek <= to));
+    tally.add(
+      person.sex,
+      companyOffers(data, id).some((o) => from <= o.startWeek && o.startWeek <= to),
+    );
   });
   return tally.rows(quarter);
 };

@@ -38,7 +38,16 @@ const stores: [string, () => Store][] = [
 /** A lock body as another run would have left it. */
 function holder(overrides: Partial<LockHolder>): string {
   const at = Date.now();
-  return JSON.stringify({ owner: 'other', host: 'other-host', pid: 1, runtime: 'cli', purpose: 'run 2017Q4', acquired_at: new Date(at).toISOString(), expires_at: new Date(at + 600_000).toISOString(), ...overrides });
+  return JSON.stringify({
+    owner: 'other',
+    host: 'other-host',
+    pid: 1,
+    runtime: 'cli',
+    purpose: 'run 2017Q4',
+    acquired_at: new Date(at).toISOString(),
+    expires_at: new Date(at + 600_000).toISOString(),
+    ...overrides,
+  });
 }
 
 describe.each(stores)('the store lock on %s', (_name, makeStore) => {

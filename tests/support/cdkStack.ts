@@ -81,7 +81,8 @@ export class Synthesised {
   permissionsOf(grantee: iam.IGrantable): string[] {
     const lines = new Set<string>();
     for (const s of this.statementsOf(grantee)) {
-      for (const action of asList(s.Action as string | string[])) for (const resource of asList(s.Resource)) lines.add(`${s.Effect === 'Allow' ? '' : 'DENY '}${action} ${arnText(resource)}`);
+      for (const action of asList(s.Action as string | string[]))
+        for (const resource of asList(s.Resource)) lines.add(`${s.Effect === 'Allow' ? '' : 'DENY '}${action} ${arnText(resource)}`);
     }
     return [...lines].sort();
   }

@@ -45,7 +45,9 @@ async function chartsFor(view: KpiView): Promise<{ charts: KpiCharts; file: stri
   };
 }
 
-export async function reportFiles(options: { results?: Results; config?: MunicipalityConfig; commentary?: Commentary; html?: (html: string) => string } = {}): Promise<ReportFiles> {
+export async function reportFiles(
+  options: { results?: Results; config?: MunicipalityConfig; commentary?: Commentary; html?: (html: string) => string } = {},
+): Promise<ReportFiles> {
   const kpis = await loadKpis('dashboards/kpis');
   const definitions = new Map(kpis.map((k) => [k.definition.id, k.definition]));
   const report = reportView(options.results ?? fixtureResults, definitions, options.config ?? fixtureConfig, { commentary: options.commentary });

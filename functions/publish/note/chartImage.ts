@@ -24,7 +24,11 @@ const WANTED = ['fonts/Open_Sans/OpenSans-Regular.ttf', 'fonts/Open_Sans/OpenSan
 /** Files of a ustar archive by name (regular files only). */
 export function untar(archive: Buffer): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
-  const field = (offset: number, length: number) => archive.subarray(offset, offset + length).toString('utf8').replace(/\0.*$/s, '');
+  const field = (offset: number, length: number) =>
+    archive
+      .subarray(offset, offset + length)
+      .toString('utf8')
+      .replace(/\0.*$/s, '');
   for (let offset = 0; offset + 512 <= archive.length; ) {
     const name = field(offset, 100);
     if (name === '') break;

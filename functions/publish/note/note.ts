@@ -146,7 +146,14 @@ function overviewTable(report: ReportView): Table {
     rows: [header, ...rows],
     width: { size: widths.reduce((a, b) => a + b, 0), type: WidthType.DXA },
     columnWidths: widths,
-    borders: { top: line, bottom: line, left: { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' }, right: { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' }, insideHorizontal: line, insideVertical: { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' } },
+    borders: {
+      top: line,
+      bottom: line,
+      left: { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' },
+      right: { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' },
+      insideHorizontal: line,
+      insideVertical: { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' },
+    },
   });
 }
 
@@ -238,7 +245,9 @@ export async function buildNote(options: NoteOptions): Promise<Buffer> {
     ...(draft ? [paragraph([text(draft, { bold: true, color: 'A4262C', size: 28 })])] : []),
     new Paragraph({ heading: HeadingLevel.TITLE, children: [text(title)] }),
     paragraph([text(`${report.municipality} · ${report.committee}`, { color: MUTED })]),
-    paragraph(`Notatet følger op på målene for beskæftigelses- og integrationsindsatsen i ${quarter}: for hvert nøgletal resultatet, målet, udviklingen og forvaltningens bemærkninger.`),
+    paragraph(
+      `Notatet følger op på målene for beskæftigelses- og integrationsindsatsen i ${quarter}: for hvert nøgletal resultatet, målet, udviklingen og forvaltningens bemærkninger.`,
+    ),
     paragraph([text('Hele rapporten med grafer og tabeller: '), reportLink(options.reportUrl)]),
 
     heading(1, 'Sammenfatning'),
@@ -288,19 +297,39 @@ export async function buildNote(options: NoteOptions): Promise<Buffer> {
         properties: {
           page: {
             size: { width: Math.round(21 * TWIPS_PER_CM), height: Math.round(29.7 * TWIPS_PER_CM) },
-            margin: { top: Math.round(2.5 * TWIPS_PER_CM), bottom: Math.round(2.5 * TWIPS_PER_CM), left: Math.round(2.5 * TWIPS_PER_CM), right: Math.round(2.5 * TWIPS_PER_CM) },
+            margin: {
+              top: Math.round(2.5 * TWIPS_PER_CM),
+              bottom: Math.round(2.5 * TWIPS_PER_CM),
+              left: Math.round(2.5 * TWIPS_PER_CM),
+              right: Math.round(2.5 * TWIPS_PER_CM),
+            },
           },
         },
         footers: {
-          default: new Footer({ children: [new Paragraph({ children: [new TextRun({ children: [footer, PageNumber.CURRENT, ' af ', PageNumber.TOTAL_PAGES], size: 16, color: MUTED })] })] }),
+          default: new Footer({
+            children: [
+              new Paragraph({ children: [new TextRun({ children: [footer, PageNumber.CURRENT, ' af ', PageNumber.TOTAL_PAGES], size: 16, color: MUTED })] }),
+            ],
+          }),
         },
         children: body,
       },
     ],
   });
-  doc.Document.Relationships.addRelationship(REPORT_LINK_ID, 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink', options.reportUrl, 'External');
+  doc.Document.Relationships.addRelationship(
+    REPORT_LINK_ID,
+    'http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink',
+    options.reportUrl,
+    'External',
+  );
 
-  const core = coreXml({ title, subject: `Kvartalsopfølgning ${quarter}`, creator: 'Pejlemærke', description: `${report.municipality}, ${report.committee}`, generatedAt: report.generatedAt });
+  const core = coreXml({
+    title,
+    subject: `Kvartalsopfølgning ${quarter}`,
+    creator: 'Pejlemærke',
+    description: `${report.municipality}, ${report.committee}`,
+    generatedAt: report.generatedAt,
+  });
   const packed = await Packer.toBuffer(doc, false, [{ path: 'docProps/core.xml', data: core }]);
   return fixZipTimes(packed, report.generatedAt);
 }

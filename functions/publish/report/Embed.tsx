@@ -10,7 +10,10 @@ import { DRAFT_LABEL, PublicationNotice } from './PublicationNotice.tsx';
 export function Embed(props: { report: ReportView; view: KpiView; charts: KpiCharts }) {
   const { report, view } = props;
   return (
-    <Page title={`${report.publication?.status === 'draft' ? `${DRAFT_LABEL}: ` : ''}${view.title}, ${formatQuarter(report.quarter)} – ${report.municipality}`} css={report.publication?.status === 'draft' ? DRAFT_CSS : undefined}>
+    <Page
+      title={`${report.publication?.status === 'draft' ? `${DRAFT_LABEL}: ` : ''}${view.title}, ${formatQuarter(report.quarter)} – ${report.municipality}`}
+      css={report.publication?.status === 'draft' ? DRAFT_CSS : undefined}
+    >
       <PublicationNotice publication={report.publication} reportLink="../index.html" />
       <main>
         <KpiSection view={view} charts={props.charts} level={1} />

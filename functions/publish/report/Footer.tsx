@@ -8,13 +8,13 @@ export function Footer(props: { report: ReportView; dataPath: string; reportLink
     <footer>
       <h2>Om tallene</h2>
       <p>
-        Tal for under {report.minCellSize} personer vises ikke af hensyn til diskretion («under {report.minCellSize}»). Det gør tal heller ikke, hvis et
-        andet skjult tal ellers ville kunne regnes ud, fx som forskellen til et tidligere kvartal («skjult»).
+        Tal for under {report.minCellSize} personer vises ikke af hensyn til diskretion («under {report.minCellSize}»). Det gør tal heller ikke, hvis et andet
+        skjult tal ellers ville kunne regnes ud, fx som forskellen til et tidligere kvartal («skjult»).
       </p>
       {report.comparisonNote && <p>{report.comparisonNote}</p>}
       <p>
-        Tallene bygger på kommunens anonymiserede udtræk (datasæt {report.snapshot}). Rapporten er dannet {formatDateTime(report.generatedAt)} med
-        Pejlemærke version {report.codeVersion}.
+        Tallene bygger på kommunens anonymiserede udtræk (datasæt {report.snapshot}). Rapporten er dannet {formatDateTime(report.generatedAt)} med Pejlemærke
+        version {report.codeVersion}.
       </p>
       <p>
         Hent tallene:{' '}

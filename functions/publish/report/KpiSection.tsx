@@ -36,8 +36,8 @@ function SuppressionNote(props: { n: number; rows: readonly { hiddenBecause?: Su
       )}
       {reasons.has('complementary') && (
         <p class="note">
-          «{formatSuppressed(props.n, 'complementary')}»: tallet vises ikke af hensyn til diskretion, fordi et andet skjult tal ellers ville kunne
-          regnes ud, fx som forskellen til et tidligere kvartal eller til totalen.
+          «{formatSuppressed(props.n, 'complementary')}»: tallet vises ikke af hensyn til diskretion, fordi et andet skjult tal ellers ville kunne regnes ud, fx
+          som forskellen til et tidligere kvartal eller til totalen.
         </p>
       )}
     </>
@@ -69,11 +69,11 @@ function TrendTable(props: { view: KpiView }) {
           <tr>
             <th scope="col">Kvartal</th>
             <th scope="col">{view.municipality}</th>
-            {hasBasis && (
-              <th scope="col">Antal</th>
-            )}
+            {hasBasis && <th scope="col">Antal</th>}
             {view.benchmarks.map((b) => (
-              <th scope="col" key={b.area}>{b.name}</th>
+              <th scope="col" key={b.area}>
+                {b.name}
+              </th>
             ))}
             <th scope="col">{view.result.year_to_date ? 'Mål år til dato' : 'Mål'}</th>
           </tr>
@@ -85,16 +85,18 @@ function TrendTable(props: { view: KpiView }) {
               <td>{r.value}</td>
               {hasBasis && <td>{r.basis}</td>}
               {r.benchmarks.map((b, i) => (
-                <td key={view.benchmarks[i]!.area}>
-                  {b}
-                </td>
+                <td key={view.benchmarks[i]!.area}>{b}</td>
               ))}
               <td>{r.goal}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      {hasBasis && <p class="note">Antal: personer, der opfylder målet, af alle i målgruppen{view.result.grain === 'month' ? ', lagt sammen over kvartalets tre måneder' : ''}.</p>}
+      {hasBasis && (
+        <p class="note">
+          Antal: personer, der opfylder målet, af alle i målgruppen{view.result.grain === 'month' ? ', lagt sammen over kvartalets tre måneder' : ''}.
+        </p>
+      )}
       <SuppressionNote n={view.minCellSize} rows={view.trendRows} />
     </>
   );
@@ -113,9 +115,7 @@ function GroupTable(props: { view: KpiView; breakdown: BreakdownView }) {
           <tr>
             <th scope="col">Gruppe</th>
             <th scope="col">Resultat</th>
-            {hasBasis && (
-              <th scope="col">Antal</th>
-            )}
+            {hasBasis && <th scope="col">Antal</th>}
           </tr>
         </thead>
         <tbody>
@@ -136,7 +136,11 @@ function GroupTable(props: { view: KpiView; breakdown: BreakdownView }) {
 function Goals(props: { view: KpiView }) {
   const { view } = props;
   if (view.goals.length === 0) {
-    return <p>Der er ikke fastsat et politisk mål for dette nøgletal{view.benchmarks.length > 0 ? '; det følges i stedet i forhold til sammenligningstallene' : ''}.</p>;
+    return (
+      <p>
+        Der er ikke fastsat et politisk mål for dette nøgletal{view.benchmarks.length > 0 ? '; det følges i stedet i forhold til sammenligningstallene' : ''}.
+      </p>
+    );
   }
   return (
     <ul class="goals">
@@ -180,7 +184,9 @@ export function KpiSection(props: { view: KpiView; charts: KpiCharts; level: Lev
         </div>
       </dl>
       <p class="summary">{view.sentences.join(' ')}</p>
-      {view.commentary && <CommentaryBox section={view.commentary} id={`bemaerkninger-${view.id}`} title="Forvaltningens bemærkninger" level={level === 1 ? 2 : 3} />}
+      {view.commentary && (
+        <CommentaryBox section={view.commentary} id={`bemaerkninger-${view.id}`} title="Forvaltningens bemærkninger" level={level === 1 ? 2 : 3} />
+      )}
 
       <SubHeading level={level} text="Udviklingen over to år" />
       <Chart svg={charts.trend} caption={charts.trendCaption} />

@@ -22,29 +22,35 @@ function Quarter(props: { entry: QuarterEntry; newest: boolean }) {
       <ul class="downloads">
         <li>
           <a href={entry.links.report}>
-            Rapporten<Hidden text={of} />
+            Rapporten
+            <Hidden text={of} />
           </a>{' '}
           – med grafer og tabeller
         </li>
         <li>
           <a href={entry.links.pdf}>
-            Rapporten som PDF<Hidden text={of} />
+            Rapporten som PDF
+            <Hidden text={of} />
           </a>{' '}
           – til dagsordenen og til print
         </li>
         <li>
           <a href={entry.links.note}>
-            Opfølgningsnotatet (Word)<Hidden text={of} />
+            Opfølgningsnotatet (Word)
+            <Hidden text={of} />
           </a>
         </li>
         <li>
-          Tallene<Hidden text={of} />:{' '}
+          Tallene
+          <Hidden text={of} />:{' '}
           <a href={entry.links.csv}>
-            regneark (CSV)<Hidden text={of} />
+            regneark (CSV)
+            <Hidden text={of} />
           </a>{' '}
           eller{' '}
           <a href={entry.links.json}>
-            JSON<Hidden text={of} />
+            JSON
+            <Hidden text={of} />
           </a>
         </li>
       </ul>
@@ -82,8 +88,8 @@ export function QuartersIndex(props: { view: QuartersIndexView }) {
         </p>
         <h1>Kvartalsopfølgninger</h1>
         <p class="lead">
-          Opfølgningen på målene for beskæftigelses- og integrationsindsatsen, kvartal for kvartal. Det nyeste kvartal står først. Er en rapport
-          blevet rettet, står det ved kvartalet, og de tidligere udgaver kan stadig læses.
+          Opfølgningen på målene for beskæftigelses- og integrationsindsatsen, kvartal for kvartal. Det nyeste kvartal står først. Er en rapport blevet rettet,
+          står det ved kvartalet, og de tidligere udgaver kan stadig læses.
         </p>
       </header>
       <main id="indhold">

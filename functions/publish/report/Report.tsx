@@ -13,7 +13,10 @@ export function Report(props: { report: ReportView; charts: ReadonlyMap<string, 
   const { report } = props;
   const quarter = formatQuarter(report.quarter);
   return (
-    <Page title={`${report.publication?.status === 'draft' ? `${DRAFT_LABEL}: ` : ''}Kvartalsopfølgning ${quarter} – ${report.municipality}`} css={report.publication?.status === 'draft' ? DRAFT_CSS : undefined}>
+    <Page
+      title={`${report.publication?.status === 'draft' ? `${DRAFT_LABEL}: ` : ''}Kvartalsopfølgning ${quarter} – ${report.municipality}`}
+      css={report.publication?.status === 'draft' ? DRAFT_CSS : undefined}
+    >
       <a class="skip" href="#indhold">
         Gå til indholdet
       </a>
@@ -24,8 +27,7 @@ export function Report(props: { report: ReportView; charts: ReadonlyMap<string, 
         </p>
         <h1>Kvartalsopfølgning, {quarter}</h1>
         <p class="lead">
-          Status på målene for beskæftigelses- og integrationsindsatsen: for hvert nøgletal resultatet i {quarter}, målet og udviklingen over
-          de seneste to år.
+          Status på målene for beskæftigelses- og integrationsindsatsen: for hvert nøgletal resultatet i {quarter}, målet og udviklingen over de seneste to år.
         </p>
       </header>
       <main id="indhold">

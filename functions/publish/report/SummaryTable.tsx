@@ -7,7 +7,19 @@ import { STATUS_TEXT, type GoalStatus } from '../goals.ts';
 /** A change cell that may wrap between words, but never inside "pct.-point" (at its hyphen). */
 function ChangeCell(props: { text: string }) {
   const [before, after] = props.text.split('pct.-point');
-  return <td class="text change">{after === undefined ? props.text : <>{before}<span class="unit">pct.-point</span>{after}</>}</td>;
+  return (
+    <td class="text change">
+      {after === undefined ? (
+        props.text
+      ) : (
+        <>
+          {before}
+          <span class="unit">pct.-point</span>
+          {after}
+        </>
+      )}
+    </td>
+  );
 }
 
 /** Every KPI on one table: goal, result, status, change. The KPI names link to their sections. */
@@ -21,13 +33,16 @@ export function SummaryTable(props: { report: ReportView }) {
         <tr>
           <th scope="col">Nøgletal</th>
           <th scope="col">Mål</th>
-          <th scope="col" class="num">Resultat</th>
+          <th scope="col" class="num">
+            Resultat
+          </th>
           <th scope="col">Status</th>
-          {withChanges && changeHeaders(props.report.quarter).map((text) => (
-            <th scope="col" key={text}>
-              {text}
-            </th>
-          ))}
+          {withChanges &&
+            changeHeaders(props.report.quarter).map((text) => (
+              <th scope="col" key={text}>
+                {text}
+              </th>
+            ))}
         </tr>
       </thead>
       <tbody>
@@ -54,7 +69,10 @@ export function SummaryTable(props: { report: ReportView }) {
 const LEGEND: [GoalStatus, (minCellSize: number) => string][] = [
   ['met', () => 'resultatet når målet for året.'],
   ['not_met', () => 'resultatet når ikke målet (endnu).'],
-  ['on_track', () => 'for et årsmål, der opgøres år til dato: resultatet er mindst den del af årsmålet, som svarer til de kvartaler, der er gået, men året er ikke slut.'],
+  [
+    'on_track',
+    () => 'for et årsmål, der opgøres år til dato: resultatet er mindst den del af årsmålet, som svarer til de kvartaler, der er gået, men året er ikke slut.',
+  ],
   ['no_goal', () => 'der er ikke fastsat et mål for året.'],
   ['unknown', (n) => `tallet vises ikke af hensyn til diskretion: det bygger på under ${n} personer, eller et andet skjult tal ville ellers kunne regnes ud.`],
 ];
@@ -70,8 +88,8 @@ export function StatusLegend(props: { minCellSize: number; changes?: boolean }) 
       ))}
       {props.changes && (
         <li>
-          Ændring: forskellen mellem de viste tal (for andele i procentpoint, «pct.-point»). Et nøgletal, der opgøres år til dato, sammenlignes kun
-          med samme kvartal året før. Er et af tallene skjult af hensyn til diskretion, vises ingen ændring.
+          Ændring: forskellen mellem de viste tal (for andele i procentpoint, «pct.-point»). Et nøgletal, der opgøres år til dato, sammenlignes kun med samme
+          kvartal året før. Er et af tallene skjult af hensyn til diskretion, vises ingen ændring.
         </li>
       )}
     </ul>
