@@ -23,12 +23,21 @@ export const deploymentConfigSchema = z
     /** The municipality's report config (goals, committee), relative to the project root. */
     municipalityConfig: z.string().regex(/\.ya?ml$/),
     /** AWS account and region; unset = the CLI's current credentials (`cdk deploy`). */
-    account: z.string().regex(/^\d{12}$/).optional(),
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).optional(),
+    account: z
+      .string()
+      .regex(/^\d{12}$/)
+      .optional(),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
+      .optional(),
     schedule: z
       .object({
         /** EventBridge Scheduler cron: default 06:00 on the 15th of the month after a quarter. */
-        cron: z.string().regex(/^cron\(.+\)$/).default('cron(0 6 15 1,4,7,10 ? *)'),
+        cron: z
+          .string()
+          .regex(/^cron\(.+\)$/)
+          .default('cron(0 6 15 1,4,7,10 ? *)'),
         timezone: z.string().min(3).default('Europe/Copenhagen'),
         enabled: z.boolean().default(true),
       })
@@ -54,7 +63,10 @@ export const deploymentConfigSchema = z
       .object({
         enabled: z.boolean().default(false),
         /** EventBridge Scheduler cron, read in `schedule.timezone`: default every day at 06:30. */
-        cron: z.string().regex(/^cron\(.+\)$/, 'EventBridge Scheduler-cron, fx cron(30 6 * * ? *)').default('cron(30 6 * * ? *)'),
+        cron: z
+          .string()
+          .regex(/^cron\(.+\)$/, 'EventBridge Scheduler-cron, fx cron(30 6 * * ? *)')
+          .default('cron(30 6 * * ? *)'),
         sftp: z
           .object({
             host: z.string().refine(isSftpHost, 'værtsnavn eller IP-adresse, fx sftp.kommune.dk'),
@@ -95,9 +107,17 @@ export const deploymentConfigSchema = z
         {
           enabled: z.boolean({ error: 'true eller false' }).default(false),
           /** EventBridge Scheduler cron, read in `schedule.timezone`: default 06:00 on the 5th of every month. */
-          cron: z.string({ error: 'EventBridge Scheduler-cron, fx cron(0 6 5 * ? *)' }).regex(/^cron\(.+\)$/, 'EventBridge Scheduler-cron, fx cron(0 6 5 * ? *)').default('cron(0 6 5 * ? *)'),
+          cron: z
+            .string({ error: 'EventBridge Scheduler-cron, fx cron(0 6 5 * ? *)' })
+            .regex(/^cron\(.+\)$/, 'EventBridge Scheduler-cron, fx cron(0 6 5 * ? *)')
+            .default('cron(0 6 5 * ? *)'),
         },
-        { error: (issue) => (issue.code === 'unrecognized_keys' ? `ukendt felt ${issue.keys.join(', ')}; benchmarks kender enabled og cron` : 'skal være et objekt med enabled og cron') },
+        {
+          error: (issue) =>
+            issue.code === 'unrecognized_keys'
+              ? `ukendt felt ${issue.keys.join(', ')}; benchmarks kender enabled og cron`
+              : 'skal være et objekt med enabled og cron',
+        },
       )
       .strict()
       .prefault({}),
@@ -134,7 +154,10 @@ export const deploymentConfigSchema = z
       .strict()
       .prefault({}),
     /** Recorded in every output's code_version (CI sets PEJLEMAERKE_COMMIT). */
-    commit: z.string().regex(/^[0-9a-f]{7,40}$/).optional(),
+    commit: z
+      .string()
+      .regex(/^[0-9a-f]{7,40}$/)
+      .optional(),
   })
   .strict();
 export type DeploymentConfig = z.infer<typeof deploymentConfigSchema>;

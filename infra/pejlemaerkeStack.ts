@@ -231,9 +231,15 @@ export class PejlemaerkeStack extends Stack {
     });
 
     new CfnOutput(this, 'ReportsUrl', { description: 'Rapporterne: <url>/<kvartal>/ og <url>/latest/', value: site.url });
-    new CfnOutput(this, 'DataBucketName', { description: 'Læg en levering i s3://<bucket>/incoming/<levering>/ med manifest.json til sidst', value: lake.data.bucketName });
+    new CfnOutput(this, 'DataBucketName', {
+      description: 'Læg en levering i s3://<bucket>/incoming/<levering>/ med manifest.json til sidst',
+      value: lake.data.bucketName,
+    });
     new CfnOutput(this, 'ReportsBucketName', { value: lake.reports.bucketName });
-    new CfnOutput(this, 'StateMachineArn', { description: 'Start en kørsel eller godkend et udkast: aws stepfunctions start-execution', value: run.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'StateMachineArn', {
+      description: 'Start en kørsel eller godkend et udkast: aws stepfunctions start-execution',
+      value: run.stateMachine.stateMachineArn,
+    });
     new CfnOutput(this, 'AthenaWorkgroup', { value: workgroup.name });
     new CfnOutput(this, 'GlueDatabase', { value: catalog.databaseName });
     new CfnOutput(this, 'NotificationTopicArn', { value: notifications.topic.topicArn });

@@ -66,7 +66,7 @@ const median = (xs: number[]) => {
 function child<T>(args: string[]): Promise<T> {
   return new Promise((resolvePromise, reject) => {
     const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], {
-      env: { ...process.env, [MEMORY_ENV]: String(bound) + 'b' },
+      env: { ...process.env, [MEMORY_ENV]: `${String(bound)}b` },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

@@ -1,8 +1,5 @@
-import { dateToWeek, weekInfo, weekLabelToWeek } from '../calendar/isoWeek.ts';
-import { DuckDbEngine } from '../engine/duckdbEngine.ts';
-import { sqlString } from '../engine/sql.ts';
-import { CURATED_SCHEMA, CURATED_TABLES, columnDdl, type CuratedTable } from '../engine/curatedSchema.ts';
-import { deriveTablesSql, isDerived, type DerivedTable } from '../ingest/derived.ts';
+import type { DuckDbEngine } from '../engine/duckdbEngine.ts';
+import { fixtureEngine, weeks, type Fixture, type FixturePerson } from './curatedFixture.ts';
 import type { QuarterRange } from './renderedSql.ts';
 
 /**
@@ -15,7 +12,7 @@ import type { QuarterRange } from './renderedSql.ts';
 /** 2016Q1..2017Q4: the report quarter 2017Q4 and the 7 before it, as compute asks for. */
 export const CHECK_RANGE: QuarterRange = { fromQuarter: 2016 * 4, toQuarter: 2017 * 4 + 3 };
 
-const PERSONS = [
+const PERSONS: FixturePerson[] = [
   { person_id: 'chk_refugee_k', sex: 'K', birth_year: 1990, integration_group: 'flygtning', arrival_date: '2016-02-01' },
   { person_id: 'chk_refugee_m', sex: 'M', birth_year: 1985, integration_group: 'familiesammenfoert', arrival_date: '2016-06-06' },
   { person_id: 'chk_young_k', sex: 'K', birth_year: 1998 },
@@ -62,87 +59,18 @@ const BENCHMARKS: [string, string, string, number][] = [
 
 const CALENDAR_YEARS: [number, number] = [2015, 2019];
 
+/** The fixture in the shape every KPI test writes (curatedFixture.ts). */
+export const CHECK_FIXTURE: Fixture = {
+  persons: PERSONS,
+  benefit_weeks: SPELLS.flatMap(([person, from, to, status, visitation]) => weeks(person, from, to, status, visitation)),
+  offers: OFFERS,
+  companies: COMPANIES.map(([company_id, year, employees]) => ({ company_id, year, employees })),
+  company_contacts: CONTACTS.map(([company_id, contact_date, contact_type]) => ({ company_id, contact_date, contact_type })),
+  benchmarks: BENCHMARKS.map(([kpi_id, period, area, value]) => ({ kpi_id, period, area, value })),
+  calendarYears: CALENDAR_YEARS,
+};
+
 /** An in-memory DuckDB with the curated tables filled from the fixture. Close it after use. */
-export async function openCheckEngine(): Promise<DuckDbEngine> {
-  const engine = await DuckDbEngine.open();
-  try {
-    const rows = fixtureRows();
-    for (const table of CURATED_TABLES) {
-      await engine.exec(`CREATE TABLE ${table} (${columnDdl(table)})`);
-      if (isDerived(table)) continue;
-      const columns = Object.keys(CURATED_SCHEMA[table]).join(', ');
-      await engine.exec(`INSERT INTO ${table} (${columns}) VALUES ${rows[table].map((r) => `(${r.map(literal).join(', ')})`).join(',\n')}`);
-    }
-    // benefit_spells and the group lookups, derived as ingest derives them.
-    for (const statement of deriveTablesSql()) await engine.exec(statement);
-  } catch (error) {
-    await engine.close();
-    throw error;
-  }
-  return engine;
-}
-
-type Value = string | number | boolean | null | { date: string };
-
-function literal(value: Value): string {
-  if (value === null) return 'NULL';
-  if (typeof value === 'object') return `DATE ${sqlString(value.date)}`;
-  if (typeof value === 'string') return sqlString(value);
-  return String(value);
-}
-
-function week(label: string): number {
-  const w = weekLabelToWeek(label);
-  if (w === undefined) throw new Error(`check fixture: ${label} is not an ISO week`);
-  return w;
-}
-
-function dateWeek(iso: string): number {
-  const w = dateToWeek(iso);
-  if (w === undefined) throw new Error(`check fixture: ${iso} is not a date`);
-  return w;
-}
-
-/** Rows per table, values in CURATED_SCHEMA column order, derived as ingest derives them. */
-function fixtureRows(): Record<Exclude<CuratedTable, DerivedTable>, Value[][]> {
-  const benefitWeeks: Value[][] = SPELLS.flatMap(([person, from, to, status, visitation]) =>
-    Array.from({ length: week(to) - week(from) + 1 }, (_, i) => [person, week(from) + i, status, visitation ?? null]),
-  );
-  const endOfData = Math.max(...benefitWeeks.map((r) => r[1] as number));
-  const calendar: Value[][] = [];
-  for (let w = week(`${CALENDAR_YEARS[0]}-W01`); weekInfo(w).isoYear <= CALENDAR_YEARS[1]; w++) {
-    const info = weekInfo(w);
-    const next = weekInfo(w + 1);
-    calendar.push([w, info.isoLabel, info.isoYear, info.isoWeek, info.month, info.quarter, next.month !== info.month, next.quarter !== info.quarter]);
-  }
-  return {
-    persons: PERSONS.map((p) => [
-      p.person_id,
-      p.sex,
-      p.birth_year,
-      p.integration_group ?? null,
-      p.arrival_date ? { date: p.arrival_date } : null,
-      p.arrival_date ? dateWeek(p.arrival_date) : null,
-    ]),
-    benefit_weeks: benefitWeeks,
-    offers: OFFERS.map((o) => [
-      o.person_id,
-      o.offer_type,
-      { date: o.start_date },
-      o.end_date ? { date: o.end_date } : null,
-      dateWeek(o.start_date),
-      o.end_date ? dateWeek(o.end_date) : endOfData,
-    ]),
-    companies: COMPANIES,
-    company_contacts: CONTACTS.map(([company, date, type]) => {
-      const [year, month] = date.split('-').map(Number) as [number, number];
-      return [company, { date }, type, year, year * 4 + Math.floor((month - 1) / 3)];
-    }),
-    benchmarks: BENCHMARKS.map(([kpi, period, area, value]) => {
-      const q = /^(\d{4})Q([1-4])$/.exec(period);
-      const m = /^(\d{4})-(\d{2})$/.exec(period);
-      return [kpi, period, area, value, q ? Number(q[1]) * 4 + Number(q[2]) - 1 : null, m ? Number(m[1]) * 12 + Number(m[2]) - 1 : null];
-    }),
-    calendar,
-  };
+export function openCheckEngine(): Promise<DuckDbEngine> {
+  return fixtureEngine(CHECK_FIXTURE);
 }

@@ -363,7 +363,7 @@ class PortabilityListener extends TrinoSqlListener {
     const operator = node._operator;
     const left = node._left;
     const right = node._right;
-    if (!operator || operator.text !== '/' || !left || !right || isDouble(left)) return;
+    if (operator?.text !== '/' || !left || !right || isDouble(left)) return;
     const [l, r] = [short(this.text(left)), short(this.text(right))];
     this.findings.push(
       at(operator, {

@@ -2,6 +2,7 @@ import { parseKpiRows } from '../compute/compute.ts';
 import type { KpiDefinition } from '../compute/kpiDefinition.ts';
 import type { Problem } from '../contract/problems.ts';
 import type { DuckDbEngine } from '../engine/duckdbEngine.ts';
+import type { SqlRow } from '../engine/engine.ts';
 import type { RenderedSql } from './renderedSql.ts';
 
 const INTEGER_TYPE = /^U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)$/;
@@ -35,7 +36,7 @@ export async function checkResultShape(
   rendered: RenderedSql,
   range: { fromQuarter: number; toQuarter: number },
 ): Promise<ShapeCheck> {
-  let rows;
+  let rows: SqlRow[];
   try {
     rows = await engine.query(rendered.text);
   } catch (error) {

@@ -20,7 +20,7 @@ export function checkCommand(): Command {
 export async function check(rootDir: string): Promise<number> {
   // Loaded on use: the Trino grammar is a development dependency, and `run` must not need it.
   const { checkProject, formatCheckProblem } = await import('../check/checkProject.ts');
-  let report;
+  let report: Awaited<ReturnType<typeof checkProject>>;
   try {
     report = await checkProject(rootDir);
   } catch (error) {

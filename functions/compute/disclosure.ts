@@ -1,5 +1,5 @@
 import { quarterIndex } from '../calendar/quarter.ts';
-import { type About, type Unit } from './kpiDefinition.ts';
+import type { About, Unit } from './kpiDefinition.ts';
 import type { Cell, GroupCell, Results, SuppressionReason } from './results.ts';
 
 /**
@@ -110,7 +110,10 @@ export function publishedHistory(documents: readonly Results[], kpiId: string): 
   const add = (key: string, quarter: number, cell: Cell) => {
     if (cell.suppressed || cell.numerator === null) return;
     let byQuarter = history.get(key);
-    if (!byQuarter) history.set(key, (byQuarter = new Map()));
+    if (!byQuarter) {
+      byQuarter = new Map();
+      history.set(key, byQuarter);
+    }
     const counts = { numerator: cell.numerator, denominator: cell.denominator };
     const seen = byQuarter.get(quarter) ?? [];
     if (!seen.some((c) => c.numerator === counts.numerator && c.denominator === counts.denominator)) byQuarter.set(quarter, [...seen, counts]);
@@ -258,7 +261,7 @@ export function disclosureViolations(results: Results, published: readonly Resul
       const where = `${kpi.id} ${q.quarter}`;
       checkCell(q, kpi.unit, n, `${where} total`, problems, aboutPersons);
       for (const [breakdown, groups] of Object.entries(q.breakdowns)) {
-        groups.forEach((g) => checkCell(g, kpi.unit, n, `${where} ${breakdown}=${g.group}`, problems, aboutPersons));
+        for (const g of groups) checkCell(g, kpi.unit, n, `${where} ${breakdown}=${g.group}`, problems, aboutPersons);
         if (aboutPersons && !q.suppressed && groups.filter((g) => g.suppressed).length === 1) {
           problems.push(`${where} ${breakdown}: præcis én gruppe er diskretioneret, mens totalen er offentliggjort`);
         }
@@ -284,7 +287,9 @@ function overTimeViolations(kpi: Results['kpis'][number], n: number, published: 
     const cells: [string, PublishedCounts | undefined][] = [[TOTAL_CELL, counts(q)]];
     for (const [breakdown, groups] of Object.entries(q.breakdowns)) {
       const groupCounts = groups.map(counts);
-      groups.forEach((g, i) => cells.push([groupCellKey(breakdown, g.group), groupCounts[i]]));
+      groups.forEach((g, i) => {
+        cells.push([groupCellKey(breakdown, g.group), groupCounts[i]]);
+      });
       // A suppressed total whose groups are all published is published all the same: their sum.
       if (cells[0]![1] === undefined && groups.length > 0 && groupCounts.every((c) => c !== undefined)) {
         const sum = (pick: (c: PublishedCounts) => number | null) => groupCounts.reduce((s, c) => s + (pick(c!) ?? 0), 0);

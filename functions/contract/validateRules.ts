@@ -146,7 +146,7 @@ export function weekKey(spec: ExtractSpec): { owner: string; week: string } | un
 /** The cells of the unique key, when the extract has one and the header holds all of it. */
 export function uniqueKeyCells(ctx: Pick<RuleContext, 'spec' | 'columnIndex'>): string[] | undefined {
   const key = ctx.spec.uniqueKey;
-  return key && key.every((name) => ctx.columnIndex.has(name)) ? key.map((name) => `p[${ctx.columnIndex.get(name)}]`) : undefined;
+  return key?.every((name) => ctx.columnIndex.has(name)) ? key.map((name) => `p[${ctx.columnIndex.get(name)}]`) : undefined;
 }
 
 /**

@@ -31,7 +31,7 @@ const PARALLEL_READS = 8;
  */
 export async function findDeliveries(session: SftpSession, location: SftpLocation): Promise<{ deliveries: RemoteDelivery[]; skipped: SkippedFolder[] }> {
   const root = location.path;
-  let entry;
+  let entry: Awaited<ReturnType<SftpSession['stat']>>;
   try {
     entry = await session.stat(root);
   } catch (error) {
@@ -44,7 +44,7 @@ export async function findDeliveries(session: SftpSession, location: SftpLocatio
   let results: (RemoteDelivery | SkippedFolder | undefined)[];
   if (own) results = [own];
   else {
-    let entries;
+    let entries: Awaited<ReturnType<SftpSession['list']>>;
     try {
       entries = await session.list(root);
     } catch (error) {

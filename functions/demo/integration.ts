@@ -186,12 +186,18 @@ export function simulateArrival(person: PersonRecord, arrival: Arrival, rng: Ran
         const education = age < 30 ? 0.004 : 0;
         const spouse = woman ? 0.0008 : 0;
         const barsel = woman && age >= 20 && age <= 40 ? 0.0025 : 0;
+        // One draw, the probabilities taken off it in this order (the demo's numbers depend on it).
         let u = rng.float();
-        if ((u -= job) < 0) return 'job';
-        if ((u -= igu) < 0) return fixed('igu', 104);
-        if ((u -= education) < 0) return 'education';
-        if ((u -= spouse) < 0) return 'spouse';
-        if ((u -= barsel) < 0) return fixed('barsel', rng.int(30, 46));
+        u -= job;
+        if (u < 0) return 'job';
+        u -= igu;
+        if (u < 0) return fixed('igu', 104);
+        u -= education;
+        if (u < 0) return 'education';
+        u -= spouse;
+        if (u < 0) return 'spouse';
+        u -= barsel;
+        if (u < 0) return fixed('barsel', rng.int(30, 46));
         return 'ydelse';
       }
       case 'job':

@@ -284,7 +284,7 @@ export class Curation {
   }
 
   private async settle(read: FileRead, context: { deliveryId: string; now: Date }): Promise<Settled> {
-    const { spec, csv } = read;
+    const { spec } = read;
     if (read.fast) {
       await timed(`ingest.wait.${spec.name}`, () => Promise.all(read.fast!.copies));
       const accepted = await timed(`ingest.checks.${spec.name}`, () => this.acceptFast(read, read.fast!, context));

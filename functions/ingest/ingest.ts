@@ -169,7 +169,7 @@ async function validateAndCurate(
     warnings: string[];
   },
 ): Promise<IngestResult> {
-  const { log, deliveryId, work, snapshot, warn, warnings, now } = context;
+  const { log, deliveryId, work, snapshot, warn, warnings } = context;
   const settled = await curation.settleAll();
   const accepted: ValidatedExtract[] = [];
   const rejected: ValidationReport[] = [];

@@ -95,7 +95,7 @@ function trim(svg: string): Omit<RenderedChart, 'warnings'> {
     .replace(/<g\/>/g, '');
   // A group that only holds one group of leaves (an axis's transform around its labels' shared attributes) is one group.
   const merged = unwrapBareGroups(hoistShared(body)).replace(
-    /<g( transform="[^"]*")><g((?: (?!transform)[a-z-]+="[^"]*")+)>((?:(?!<\/?g[ >])[^])*)<\/g><\/g>/g,
+    /<g( transform="[^"]*")><g((?: (?!transform)[a-z-]+="[^"]*")+)>((?:(?!<\/?g[ >])[\s\S])*)<\/g><\/g>/g,
     '<g$1$2>$3</g>',
   );
   return { body: merged, width: Number(size[1]), height: Number(size[2]) };
@@ -104,8 +104,8 @@ function trim(svg: string): Omit<RenderedChart, 'warnings'> {
 /** Presentation attributes children inherit from their group (`r`, coordinates and `d` do not). */
 const INHERITED = new Set(['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'font-weight', 'text-anchor']);
 /** A group with only leaf children: gridlines, axis labels, a mark's points or labels. */
-const LEAF_GROUP = /<g([^>]*)>((?:<(?:text|line|path|circle)\b[^>]*?(?:\/>|>(?:(?!<\/text>)[^])*?<\/text>))+)<\/g>/g;
-const LEAF = /<(text|line|path|circle)\b([^>]*?)(\/>|>(?:(?!<\/text>)[^])*?<\/text>)/g;
+const LEAF_GROUP = /<g([^>]*)>((?:<(?:text|line|path|circle)\b[^>]*?(?:\/>|>(?:(?!<\/text>)[\s\S])*?<\/text>))+)<\/g>/g;
+const LEAF = /<(text|line|path|circle)\b([^>]*?)(\/>|>(?:(?!<\/text>)[\s\S])*?<\/text>)/g;
 
 /**
  * Writes an attribute that every child of a group has with the same value once, on the group:

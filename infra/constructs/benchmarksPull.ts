@@ -87,7 +87,8 @@ export class BenchmarksPull extends Construct {
     });
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'The Jobindsats API key is issued by STAR by e-mail, one per organisation; it cannot be rotated by a Lambda. A person replaces it when STAR issues a new one.',
+      reason:
+        'The Jobindsats API key is issued by STAR by e-mail, one per organisation; it cannot be rotated by a Lambda. A person replaces it when STAR issues a new one.',
     });
 
     this.stage = new StageFunction(this, 'Function', {

@@ -173,7 +173,8 @@ export class DeliveryPull extends Construct {
         metricValue: '1',
       });
       this.deliveryIncomplete = incomplete.metric({ period: Duration.minutes(5), statistic: 'Sum' }).createAlarm(this, 'DeliveryIncompleteAlarm', {
-        alarmDescription: 'Pejlemærke: en levering på SFTP-serveren passer ikke med sit manifest.json (eller manifestet kan ikke læses) og er ikke hentet. Se pull-Lambdaens log.',
+        alarmDescription:
+          'Pejlemærke: en levering på SFTP-serveren passer ikke med sit manifest.json (eller manifestet kan ikke læses) og er ikke hentet. Se pull-Lambdaens log.',
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

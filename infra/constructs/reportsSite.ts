@@ -56,7 +56,8 @@ export class ReportsSite extends Construct {
         // Reports are static files with inline CSS and SVG and no script; no third-party origin.
         // Framing stays allowed: the per-KPI embeds exist to be shown on the municipality's pages.
         contentSecurityPolicy: {
-          contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'",
+          contentSecurityPolicy:
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'",
           override: true,
         },
       },
@@ -84,7 +85,10 @@ export class ReportsSite extends Construct {
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Pejlemærke: kvartalsrapporter',
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(props.bucket, { originPath: `/${REPORTS_PREFIX.replace(/\/$/, '')}`, originAccessControl: access }),
+        origin: origins.S3BucketOrigin.withOriginAccessControl(props.bucket, {
+          originPath: `/${REPORTS_PREFIX.replace(/\/$/, '')}`,
+          originAccessControl: access,
+        }),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: cache,
@@ -116,16 +120,19 @@ export class ReportsSite extends Construct {
     if (!props.domain) {
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
-        reason: 'Without a custom domain the distribution uses the *.cloudfront.net certificate, whose security policy CloudFront fixes; set reports.domain in the config to enforce TLSv1.2_2021.',
+        reason:
+          'Without a custom domain the distribution uses the *.cloudfront.net certificate, whose security policy CloudFront fixes; set reports.domain in the config to enforce TLSv1.2_2021.',
       });
     }
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR1',
-      reason: 'Committee members read the reports while travelling too; the reports hold only disclosure-controlled aggregates. Access is limited by the optional IP allow-list instead (docs/aws.md).',
+      reason:
+        'Committee members read the reports while travelling too; the reports hold only disclosure-controlled aggregates. Access is limited by the optional IP allow-list instead (docs/aws.md).',
     });
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR2',
-      reason: 'A static, read-only site of aggregated numbers with no forms or API; a CloudFront WAF must live in us-east-1 and costs more than the risk. The IP allow-list runs in the CloudFront Function (docs/aws.md).',
+      reason:
+        'A static, read-only site of aggregated numbers with no forms or API; a CloudFront WAF must live in us-east-1 and costs more than the risk. The IP allow-list runs in the CloudFront Function (docs/aws.md).',
     });
     this.url = `https://${props.domain?.name ?? this.distribution.distributionDomainName}`;
   }

@@ -30,7 +30,13 @@ export interface RunStateMachineProps {
 }
 
 /** Errors that mean "try again later", never "the input is wrong". */
-const LAMBDA_TRANSIENT = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.ClientExecutionTimeoutException', 'Lambda.TooManyRequestsException'];
+const LAMBDA_TRANSIENT = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.TooManyRequestsException',
+];
 const AWS_THROTTLING = ['ThrottlingException', 'TooManyRequestsException', 'SlowDown'];
 /** Another run holds (or took over) the store's lock (functions/store/lock.ts): wait for it, patiently. */
 export const STORE_BUSY = ['StoreBusy', 'LockLost'];
@@ -63,7 +69,12 @@ export class RunStateMachine extends Construct {
       // SNS subjects must be ASCII.
       subject: 'Pejlemaerke: koerslen fejlede',
       message: sfn.TaskInput.fromJsonPathAt(
-        sfn.JsonPath.format('Kørslen {} fejlede: {}\n\n{}', sfn.JsonPath.executionName, sfn.JsonPath.stringAt('$.error.Error'), sfn.JsonPath.stringAt('$.error.Cause')),
+        sfn.JsonPath.format(
+          'Kørslen {} fejlede: {}\n\n{}',
+          sfn.JsonPath.executionName,
+          sfn.JsonPath.stringAt('$.error.Error'),
+          sfn.JsonPath.stringAt('$.error.Cause'),
+        ),
       ),
       resultPath: sfn.JsonPath.DISCARD,
     }).next(new sfn.Fail(this, 'RunFailed', { error: RUN_ERRORS.failed, cause: 'Et trin fejlede efter sine genforsøg; se e-mailen og loggen.' }));
@@ -76,10 +87,31 @@ export class RunStateMachine extends Construct {
         retryOnServiceExceptions: false,
         resultPath,
       });
-      task.addRetry({ errors: LAMBDA_TRANSIENT, interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 5, maxDelay: Duration.minutes(2), jitterStrategy: sfn.JitterType.FULL });
+      task.addRetry({
+        errors: LAMBDA_TRANSIENT,
+        interval: Duration.seconds(5),
+        backoffRate: 2,
+        maxAttempts: 5,
+        maxDelay: Duration.minutes(2),
+        jitterStrategy: sfn.JitterType.FULL,
+      });
       // A crashed run's lock expires after its TTL (20 min): wait longer than that in all.
-      task.addRetry({ errors: STORE_BUSY, interval: Duration.seconds(30), backoffRate: 1.5, maxAttempts: 12, maxDelay: Duration.minutes(5), jitterStrategy: sfn.JitterType.FULL });
-      task.addRetry({ errors: AWS_THROTTLING, interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 4, maxDelay: Duration.minutes(2), jitterStrategy: sfn.JitterType.FULL });
+      task.addRetry({
+        errors: STORE_BUSY,
+        interval: Duration.seconds(30),
+        backoffRate: 1.5,
+        maxAttempts: 12,
+        maxDelay: Duration.minutes(5),
+        jitterStrategy: sfn.JitterType.FULL,
+      });
+      task.addRetry({
+        errors: AWS_THROTTLING,
+        interval: Duration.seconds(10),
+        backoffRate: 2,
+        maxAttempts: 4,
+        maxDelay: Duration.minutes(2),
+        jitterStrategy: sfn.JitterType.FULL,
+      });
       task.addCatch(notifyFailed, { errors: ['States.ALL'], resultPath: '$.error' });
       return task;
     };
@@ -130,7 +162,10 @@ export class RunStateMachine extends Construct {
     const done = new sfn.Succeed(this, 'Done');
     tell.addCatch(done, { errors: ['States.ALL'], resultPath: sfn.JsonPath.DISCARD });
     const afterPublish = new sfn.Choice(this, 'Published?')
-      .when(sfn.Condition.stringEquals('$.publish.status', 'unchanged'), new sfn.Succeed(this, 'AlreadyPublished', { comment: 'The quarter is published with these numbers; nothing to do.' }))
+      .when(
+        sfn.Condition.stringEquals('$.publish.status', 'unchanged'),
+        new sfn.Succeed(this, 'AlreadyPublished', { comment: 'The quarter is published with these numbers; nothing to do.' }),
+      )
       .otherwise(tell.next(done));
     publish.next(afterPublish);
     approve.next(afterPublish);
@@ -138,7 +173,14 @@ export class RunStateMachine extends Construct {
     const covered = new sfn.Choice(this, 'Covered?')
       .when(
         sfn.Condition.stringEquals('$.compute.status', 'not_covered'),
-        outcome('NotCovered', 'Pejlemaerke: leveringen daekker ikke kvartalet', '{}\n\nIntet er beregnet eller udgivet.', '$.compute.message', RUN_ERRORS.notCovered, 'Leveringen dækker ikke kvartalet.'),
+        outcome(
+          'NotCovered',
+          'Pejlemaerke: leveringen daekker ikke kvartalet',
+          '{}\n\nIntet er beregnet eller udgivet.',
+          '$.compute.message',
+          RUN_ERRORS.notCovered,
+          'Leveringen dækker ikke kvartalet.',
+        ),
       )
       .otherwise(publish);
     const accepted = new sfn.Choice(this, 'Accepted?')
@@ -184,12 +226,14 @@ export class RunStateMachine extends Construct {
     });
     Validations.of(this.stateMachine.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'CloudWatch Logs log delivery (logs:CreateLogDelivery…) and X-Ray (xray:PutTraceSegments…) do not support resource-level permissions; AWS documents Resource "*" for both.',
+      reason:
+        'CloudWatch Logs log delivery (logs:CreateLogDelivery…) and X-Ray (xray:PutTraceSegments…) do not support resource-level permissions; AWS documents Resource "*" for both.',
     });
     for (const fn of [props.ingest, props.compute, props.publish]) {
       Validations.of(this.stateMachine.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${nagResource(this, `${fn.functionArn}:*`)}]`,
-        reason: 'lambda:InvokeFunction on this one function and its versions/aliases (`:*`), which is how Step Functions invokes a function; no other function.',
+        reason:
+          'lambda:InvokeFunction on this one function and its versions/aliases (`:*`), which is how Step Functions invokes a function; no other function.',
       });
     }
   }

@@ -65,7 +65,9 @@ describe('AthenaEngine (scripted endpoint)', () => {
     expect(polls.length).toBe(6);
     const gaps = polls.slice(1).map((p, i) => p.atMs - polls[i]!.atMs);
     // Waits of 20, 40, then capped at 40 (uncapped would be 80 and 160).
-    [20, 40, 40, 40, 40].forEach((least, i) => expect(gaps[i]).toBeGreaterThanOrEqual(least - 2));
+    [20, 40, 40, 40, 40].forEach((least, i) => {
+      expect(gaps[i]).toBeGreaterThanOrEqual(least - 2);
+    });
     expect(gaps[4]).toBeLessThan(150);
   });
 

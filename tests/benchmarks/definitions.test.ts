@@ -69,7 +69,7 @@ describe('benchmark definitions (dashboards/benchmarks/*.yaml)', () => {
     expect(bad(GOOD.replace('table: y35a03', 'table: "../y35a03"'))).toContain('jobindsats.table: et tabel-id består af bogstaver, tal og _');
     expect(bad(GOOD.replace('  period:', '  filters: { nykom: "/" }\n  period:'))).toContain('et hierarki-id fra Jobindsats begynder med _');
     expect(bad(GOOD.replace('note: "Jobindsats måler hele måneden, vi kvartalets sidste uge."\n', ''))).toContain('note:');
-    expect(bad(GOOD + 'extra: 1\n')).toMatch(/Unrecognized key.*extra|extra/);
+    expect(bad(`${GOOD}extra: 1\n`)).toMatch(/Unrecognized key.*extra|extra/);
     expect(bad('kpi: integration_jobparate\ncomparable: false\n')).toContain('reason:');
     expect(bad(GOOD, 'samarbejdsgrad.yaml')).toContain('samarbejdsgrad.yaml: filen skal hedde integration_jobparate.yaml');
     expect(bad('kpi: [unclosed')).toContain('er ikke gyldig YAML');

@@ -12,13 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BenchmarksPull } from '../../infra/constructs/benchmarksPull.ts';
 import { DataLake } from '../../infra/constructs/dataLake.ts';
 import { Notifications } from '../../infra/constructs/notifications.ts';
-import { NagTestStack } from '../support/cdkStack.ts';
+import { NagTestStack, type Json } from '../support/cdkStack.ts';
 
 const exec = promisify(execFile);
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-type Json = Record<string, any>;
 let outdir: string;
 let template: Template;
 let resources: Record<string, Json>;

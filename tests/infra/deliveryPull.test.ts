@@ -19,6 +19,7 @@ import { Notifications } from '../../infra/constructs/notifications.ts';
 import { csv, writeDelivery } from '../deliveries/deliveryFixture.ts';
 import { startMoto, useDummyAwsCredentials, type Moto } from '../support/moto.ts';
 import { startSshd, type Sshd } from '../support/sshd.ts';
+import type { Json } from '../support/cdkStack.ts';
 
 const exec = promisify(execFile);
 
@@ -26,7 +27,6 @@ const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const HOST_KEY = 'SHA256:IIf0ZD6LXx2VrRpAhvdwf+nCIvpTI52lklfeGxyY6L4';
 const SFTP = { host: 'sftp.testkommune.dk', port: 2222, user: 'pejlemaerke', path: '/udtraek', hostKey: HOST_KEY };
 
-type Json = Record<string, any>;
 const outdirs: string[] = [];
 
 /** A tiny stack: the data lake, the notification topic and the pull, with cdk-nag as in the app. */

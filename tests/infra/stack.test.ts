@@ -10,6 +10,7 @@ import { CURATED_TABLES } from '../../functions/engine/curatedSchema.ts';
 import { parseDeploymentConfig } from '../../infra/config.ts';
 import { addPejlemaerke } from '../../infra/pejlemaerkeApp.ts';
 import type { PejlemaerkeStack } from '../../infra/pejlemaerkeStack.ts';
+import type { Json } from '../support/cdkStack.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -28,7 +29,6 @@ const config = parseDeploymentConfig(
   'test',
 );
 
-type Json = Record<string, any>;
 let outdir: string;
 let stack: PejlemaerkeStack;
 let template: Template;

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBenchmarkDefinitions } from '../../functions/benchmarks/definitions.ts';
 import { loadKpis } from '../../functions/compute/catalog.ts';
 import { loadConfig } from '../../functions/config/municipality.ts';
+import type { Json } from '../support/cdkStack.ts';
 
 const exec = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -42,7 +43,7 @@ beforeAll(async () => {
   }
   const template = JSON.parse(await readFile(join(out, `${STACK}.template.json`), 'utf8').catch(() => '{"Resources":{}}'));
   assets = {};
-  for (const [id, resource] of Object.entries<Record<string, any>>(template.Resources)) {
+  for (const [id, resource] of Object.entries<Json>(template.Resources)) {
     const stage = /^(Ingest|Compute|Publish)Function[0-9A-F]{8}$/.exec(id)?.[1];
     if (stage) assets[stage] = resource.Metadata['aws:asset:path'];
   }

@@ -117,9 +117,7 @@ describe('the commentary file', () => {
   it('gives a fingerprint input that depends on the published text only', () => {
     const a = parse(EXAMPLE);
     const reordered = parse(
-      '## unge_uddannelsesstart\n\n## virksomheder_nye\n' +
-        EXAMPLE.split('## virksomheder_nye\n')[1]!.split('## unge')[0] +
-        '\n## sammenfatning\n\nFlere borgere er blevet **selvforsørgende**.\n',
+      `## unge_uddannelsesstart\n\n## virksomheder_nye\n${EXAMPLE.split('## virksomheder_nye\n')[1]!.split('## unge')[0]}\n## sammenfatning\n\nFlere borgere er blevet **selvforsørgende**.\n`,
     );
     expect(commentaryFingerprintInput(reordered)).toBe(commentaryFingerprintInput(a));
     expect(commentaryFingerprintInput(parse(EXAMPLE.replace(/\n/g, '\r\n')))).toBe(commentaryFingerprintInput(a));

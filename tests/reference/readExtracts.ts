@@ -85,7 +85,10 @@ export async function readExtracts(dir: string): Promise<Extracts> {
   for (const row of (await readCsv(join(dir, 'benefit_weeks.csv'))).rows) {
     const week = must(weekLabelToWeek(row.week!), `week ${row.week}`);
     let byWeek = weeks.get(row.person_id!);
-    if (!byWeek) weeks.set(row.person_id!, (byWeek = new Map()));
+    if (!byWeek) {
+      byWeek = new Map();
+      weeks.set(row.person_id!, byWeek);
+    }
     byWeek.set(week, { status: row.status!, visitation: row.visitation || undefined });
     lastWeek = Math.max(lastWeek, week);
   }

@@ -47,7 +47,10 @@ const isSupport = (status: string) => !SELF.has(status) && status !== 'pension';
 const infoCache = new Map<number, WeekInfo>();
 function info(week: number): WeekInfo {
   let found = infoCache.get(week);
-  if (!found) infoCache.set(week, (found = weekInfo(week)));
+  if (!found) {
+    found = weekInfo(week);
+    infoCache.set(week, found);
+  }
   return found;
 }
 
@@ -220,7 +223,7 @@ const integrationJobparate: ReferenceKpi = (data, quarter) => {
   eachPerson(data, (_id, person, weeks) => {
     if (!isIntegration(person) || person.arrivalWeek === undefined) return;
     const row = weeks.get(t);
-    if (!row || row.status !== 'integrationsydelse') return;
+    if (row?.status !== 'integrationsydelse') return;
     const since = t - person.arrivalWeek;
     if (since < 0 || since >= 260) return;
     tally.add(person.sex, row.visitation === 'jobparat');

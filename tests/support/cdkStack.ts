@@ -6,6 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation template JSON, read by path in assertions.
 export type Json = Record<string, any>;
 
 /**

@@ -118,7 +118,7 @@ ul.downloads li, ul.revisions li { margin: .25rem 0; }
  */
 export function compactCss(css: string): string {
   return css
-    .replace(/\/\*[^]*?\*\//g, '')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/\s+/g, ' ')
     .replace(/ ?([{};,>]) ?/g, '$1')
     .replace(/: /g, ':')
