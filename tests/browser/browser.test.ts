@@ -1,3 +1,4 @@
+import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import {
   chromiumArgs,
@@ -71,16 +72,16 @@ describe('finding and launching the browser', () => {
     const browser = await launchBrowser();
     try {
       // Chromium honours only the last --disable-features; Playwright's comes first, ours last.
-      const page = await browser.newPage();
-      await page.goto('chrome://version');
-      const commandLine = (await page.textContent('#command_line')) ?? '';
-      const switches = [...commandLine.matchAll(/--disable-features=(\S+)/g)].map((m) => m[1]!.split(','));
+      // The command line as the browser process got it (Linux /proc): the full Chromium and
+      // the headless shell npm brings (no chrome://version page there) alike.
+      const args = await browserCommandLine();
+      const session = await browser.newBrowserCDPSession();
+      const switches = args.flatMap((a) => (a.startsWith('--disable-features=') ? [a.slice('--disable-features='.length).split(',')] : []));
       expect(switches.length).toBeGreaterThanOrEqual(1);
       const effective = switches.at(-1)!;
       for (const list of switches) expect(effective).toEqual(expect.arrayContaining(list));
       expect(effective).toEqual(expect.arrayContaining([...DISABLED_FEATURES]));
       // The WebUI pages of the omnibox popup (chrome://omnibox-popup.top-chrome) are not there.
-      const session = await browser.newBrowserCDPSession();
       const { targetInfos } = await session.send('Target.getTargets');
       expect(targetInfos.filter((t) => t.url.includes('omnibox'))).toEqual([]);
     } finally {
@@ -88,3 +89,17 @@ describe('finding and launching the browser', () => {
     }
   });
 });
+
+/** The arguments of the browser this process launched: its child started with Playwright's pipe. */
+async function browserCommandLine(): Promise<string[]> {
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // Field 4 (ppid) follows the command name in parentheses, which may itself contain spaces.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid !== process.pid) continue;
+    const args = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0').filter(Boolean);
+    if (args.includes('--remote-debugging-pipe')) return args;
+  }
+  throw new Error('the launched browser process was not found under /proc');
+}
