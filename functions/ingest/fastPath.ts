@@ -245,7 +245,9 @@ export function idCheckSql(spec: ExtractSpec, files: string, personIds: string |
   for (const column of spec.columns.filter((c) => c.type.kind === 'pseudonym')) {
     const distinct = `(SELECT DISTINCT ${column.name} AS value FROM ${files})`;
     let bad = `value IS NULL OR NOT regexp_full_match(value, '${SQL_PSEUDONYM}') OR NOT (${cprFree('value', 'looks_like_cpr')})`;
-    if (column.name === 'person_id' && spec.referencesPersons && personIds) bad += ` OR value NOT IN (SELECT value FROM ${personIds})`;
+    // NOT IN against a list holding a NULL is never true: a rejected persons.csv (a blank line)
+    // has NULL cells, and without the filter every unknown person would pass.
+    if (column.name === 'person_id' && spec.referencesPersons && personIds) bad += ` OR value NOT IN (SELECT value FROM ${personIds} WHERE value IS NOT NULL)`;
     parts.push(`SELECT count(*) AS n FROM ${distinct} WHERE ${bad}`);
   }
   return parts.length === 0 ? 'SELECT 0 AS n' : `SELECT sum(n) AS n FROM (${parts.join(' UNION ALL ')})`;

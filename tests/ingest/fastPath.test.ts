@@ -257,6 +257,19 @@ describe('the fast path decides as the line-exact path does', () => {
     );
   }, 300_000);
 
+  it('names unknown persons in the other files when persons.csv itself is rejected with empty cells (found by the property above)', async () => {
+    // A blank line in persons.csv gives NULL cells; an id check with NOT IN against them let every
+    // unknown person of benefit_weeks.csv and offers.csv pass on the fast path.
+    const changes = [
+      { file: 'persons.csv', kind: 'blankLineInside', at: 0 },
+      { file: 'persons.csv', kind: 'nastyValue', at: 1261 },
+      { file: 'persons.csv', kind: 'spacesAroundCell', at: 1 },
+    ];
+    const lines = { ...BASE };
+    for (const c of changes) lines[c.file] = mutations[c.kind]!(lines[c.file]!, c.at);
+    await bothWays(Object.fromEntries(Object.entries(lines).map(([name, l]) => [name, Buffer.from(`${l.join('\n')}\n`)])));
+  });
+
   it('on line ends the reader must not take apart differently: lone CR, mixed CRLF, no line end at the end', async () => {
     const text = (name: string) => BASE[name]!.join('\n');
     const variants: Files[] = [
