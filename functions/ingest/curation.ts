@@ -291,11 +291,11 @@ export class Curation {
       if (accepted) return accepted;
       this.log.info(`${spec.file}: kontrolleres linje for linje`, { file: spec.file });
     }
-    // One file at a time on the main connection, in contract order (offers after benefit_weeks' last week is known).
-    const turn = this.lineExactTurn.then(async () => {
-      if (spec.name === 'offers') await this.settling.get('benefit_weeks');
-      return this.lineExact(read, context);
-    });
+    // One file at a time on the main connection. Offers need benefit_weeks' last week, so they
+    // wait for it to settle before they queue: waiting inside their turn would deadlock when
+    // benefit_weeks falls back to this path too and queues behind them.
+    if (spec.name === 'offers') await this.settling.get('benefit_weeks');
+    const turn = this.lineExactTurn.then(() => this.lineExact(read, context));
     this.lineExactTurn = turn.catch(() => undefined);
     return turn;
   }
