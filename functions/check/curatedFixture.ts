@@ -85,9 +85,15 @@ export function mustWeek(label: string): number {
 /** Last week of a quarter (`2017Q4`) or month (`2017-03`) as a label: T and T(m) of kpis.md. */
 export function lastWeekOf(period: string): string {
   if (QUARTER_LABEL.test(period)) return weekInfo(lastWeekOfQuarter(quarterIndex(period))).isoLabel;
-  const m = /^(\d{4})-(\d{2})$/.exec(period);
-  if (m) return weekInfo(lastWeekOfMonth(Number(m[1]) * 12 + Number(m[2]) - 1)).isoLabel;
+  const month = monthOf(period);
+  if (month !== undefined) return weekInfo(lastWeekOfMonth(month)).isoLabel;
   throw new Error(`Hverken et kvartal (2017Q4) eller en måned (2017-03): ${period}`);
+}
+
+/** The month index of `2017-03`, undefined for anything else. */
+function monthOf(period: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})$/.exec(period);
+  return m ? Number(m[1]) * 12 + Number(m[2]) - 1 : undefined;
 }
 
 function lit(value: string | number | boolean | null | undefined): string {
@@ -147,9 +153,8 @@ function curatedRows(fixture: Fixture): Record<Exclude<CuratedTable, DerivedTabl
       return [lit(c.company_id), dateLit(c.contact_date), lit(c.contact_type), y, y * 4 + Math.floor((m - 1) / 3)].join(', ');
     }),
     benchmarks: (fixture.benchmarks ?? []).map((b) => {
-      const m = /^(\d{4})-(\d{2})$/.exec(b.period);
       const quarter = QUARTER_LABEL.test(b.period) ? quarterIndex(b.period) : 'NULL';
-      return [lit(b.kpi_id), lit(b.period), lit(b.area), b.value, quarter, m ? Number(m[1]) * 12 + Number(m[2]) - 1 : 'NULL'].join(', ');
+      return [lit(b.kpi_id), lit(b.period), lit(b.area), b.value, quarter, monthOf(b.period) ?? 'NULL'].join(', ');
     }),
     calendar,
   };

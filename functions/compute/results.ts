@@ -26,6 +26,11 @@ export const cellSchema = z.object({
 });
 export type Cell = z.infer<typeof cellSchema>;
 
+/** Why a cell is not published, undefined when it is. Results from before the reason was recorded only hid small cells. */
+export function suppressionReason(cell: Cell): SuppressionReason | undefined {
+  return cell.suppressed ? (cell.suppressed_because ?? 'small') : undefined;
+}
+
 export const groupCellSchema = cellSchema.extend({ group: z.string() });
 export type GroupCell = z.infer<typeof groupCellSchema>;
 

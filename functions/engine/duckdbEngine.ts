@@ -6,6 +6,7 @@ import { LocalStore } from '../store/localStore.ts';
 import { keys, type Store } from '../store/store.ts';
 import { readSnapshotManifest } from './snapshot.ts';
 import { CURATED_TABLES } from './curatedSchema.ts';
+import { JobQueue } from './jobQueue.ts';
 import { sqlString } from './sql.ts';
 import type { Engine, SqlRow, SqlValue } from './engine.ts';
 import { applyResources, engineResources, type EngineResources } from './resources.ts';
@@ -19,49 +20,32 @@ export class DuckDbEngine implements Engine {
   readonly name = 'duckdb' as const;
   private stagingDir: string | undefined;
 
-  /** Connections not running a query; query() takes one, so queries can run side by side. */
-  private readonly idle: DuckDBConnection[] = [];
-  private readonly waiting: ((connection: DuckDBConnection) => void)[] = [];
-
   private constructor(
     private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
+    private readonly connections: readonly DuckDBConnection[],
     private readonly store: Store | undefined,
     private readonly spillDir: string,
   ) {
-    this.idle.push(connection);
+    this.queue = new JobQueue(connections);
   }
+
+  /** Queries that may run at once (each with the instance's threads). */
+  static concurrency = 2;
+
+  /** Hands out the connections, one query each at a time. */
+  private readonly queue: JobQueue;
 
   static async open(store?: Store, options: { resources?: EngineResources } = {}): Promise<DuckDbEngine> {
     const spillDir = await mkdtemp(join(tmpdir(), 'pejlemaerke-duckdb-'));
     const resources = { ...(options.resources ?? engineResources()), tempDirectory: spillDir };
     const instance = await DuckDBInstance.create(':memory:');
-    const connection = await instance.connect();
-    await applyResources(connection, resources);
-    return new DuckDbEngine(instance, connection, store, spillDir);
+    // Settings are the instance's: applied once, every connection runs with them.
+    const first = await instance.connect();
+    await applyResources(first, resources);
+    const connections = [first];
+    while (connections.length < DuckDbEngine.concurrency) connections.push(await instance.connect());
+    return new DuckDbEngine(instance, connections, store, spillDir);
   }
-
-  /** A free connection (a new one while fewer than `concurrency` exist), returned by the callback's end. */
-  private async withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-    let connection = this.idle.pop();
-    if (!connection) {
-      if (this.opened < DuckDbEngine.concurrency) {
-        this.opened++;
-        connection = await this.instance.connect();
-      } else connection = await new Promise<DuckDBConnection>((resolve) => this.waiting.push(resolve));
-    }
-    try {
-      return await work(connection);
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next(connection);
-      else this.idle.push(connection);
-    }
-  }
-
-  private opened = 1;
-  /** Queries that may run at once (each with the instance's threads). */
-  static concurrency = 2;
 
   async useSnapshot(snapshot: string): Promise<void> {
     if (!this.store) throw new Error('DuckDbEngine.useSnapshot kræver et lager');
@@ -86,11 +70,11 @@ export class DuckDbEngine implements Engine {
 
   /** Run statements that return nothing of interest (DDL, COPY). */
   async exec(sql: string): Promise<void> {
-    await this.withConnection((c) => c.run(sql));
+    await this.queue.run((c) => c.run(sql));
   }
 
   async query(sql: string): Promise<SqlRow[]> {
-    const reader = await this.withConnection((c) => c.runAndReadAll(sql));
+    const reader = await this.queue.run((c) => c.runAndReadAll(sql));
     return reader.getRowObjectsJS().map((row) => {
       const out: SqlRow = {};
       for (const [name, value] of Object.entries(row)) out[name] = toSqlValue(value);
@@ -99,7 +83,8 @@ export class DuckDbEngine implements Engine {
   }
 
   async close(): Promise<void> {
-    for (const c of new Set([this.connection, ...this.idle])) c.closeSync();
+    for (const c of this.connections) c.closeSync();
+    this.instance.closeSync();
     if (this.stagingDir) await rm(this.stagingDir, { recursive: true, force: true });
     await rm(this.spillDir, { recursive: true, force: true });
   }

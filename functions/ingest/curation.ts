@@ -13,7 +13,7 @@ import type { Log } from '../log.ts';
 import { curatedSql, hasDuplicateWeeks, writeParquet } from './curate.ts';
 import { spellsFromWeeksSql } from './derived.ts';
 import { fastPathTypesSql, idCheckSql, partSelect, uniqueKeySql, type FastPathFile } from './fastPath.ts';
-import { JobQueue } from './jobQueue.ts';
+import { JobQueue } from '../engine/jobQueue.ts';
 import type { Part, PartWriter } from '../contract/parts.ts';
 import { partSpells, stitchSpells, type PartSpells } from './spells.ts';
 import { timed } from '../timing.ts';
@@ -172,10 +172,11 @@ export class Curation {
   async read(spec: ExtractSpec, path: string, context: { deliveryId: string; now: Date }): Promise<CsvFile> {
     const { now } = context;
     const peeked = await peekHeader(path);
-    const eligible = !this.options.lineExactOnly && peeked && checkHeader(peeked.header, spec).problems.length === 0 && !peeked.header.some(looksLikeCpr);
+    const header = peeked ? checkHeader(peeked.header, spec) : undefined;
+    const eligible = !this.options.lineExactOnly && peeked && header && header.problems.length === 0 && !peeked.header.some(looksLikeCpr);
     const fast: FastState | undefined = eligible
       ? {
-          file: { spec, delimiter: peeked.delimiter, columnIndex: checkHeader(peeked.header, spec).columnIndex },
+          file: { spec, delimiter: peeked.delimiter, columnIndex: header.columnIndex },
           failed: false,
           copies: [],
           outputs: [],
@@ -377,7 +378,8 @@ export class Curation {
   /** The line-exact path: every problem by line and column; curated when there is none. */
   private async lineExact(read: FileRead, context: { deliveryId: string; now: Date }): Promise<Settled> {
     const { spec, csv } = read;
-    const options = { deliveryId: context.deliveryId, now: context.now, ...(this.personIds() ? { personIds: this.personIds() } : {}) };
+    const personIds = this.personIds();
+    const options = { deliveryId: context.deliveryId, now: context.now, ...(personIds ? { personIds } : {}) };
     let validated: ValidatedExtract;
     try {
       validated = await validateExtract(this.main, spec, csv, options);

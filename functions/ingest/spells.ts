@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from '../engine/sql.ts';
 import { typedSelect } from './curate.ts';
-import type { JobQueue } from './jobQueue.ts';
+import type { JobQueue } from '../engine/jobQueue.ts';
 
 /**
  * benefit_spells and the (person_id, week) duplicate rule in one streaming pass per curated

@@ -43,7 +43,6 @@ export function formatCount(count: number): string {
 /**
  * A number replaced by disclosure control: "under 5" when it rests on fewer persons, "skjult"
  * when it is hidden so that another hidden number cannot be worked out (it may be large).
- * Results from before the reason was recorded only had the first kind.
  */
 export function formatSuppressed(minCellSize: number, because: SuppressionReason = 'small'): string {
   return because === 'small' ? `under ${minCellSize}` : 'skjult';

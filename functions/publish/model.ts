@@ -1,7 +1,7 @@
 import { quarterYear, quarterIndex } from '../calendar/quarter.ts';
 import type { Goal, MunicipalityConfig } from '../config/municipality.ts';
 import { BREAKDOWN_LABELS, type Breakdown, type KpiDefinition, type Unit } from '../compute/kpiDefinition.ts';
-import type { Cell, KpiResult, Results, SuppressionReason } from '../compute/results.ts';
+import { suppressionReason, type Cell, type KpiResult, type Results, type SuppressionReason } from '../compute/results.ts';
 import { formatCount, formatQuarterShort, formatSuppressed, formatValue, formatGoalValue } from './format.ts';
 import { assessGoal, comparisonOf, goalForYear, goalsOf, STATUS_TEXT, thresholdFor, type Assessment, type Comparison, type GoalStatus } from './goals.ts';
 import { kpiChanges, type KpiChanges } from './changes.ts';
@@ -146,7 +146,8 @@ export interface ReportViewOptions {
 }
 
 function cellText(unit: Unit, cell: Cell, n: number): string {
-  if (cell.suppressed) return formatSuppressed(n, cell.suppressed_because);
+  const hidden = suppressionReason(cell);
+  if (hidden) return formatSuppressed(n, hidden);
   return cell.value === null ? '–' : formatValue(unit, cell.value);
 }
 
@@ -169,7 +170,7 @@ function breakdownViews(result: KpiResult, n: number): BreakdownView[] {
         value: cellText(result.unit, g, n),
         basis: basisText(result.unit, g),
         suppressed: g.suppressed,
-        ...(g.suppressed && { hiddenBecause: g.suppressed_because ?? 'small' }),
+        hiddenBecause: suppressionReason(g),
         ...(g.suppressed || g.value === null ? {} : { number: g.value }),
       })),
     };
@@ -186,7 +187,10 @@ export function kpiView(result: KpiResult, definition: KpiDefinition, config: Mu
   const subject = { unit: result.unit, grain: result.grain, year_to_date: result.year_to_date, subject: definition.subject };
 
   const own = result.trend.filter((q) => !q.suppressed && q.value !== null).map((q) => ({ quarter: q.quarter, value: q.value as number }));
-  const hiddenQuarters = result.trend.filter((q) => q.suppressed).map((q) => ({ quarter: q.quarter, because: q.suppressed_because ?? 'small' }));
+  const hiddenQuarters = result.trend.flatMap((q) => {
+    const because = suppressionReason(q);
+    return because ? [{ quarter: q.quarter, because }] : [];
+  });
   const compared = benchmarkReport({
     kpi: { id: result.id, unit: result.unit },
     trend: result.trend,
@@ -221,10 +225,7 @@ export function kpiView(result: KpiResult, definition: KpiDefinition, config: Mu
   };
 
   const changes = kpiChanges(result, results.quarter);
-  const sentences = [
-    valueSentence(subject, results.quarter, result.value, result.suppressed ? (result.suppressed_because ?? 'small') : undefined, n),
-    ...changes.sentences,
-  ];
+  const sentences = [valueSentence(subject, results.quarter, result.value, suppressionReason(result), n), ...changes.sentences];
   if (compared.sentence) sentences.push(compared.sentence);
   sentences.push(...goalSentences(subject, assessment, goals, compare, quarter));
 
@@ -237,7 +238,7 @@ export function kpiView(result: KpiResult, definition: KpiDefinition, config: Mu
       value: cellText(result.unit, q, n),
       basis: basisText(result.unit, q),
       suppressed: q.suppressed,
-      ...(q.suppressed && { hiddenBecause: q.suppressed_because ?? 'small' }),
+      hiddenBecause: suppressionReason(q),
       benchmarks: benchmarks.map((b) => {
         const point = b.points.find((p) => p.quarter === q.quarter);
         return point ? formatValue(result.unit, point.value) : '–';

@@ -69,7 +69,7 @@ export function valueSentence(
   if (kpi.unit === 'count') {
     const period = kpi.year_to_date ? `fra årets start til udgangen af ${quarter}` : `i ${quarter}`;
     if (suppressed === 'complementary') return `Antallet af ${closed(kpi.subject)} vises ikke for ${quarter} ${COMPLEMENTARY_CLAUSE}.`;
-    const count = suppressed ? formatSuppressed(minCellSize) : value === null ? null : formatValue('count', value);
+    const count = suppressed ? formatSuppressed(minCellSize, suppressed) : value === null ? null : formatValue('count', value);
     if (count === null) return `Der er ikke et tal for ${kpi.subject} ${period}.`;
     return `${capitalise(period)} var der ${count} ${kpi.subject}.`;
   }

@@ -13,10 +13,11 @@ import { loadKpis } from '../../functions/compute/catalog.ts';
 import { loadConfig, type MunicipalityConfig } from '../../functions/config/municipality.ts';
 import { runBenchmarks } from '../../functions/lambda/benchmarks.ts';
 import { LOG_EVENTS } from '../../functions/lambda/logEvents.ts';
-import type { Log } from '../../functions/log.ts';
 import { LocalStore } from '../../functions/store/localStore.ts';
 import { catalogueFor, fakePercent } from './fakeCatalogue.ts';
 import { catalogueHandler, recorded, startFakeJobindsats, type FakeJobindsats } from './fakeJobindsats.ts';
+import { recordingLog } from '../support/recordingLog.ts';
+import { COMPARABLE_KPIS } from './shippedDefinitions.ts';
 
 const exec = promisify(execFile);
 const BIN = join(import.meta.dirname, '../../bin/pejlemaerke.js');
@@ -27,15 +28,6 @@ let api: FakeJobindsats;
 let work: string;
 let definitions: BenchmarkDefinition[];
 let config: MunicipalityConfig;
-
-function recordingLog(): Log & { lines: { level: string; message: string; fields?: Record<string, unknown> }[] } {
-  const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-  return {
-    lines,
-    info: (message, fields) => lines.push({ level: 'info', message, fields }),
-    warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
-  };
-}
 
 function client(token = TOKEN): JobindsatsClient {
   return new JobindsatsClient({ token, baseUrl: api.url, maxAttempts: 2, baseDelayMs: 1 });
@@ -91,16 +83,7 @@ describe('benchmarks pull, end to end into a LocalStore', () => {
     expect(await readBenchmarkPull(store, pull.pull_id)).toEqual(pull);
 
     expect(pull.areas.map((a) => a.area)).toEqual(['hele_landet', 'egedal', 'furesoe', 'hoersholm', 'lyngby_taarbaek', 'gentofte']);
-    expect(new Set(pull.rows.map((r) => r.kpi_id))).toEqual(
-      new Set([
-        'flygtninge_job_foerste_aar',
-        'integration_jobparate',
-        'integration_virksomhedsrettet',
-        'langtid_virksomhedsrettet',
-        'samarbejdsgrad',
-        'unge_uddannelsesstart',
-      ]),
-    );
+    expect(new Set(pull.rows.map((r) => r.kpi_id))).toEqual(new Set([...COMPARABLE_KPIS]));
     expect(pull.definitions.find((d) => d.kpi_id === 'flygtninge_job_foerste_aar')).toMatchObject({
       table_id: 'mm13',
       latest_period: '2017M12',

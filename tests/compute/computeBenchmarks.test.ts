@@ -16,6 +16,7 @@ import type { Log } from '../../functions/log.ts';
 import { LocalStore } from '../../functions/store/localStore.ts';
 import { fixtureEngine } from '../fixtures/curated.ts';
 import { counted, quarterly } from './sampleKpis.ts';
+import { recordingLog } from '../support/recordingLog.ts';
 
 /**
  * Compute freezes the newest Jobindsats pull into the results: per KPI with a definition the
@@ -103,15 +104,6 @@ function pullWith(
     ],
     rows: rows.map((r) => ({ ...r, source: { ...r.source, retrieved_at: retrieved } })),
   });
-}
-
-function recordingLog(): Log & { lines: { level: string; message: string; fields?: Record<string, unknown> }[] } {
-  const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-  return {
-    lines,
-    info: (message, fields) => lines.push({ level: 'info', message, fields }),
-    warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
-  };
 }
 
 const own = (k: KpiResult) => ({

@@ -14,6 +14,7 @@ import { parseSftpUrl } from '../../functions/deliveries/sftpUrl.ts';
 import { startMoto, useDummyAwsCredentials, type Moto } from '../support/moto.ts';
 import { startSshd, type Sshd } from '../support/sshd.ts';
 import { csv, writeDelivery } from './deliveryFixture.ts';
+import { recordingLog } from '../support/recordingLog.ts';
 
 const BUCKET = 'pejlemaerke-data';
 const REGION = 'eu-north-1';
@@ -23,21 +24,6 @@ let moto: Moto;
 let secrets: SecretsManagerClient;
 let work: string;
 let privateKey: Buffer;
-
-interface Line {
-  level: 'info' | 'warn';
-  message: string;
-  fields?: Record<string, unknown>;
-}
-
-function recordingLog(): Log & { lines: Line[] } {
-  const lines: Line[] = [];
-  return {
-    lines,
-    info: (message, fields) => lines.push({ level: 'info', message, fields }),
-    warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
-  };
-}
 
 function deps(path: string, log: Log, prefix: string): PullDeps {
   return {

@@ -19,20 +19,12 @@ import { computeOutputSchema, ingestOutputSchema, publishOutputSchema } from '..
 import type { Log } from '../../functions/log.ts';
 import { LocalStore } from '../../functions/store/localStore.ts';
 import { keys } from '../../functions/store/store.ts';
+import { recordingLog } from '../support/recordingLog.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const KPIS_DIR = join(root, 'dashboards/kpis');
 const CONFIG = join(root, 'dashboards/municipalities/allerod-demo.yaml');
 const ARN = 'arn:aws:states:eu-north-1:123456789012:stateMachine:pejlemaerke-allerod-run';
-
-function recordingLog(): Log & { lines: { level: string; message: string; fields?: Record<string, unknown> }[] } {
-  const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-  return {
-    lines,
-    info: (message, fields) => lines.push({ level: 'info', message, fields }),
-    warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
-  };
-}
 
 let work: string;
 let input: string;
