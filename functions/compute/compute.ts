@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import { z } from 'zod';
 import { comparisonOf } from '../benchmarks/areas.ts';
 import { kpiBenchmarks } from '../benchmarks/benchmarkPoints.ts';
@@ -156,20 +157,17 @@ export const QUERY_CONCURRENCY = 4;
  * When queries fail, the first failing KPI in that order is the error, whatever finished first.
  */
 async function runAll(engine: Engine, kpis: readonly Kpi[], range: QuarterRange): Promise<SqlRow[][]> {
-  const outcomes: PromiseSettledResult<SqlRow[]>[] = new Array(kpis.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < kpis.length) {
-      const i = next++;
-      outcomes[i] = await runKpiSql(engine, kpis[i]!, range).then(
+  const outcomes = await pMap(
+    kpis,
+    (kpi) =>
+      runKpiSql(engine, kpi, range).then(
         (value) => ({ status: 'fulfilled', value }) as const,
         (reason: unknown) => ({ status: 'rejected', reason }) as const,
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(QUERY_CONCURRENCY, kpis.length) }, worker));
+      ),
+    { concurrency: QUERY_CONCURRENCY },
+  );
   const failed = outcomes.find((o) => o.status === 'rejected');
-  if (failed) throw (failed as PromiseRejectedResult).reason;
+  if (failed) throw failed.reason;
   return outcomes.map((o) => (o as PromiseFulfilledResult<SqlRow[]>).value);
 }
 

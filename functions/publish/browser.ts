@@ -8,9 +8,16 @@ import { chromium, type Browser } from 'playwright-core';
  * tests, so the CLI, Lambda and `npm test` agree:
  *
  * 1. `PEJLEMAERKE_CHROMIUM` when set (an explicit choice wins; it must exist);
- * 2. the system `chromium` (Debian's /usr/bin/chromium, or `chromium`/`chromium-browser` on PATH);
- * 3. else the Chromium build inside the `@sparticuz/chromium` npm package (Linux x64), which
- *    unpacks itself to the temp folder on first use (~200 MB, ~1.5 s) and is reused after.
+ * 2. on Linux x64, the Chromium build inside the `@sparticuz/chromium` npm package, which
+ *    unpacks itself to the temp folder on first use (~200 MB, ~1.5 s) and is reused after;
+ * 3. else (a Mac, an ARM machine) the system `chromium` (`/usr/bin/chromium`, or
+ *    `chromium`/`chromium-browser` on PATH).
+ *
+ * The npm build comes first even where the system has its own: it is the version the lock file
+ * pins, so a laptop, CI and Lambda print the PDF with the same browser (a system Chromium is
+ * whatever version the machine was last updated to), and it is Chromium's headless shell, not
+ * the whole browser in a hidden window: it opens a page in ~0.13 s instead of ~0.32 s and closes
+ * in ~0.03 s instead of ~0.1 s, about a third of publish's time on a machine with two cores.
  *
  * Flags: headless, no sandbox (containers and Lambda run as root without user namespaces), no
  * GPU, and nothing that talks to the network by itself (QUIC, background networking, component
@@ -79,6 +86,8 @@ export interface FindOptions {
   env?: NodeJS.ProcessEnv;
   /** Fixed places to look first; defaults to `SYSTEM_CHROMIUM_PATHS`. */
   systemPaths?: readonly string[];
+  /** The machine, as `process` says; tests pass another. */
+  host?: { platform: string; arch: string };
 }
 
 async function executable(path: string): Promise<boolean> {
@@ -107,6 +116,9 @@ export async function bundledChromium(): Promise<string> {
   return Sparticuz.executablePath();
 }
 
+/** Where the npm package's build runs: it is a Linux x64 binary. */
+export const BUNDLED_PLATFORM = { platform: 'linux', arch: 'x64' } as const;
+
 export async function findChromium(options: FindOptions = {}): Promise<ChromiumChoice> {
   const env = options.env ?? process.env;
   const explicit = env.PEJLEMAERKE_CHROMIUM;
@@ -114,9 +126,14 @@ export async function findChromium(options: FindOptions = {}): Promise<ChromiumC
     if (!(await executable(explicit))) throw new Error(`PEJLEMAERKE_CHROMIUM peger på ${explicit}, men der er ikke en browser, der kan startes.`);
     return { executablePath: explicit, source: 'env' };
   }
+  const { platform, arch } = options.host ?? process;
+  if (platform === BUNDLED_PLATFORM.platform && arch === BUNDLED_PLATFORM.arch) return { executablePath: await bundledChromium(), source: 'sparticuz' };
   const system = await systemChromium(options);
   if (system) return { executablePath: system, source: 'system' };
-  return { executablePath: await bundledChromium(), source: 'sparticuz' };
+  throw new Error(
+    `Der er ingen browser til PDF'en: npm-pakkens Chromium kører kun på Linux x64 (denne maskine er ${platform} ${arch}). ` +
+      'Installér Chromium, eller peg på en med PEJLEMAERKE_CHROMIUM.',
+  );
 }
 
 /** The flags for a choice: ours, plus the bundled build's own needs on Lambda. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import pMap from 'p-map';
 import { h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { quarterIndex } from '../calendar/quarter.ts';
@@ -110,13 +111,12 @@ export async function publishDraft(store: Store, draft: Draft, options: PublishO
     // The revision first and whole; its record marks it complete; only then does anything a
     // reader follows (results/, the entry point, latest/) move to it, each index.html last.
     const written: string[] = [];
-    for (const [key, file] of ordered(outputs, keys.revision(quarter, revision, ''))) written.push(await put(store, key, file));
+    written.push(...(await putAll(store, ordered(outputs, keys.revision(quarter, revision, '')))));
     written.push(
       await put(store, keys.revision(quarter, revision, REVISION_FILE), { body: `${JSON.stringify(record, null, 2)}\n`, contentType: 'application/json' }),
     );
-    for (const prefix of [keys.results(quarter, ''), keys.report(quarter, ''), keys.latest('')]) {
-      for (const [key, file] of ordered(outputs, prefix)) written.push(await put(store, key, file));
-    }
+    for (const prefix of [keys.results(quarter, ''), keys.report(quarter, ''), keys.latest('')])
+      written.push(...(await putAll(store, ordered(outputs, prefix))));
     const index = await writeQuartersIndex(store);
     if (index) written.push(index);
     return { status: 'published', quarter, revision, written, corrected: correction !== null };
@@ -141,7 +141,8 @@ export async function writePreview(store: Store, draft: Draft, options: { report
   return withPrintPage(async (printPage) => {
     const rendered = await renderPublication(draft, { status: 'draft' }, { earlier: [], wouldCorrect, ...(reportsUrl && { reportsUrl }), printPage });
     const written: string[] = [];
-    for (const file of [...rendered.files, rendered.index('preview')]) written.push(await put(store, keys.preview(quarter, snapshot, file.name), file));
+    const files = [...rendered.files, rendered.index('preview')].map((file) => [keys.preview(quarter, snapshot, file.name), file] as [string, OutFile]);
+    written.push(...(await putAll(store, files)));
     written.push(await put(store, keys.preview(quarter, snapshot, DRAFT_FILE), { body: draftJson(draft), contentType: 'application/json' }));
     return { status: 'previewed', quarter, snapshot, written, ...(wouldCorrect !== undefined && { wouldCorrect }) };
   });
@@ -287,6 +288,20 @@ async function isNewestQuarter(store: Store, quarter: string): Promise<boolean> 
 async function put(store: Store, key: string, file: Pick<OutFile, 'body' | 'contentType'>): Promise<string> {
   await store.put(key, file.body, file.contentType);
   return key;
+}
+
+/** Files written side by side (S3 takes one PUT per round trip); the folder's index.html, if any, only after every other. */
+const PUT_CONCURRENCY = 16;
+
+async function putAll(store: Store, files: readonly [string, OutFile][]): Promise<string[]> {
+  const isIndex = ([key]: [string, OutFile]) => key.endsWith('/index.html');
+  const written = await pMap(
+    files.filter((f) => !isIndex(f)),
+    ([key, file]) => put(store, key, file),
+    { concurrency: PUT_CONCURRENCY },
+  );
+  for (const [key, file] of files.filter(isIndex)) written.push(await put(store, key, file));
+  return written;
 }
 
 function sha256(body: string | Buffer): string {

@@ -7,24 +7,30 @@ import {
   findChromium,
   launchBrowser,
   PLAYWRIGHT_DISABLED_FEATURES,
-  systemChromium,
   withBrowser,
 } from '../../functions/publish/browser.ts';
 
 describe('finding and launching the browser', () => {
-  it('uses the system chromium when there is one, else the bundled build', async () => {
-    const system = await systemChromium();
-    const choice = await findChromium();
-    if (system) expect(choice).toEqual({ executablePath: system, source: 'system' });
-    else expect(choice.source).toBe('sparticuz');
-    // Hidden system browser: no fixed paths, empty PATH.
-    const hidden = await findChromium({ systemPaths: [], env: { PATH: '' } });
-    expect(hidden.source).toBe('sparticuz');
-    expect(hidden.executablePath).not.toBe(system);
+  it('uses the bundled build on Linux x64 even beside a system chromium, and the system one elsewhere', async () => {
+    const linux = { platform: 'linux', arch: 'x64' };
+    const bundled = await findChromium({ host: linux });
+    expect(bundled.source).toBe('sparticuz');
+    // A system chromium does not win: the lock file's build prints the PDF on every Linux x64 machine.
+    expect(await findChromium({ host: linux, systemPaths: [process.execPath] })).toEqual(bundled);
+    // A Mac or an ARM machine cannot run the bundled binary: the system's, else a Danish error.
+    const mac = { platform: 'darwin', arch: 'arm64' };
+    expect(await findChromium({ host: mac, systemPaths: [process.execPath], env: { PATH: '' } })).toEqual({
+      executablePath: process.execPath,
+      source: 'system',
+    });
+    await expect(findChromium({ host: mac, systemPaths: [], env: { PATH: '' } })).rejects.toThrow(
+      'npm-pakkens Chromium kører kun på Linux x64 (denne maskine er darwin arm64)',
+    );
   });
 
   it('launches the bundled build (what a machine without Debian chromium and Lambda use) and prints with it', async () => {
-    const choice = await findChromium({ systemPaths: [], env: { PATH: '' } });
+    const choice = await findChromium();
+    expect(choice.source).toBe('sparticuz');
     const pdf = await withBrowser(
       async (browser) => {
         expect(browser.version()).toMatch(/^\d+\./);
@@ -38,8 +44,8 @@ describe('finding and launching the browser', () => {
   });
 
   it('honours PEJLEMAERKE_CHROMIUM and says so in Danish when it is wrong', async () => {
-    const system = await systemChromium();
-    if (system) expect(await findChromium({ env: { PEJLEMAERKE_CHROMIUM: system } })).toEqual({ executablePath: system, source: 'env' });
+    const bundled = (await findChromium()).executablePath;
+    expect(await findChromium({ env: { PEJLEMAERKE_CHROMIUM: bundled } })).toEqual({ executablePath: bundled, source: 'env' });
     await expect(findChromium({ env: { PEJLEMAERKE_CHROMIUM: '/findes/ikke/chromium' } })).rejects.toThrow(
       'PEJLEMAERKE_CHROMIUM peger på /findes/ikke/chromium',
     );
