@@ -15,6 +15,7 @@ import { LocalStore } from '../store/localStore.ts';
 import { keys } from '../store/store.ts';
 import { startTimings, timings } from '../timing.ts';
 import { bareCsvToParquet } from './bareParquet.ts';
+import { cpuSince, cpuTime, type CpuTime } from './cpuTime.ts';
 import { PeakRss } from './peakRss.ts';
 import { RESULT_PREFIX, type BareResult, type PipelineResult } from './results.ts';
 
@@ -36,8 +37,9 @@ async function sha256(path: string): Promise<string> {
 
 async function bare(csv: string, parquet: string): Promise<BareResult> {
   PeakRss.reset();
+  const cpu = cpuTime();
   const { seconds, bytes } = await bareCsvToParquet(csv, parquet);
-  return { kind: 'bare', seconds, bytes, peakRss: PeakRss.read() };
+  return { kind: 'bare', seconds, cpuSeconds: cpuSince(cpu), bytes, peakRss: PeakRss.read() };
 }
 
 async function pipeline(inputDir: string, storeDir: string, quarterLabel: string | undefined): Promise<PipelineResult> {
@@ -52,6 +54,8 @@ async function pipeline(inputDir: string, storeDir: string, quarterLabel: string
   const warnings: string[] = [];
   const log: Log = { info: () => {}, warn: (message) => warnings.push(message) };
   const stages: Partial<Record<Stage, number>> = {};
+  const cpu: Partial<Record<Stage, number>> = {};
+  const cpuAt: Partial<Record<Stage, CpuTime>> = {};
   const peaks: Partial<Record<Stage, number>> = {};
   const started: Partial<Record<Stage, number>> = {};
   const exact = new PeakRss().exact;
@@ -60,9 +64,11 @@ async function pipeline(inputDir: string, storeDir: string, quarterLabel: string
   let snapshot: string;
   if (quarterLabel === undefined) {
     PeakRss.reset();
+    const cpuStart = cpuTime();
     started.ingest = performance.now();
     const result = await ingest(store, { deliveryId: delivered.delivery.id, expected: delivered.delivery.files, log });
     stages.ingest = (performance.now() - started.ingest) / 1000;
+    cpu.ingest = cpuSince(cpuStart);
     peaks.ingest = PeakRss.read();
     if (result.status !== 'accepted') throw new Error(`The bench delivery was ${result.status}: ${JSON.stringify(result).slice(0, 2000)}`);
     snapshot = result.snapshot;
@@ -79,9 +85,11 @@ async function pipeline(inputDir: string, storeDir: string, quarterLabel: string
       onStage: (stage, state) => {
         if (state === 'start') {
           PeakRss.reset();
+          cpuAt[stage] = cpuTime();
           started[stage] = performance.now();
         } else {
           stages[stage] = (performance.now() - started[stage]!) / 1000;
+          cpu[stage] = cpuSince(cpuAt[stage]!);
           peaks[stage] = PeakRss.read();
         }
       },
@@ -107,6 +115,7 @@ async function pipeline(inputDir: string, storeDir: string, quarterLabel: string
     kind: 'pipeline',
     deliverySeconds,
     stages,
+    cpuSeconds: cpu,
     peakRss: peaks,
     peakRssExact: exact,
     endToEnd,

@@ -6,6 +6,8 @@ export const RESULT_PREFIX = 'BENCH_RESULT ';
 export interface BareResult {
   kind: 'bare';
   seconds: number;
+  /** CPU seconds of the conversion (all of DuckDB's threads). */
+  cpuSeconds: number;
   bytes: number;
   peakRss: number;
 }
@@ -15,6 +17,8 @@ export interface PipelineResult {
   /** Copying the folder into incoming/ and computing its manifest (not part of end to end). */
   deliverySeconds: number;
   stages: Partial<Record<Stage, number>>;
+  /** CPU seconds per stage: Node's and DuckDB's threads, and Chromium's processes in publish (Linux). */
+  cpuSeconds: Partial<Record<Stage, number>>;
   /** Peak RSS per stage (bytes), and whether it was reset between stages (Linux). */
   peakRss: Partial<Record<Stage, number>>;
   peakRssExact: boolean;

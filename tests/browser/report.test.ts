@@ -50,7 +50,7 @@ beforeAll(async () => {
   previewUrl = pathToFileURL(join(root, 'previews/2017Q4/0123456789abcdef/index.html')).href;
   previewEmbedUrl = pathToFileURL(join(root, 'previews/2017Q4/0123456789abcdef/embed/integration_selvforsoergende.html')).href;
   await mkdir(ARTIFACTS, { recursive: true });
-  // The system chromium when there is one, else the build in @sparticuz/chromium (browser.ts).
+  // The build in @sparticuz/chromium on Linux x64, else the system chromium (browser.ts).
   browser = await launchBrowser();
 });
 
