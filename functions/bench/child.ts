@@ -53,23 +53,29 @@ async function pipeline(inputDir: string, storeDir: string, quarterLabel: string
 
   const warnings: string[] = [];
   const log: Log = { info: () => {}, warn: (message) => warnings.push(message) };
+  // Wall time, CPU seconds and peak RSS of each stage, from its start to its end.
   const stages: Partial<Record<Stage, number>> = {};
   const cpu: Partial<Record<Stage, number>> = {};
-  const cpuAt: Partial<Record<Stage, CpuTime>> = {};
   const peaks: Partial<Record<Stage, number>> = {};
-  const started: Partial<Record<Stage, number>> = {};
+  const started: Partial<Record<Stage, { at: number; cpu: CpuTime }>> = {};
+  const onStage = (stage: Stage, state: 'start' | 'done') => {
+    if (state === 'start') {
+      PeakRss.reset();
+      started[stage] = { at: performance.now(), cpu: cpuTime() };
+      return;
+    }
+    stages[stage] = (performance.now() - started[stage]!.at) / 1000;
+    cpu[stage] = cpuSince(started[stage]!.cpu);
+    peaks[stage] = PeakRss.read();
+  };
   const exact = new PeakRss().exact;
   startTimings();
   const begin = performance.now();
   let snapshot: string;
   if (quarterLabel === undefined) {
-    PeakRss.reset();
-    const cpuStart = cpuTime();
-    started.ingest = performance.now();
+    onStage('ingest', 'start');
     const result = await ingest(store, { deliveryId: delivered.delivery.id, expected: delivered.delivery.files, log });
-    stages.ingest = (performance.now() - started.ingest) / 1000;
-    cpu.ingest = cpuSince(cpuStart);
-    peaks.ingest = PeakRss.read();
+    onStage('ingest', 'done');
     if (result.status !== 'accepted') throw new Error(`The bench delivery was ${result.status}: ${JSON.stringify(result).slice(0, 2000)}`);
     snapshot = result.snapshot;
   } else {
@@ -82,17 +88,7 @@ async function pipeline(inputDir: string, storeDir: string, quarterLabel: string
       config,
       kpisDir: DEFAULT_KPIS_DIR,
       log,
-      onStage: (stage, state) => {
-        if (state === 'start') {
-          PeakRss.reset();
-          cpuAt[stage] = cpuTime();
-          started[stage] = performance.now();
-        } else {
-          stages[stage] = (performance.now() - started[stage]!) / 1000;
-          cpu[stage] = cpuSince(cpuAt[stage]!);
-          peaks[stage] = PeakRss.read();
-        }
-      },
+      onStage,
     });
     if (outcome.status !== 'published') throw new Error(`The bench delivery was not published: ${JSON.stringify(outcome).slice(0, 2000)}`);
     snapshot = outcome.snapshot;

@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, withBrowser, type LaunchOptions } from './browser.ts';
+import { launchBrowser, type LaunchOptions } from './browser.ts';
 import { formatQuarter } from './format.ts';
 import type { ReportView } from './model.ts';
 
@@ -140,25 +140,21 @@ async function print(page: Page, html: string, options: PdfOptions): Promise<Buf
   });
 }
 
-async function render(browser: Browser, html: string, options: PdfOptions): Promise<Buffer> {
-  const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
-  try {
-    return await print(await openPage(context), html, options);
-  } finally {
-    await context.close();
-  }
-}
-
 /** An HTML document (self-contained, as the report is) → PDF bytes; see the module comment. */
 export async function htmlToPdf(html: string, options: PdfOptions): Promise<Buffer> {
-  const pdf = options.page
-    ? await print(options.page.page, html, options).finally(() => {
-        // Chromium shuts down (~0.1–0.2 s) while the caller goes on; its opener awaits close().
-        options.page!.close().catch(() => undefined);
-      })
-    : options.browser
-      ? await render(options.browser, html, options)
-      : await withBrowser((b) => render(b, html, options), options.launch);
+  let pdf: Buffer;
+  if (options.page) {
+    const { page } = options;
+    // Chromium shuts down (~0.1–0.2 s) while the caller goes on; the page's opener awaits close().
+    pdf = await print(page.page, html, options).finally(() => void page.close().catch(() => undefined));
+  } else {
+    const page = await openPrintPage(options.browser, options.launch);
+    try {
+      pdf = await print(page.page, html, options);
+    } finally {
+      await page.close();
+    }
+  }
   return checkXref(fixA4PageSize(fixPdfDates(pdf, options.generatedAt)));
 }
 

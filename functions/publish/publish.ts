@@ -267,16 +267,17 @@ async function publicationOutputs(
   return outputs;
 }
 
-/** Outputs under a prefix, index.html last: a reader following the entry point finds every file it links to. */
+/** Outputs directly under a prefix, not in its revision folders, in key order with index.html last. */
 function ordered(outputs: Map<string, OutFile>, prefix: string): [string, OutFile][] {
   const inRevision = /^r\d+\//;
   return [...outputs].filter(([key]) => key.startsWith(prefix) && !inRevision.test(key.slice(prefix.length))).sort(([a], [b]) => byIndexLast(a, b));
 }
 
+/** A folder's entry page: written after the files it links to. */
+const isIndexPage = (key: string) => key.endsWith('/index.html');
+
 function byIndexLast(a: string, b: string): number {
-  const ai = a.endsWith('/index.html') ? 1 : 0;
-  const bi = b.endsWith('/index.html') ? 1 : 0;
-  return ai - bi || (a < b ? -1 : a > b ? 1 : 0);
+  return Number(isIndexPage(a)) - Number(isIndexPage(b)) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /** `latest/` follows the newest published quarter only: a run for an older quarter never moves it back. */
@@ -290,17 +291,19 @@ async function put(store: Store, key: string, file: Pick<OutFile, 'body' | 'cont
   return key;
 }
 
-/** Files written side by side (S3 takes one PUT per round trip); the folder's index.html, if any, only after every other. */
+/**
+ * Files written side by side (S3 takes one PUT per round trip); a folder's index.html only
+ * after every other file, so a reader following the entry point finds every file it links to.
+ */
 const PUT_CONCURRENCY = 16;
 
 async function putAll(store: Store, files: readonly [string, OutFile][]): Promise<string[]> {
-  const isIndex = ([key]: [string, OutFile]) => key.endsWith('/index.html');
   const written = await pMap(
-    files.filter((f) => !isIndex(f)),
+    files.filter(([key]) => !isIndexPage(key)),
     ([key, file]) => put(store, key, file),
     { concurrency: PUT_CONCURRENCY },
   );
-  for (const [key, file] of files.filter(isIndex)) written.push(await put(store, key, file));
+  for (const [key, file] of files.filter(([key]) => isIndexPage(key))) written.push(await put(store, key, file));
   return written;
 }
 

@@ -118,11 +118,17 @@ async function renderWith(draft: Draft, publication: Publication, context: Rende
   }
   files.push({ name: 'data/kpis.json', body: resultsJson(results), contentType: 'application/json; charset=utf-8' });
   files.push({ name: 'data/kpis.csv', body: resultsCsv(results), contentType: 'text/csv; charset=utf-8' });
-  const index = (location: Location): OutFile => ({
-    name: 'index.html',
-    body: DOCTYPE + renderToString(h(Report, { report: viewAt(location), charts })),
-    contentType: HTML,
-  });
+  // Each location's page is rendered once: the PDF's and its own folder's are the same page.
+  const indexes = new Map<Location, OutFile>();
+  const index = (location: Location): OutFile => {
+    const page = indexes.get(location) ?? {
+      name: 'index.html',
+      body: DOCTYPE + renderToString(h(Report, { report: viewAt(location), charts })),
+      contentType: HTML,
+    };
+    indexes.set(location, page);
+    return page;
+  };
 
   // Printed once, from the report as its own revision folder shows it, and copied wherever it goes.
   const printed = isDraft ? 'preview' : 'revision';
